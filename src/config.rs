@@ -1,0 +1,93 @@
+//! Command line and environment configuration, with the defaults the README documents.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::emulator::EmulatorOptions;
+
+#[derive(Debug, Parser)]
+#[command(name = "atlas-integrations", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Running without a subcommand is `serve`.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the dashboard (the default).
+    Serve(ServeArgs),
+    /// Run only the Atlas Admin API emulator.
+    Emulator(StandaloneEmulatorArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address the dashboard listens on. cargo-leptos sets LEPTOS_SITE_ADDR in `watch`.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// Atlas Admin API base URL, e.g. https://cloud.mongodb.com. Unset: start the embedded
+    /// emulator on a loopback port and use it.
+    #[arg(long, env = "ATLAS_BASE_URL")]
+    pub atlas_base_url: Option<String>,
+
+    /// Folder holding the built site (pkg/ and public assets), as cargo-leptos writes it.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    #[command(flatten)]
+    pub session: SessionArgs,
+
+    #[command(flatten)]
+    pub upstream: UpstreamArgs,
+
+    #[command(flatten)]
+    pub emulator: EmulatorOptions,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Sessions")]
+pub struct SessionArgs {
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: u64,
+    /// Hours after login after which a session ends, however active.
+    #[arg(long, env = "SESSION_MAX_HOURS", default_value_t = 8)]
+    pub session_max_hours: u64,
+    /// Secure cookie flag: auto (on unless the dashboard listens on plain-http loopback),
+    /// always, never.
+    #[arg(long, env = "COOKIE_SECURE", default_value = "auto")]
+    pub cookie_secure: CookieSecure,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CookieSecure {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Calls to Atlas")]
+pub struct UpstreamArgs {
+    /// Seconds to wait for a TCP/TLS connection to Atlas.
+    #[arg(long, env = "ATLAS_CONNECT_TIMEOUT_SECS", default_value_t = 5)]
+    pub connect_timeout_secs: u64,
+    /// Seconds one Atlas request may take in all.
+    #[arg(long, env = "ATLAS_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StandaloneEmulatorArgs {
+    /// Address the emulator listens on.
+    #[arg(long, env = "EMULATOR_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub options: EmulatorOptions,
+}

@@ -1,0 +1,35 @@
+//! The one source of truth about Atlas's ten integration types: their fields, which are
+//! secret, the rules a value must follow, and how Atlas masks them. The form, the validation
+//! in browser and server, the Atlas client and the emulator all read this module.
+
+mod masking;
+mod model;
+mod registry;
+mod validate;
+
+pub use masking::{display_secret, last_four, looks_masked, mask_secret, mask_url};
+pub use model::{FieldValue, Integration, IntegrationParseError};
+pub use registry::{
+    Availability, FieldInput, FieldSpec, IntegrationKind, KindSpec, Rule, Secrecy, DATADOG_REGIONS,
+    US_EU_REGIONS,
+};
+pub use validate::{check_value, validate_for_write, FieldError, FieldProblem, WriteMode};
+
+/// Atlas's project id pattern, `^([a-f0-9]{24})$`.
+pub fn is_group_id(s: &str) -> bool {
+    s.len() == 24 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_id_pattern() {
+        assert!(is_group_id("6a79404f2c88faeba59beea6"));
+        assert!(!is_group_id("6A79404F2C88FAEBA59BEEA6"));
+        assert!(!is_group_id("6a79404f2c88faeba59beea"));
+        assert!(!is_group_id("6a79404f2c88faeba59beeag"));
+        assert!(!is_group_id("../../etc/passwd0000000000"));
+    }
+}

@@ -1,0 +1,476 @@
+//! The registry: one `KindSpec` per integration type, one `FieldSpec` per Atlas field.
+//!
+//! A new Atlas field is one `FieldSpec` line here. Labels and help are the English text; the
+//! translation layer looks them up by `label_key()` / `help_key()` and falls back to these.
+//! Sources: ../shared/atlas/REFERENCE.md §3 (SPEC, recorded responses, peer tools).
+
+use serde::{Deserialize, Serialize};
+
+/// The `integrationType` path enum and the `type` discriminator, in Atlas's spelling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IntegrationKind {
+    PagerDuty,
+    Slack,
+    Datadog,
+    NewRelic,
+    OpsGenie,
+    VictorOps,
+    Webhook,
+    HipChat,
+    Prometheus,
+    MicrosoftTeams,
+}
+
+impl IntegrationKind {
+    /// All ten, in the order the spec's enum lists them.
+    pub const ALL: [IntegrationKind; 10] = [
+        Self::PagerDuty,
+        Self::Slack,
+        Self::Datadog,
+        Self::NewRelic,
+        Self::OpsGenie,
+        Self::VictorOps,
+        Self::Webhook,
+        Self::HipChat,
+        Self::Prometheus,
+        Self::MicrosoftTeams,
+    ];
+
+    pub fn spec(self) -> &'static KindSpec {
+        // The table is indexed in ALL's order; a unit test checks they agree.
+        &KINDS[self as usize]
+    }
+
+    /// `PAGER_DUTY`, as in the URL path and the `type` field.
+    pub fn as_wire(self) -> &'static str {
+        self.spec().wire
+    }
+
+    pub fn from_wire(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_wire() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        self.spec().label
+    }
+}
+
+impl std::fmt::Display for IntegrationKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_wire())
+    }
+}
+
+/// What the dashboard may do with a type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Availability {
+    /// Create, edit, delete.
+    Creatable,
+    /// Only Atlas's UI can create it (Slack's OAuth flow); existing ones can be edited and deleted.
+    AtlasUiOnly,
+    /// End-of-life in Atlas: shown read-only when present, deletable, never offered for creation.
+    Legacy,
+}
+
+pub struct KindSpec {
+    pub kind: IntegrationKind,
+    pub wire: &'static str,
+    pub label: &'static str,
+    pub help: &'static str,
+    pub availability: Availability,
+    pub fields: &'static [FieldSpec],
+    /// Fields Atlas returns as `null` although no schema names them (Datadog's
+    /// `customEndpoint`, seen in every recorded Datadog response). Read-only: never sent.
+    pub null_fields: &'static [&'static str],
+}
+
+impl KindSpec {
+    pub fn field(&self, name: &str) -> Option<&'static FieldSpec> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// How a value is entered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldInput {
+    Text,
+    /// A URL; rendered as `type=url`.
+    Url,
+    /// Multi-line text (webhook templates).
+    TextArea,
+    /// One of a fixed set; `default` is what Atlas stores when the field is omitted.
+    Choice { options: &'static [&'static str], default: Option<&'static str> },
+    /// A boolean; `default` is what Atlas stores when the field is omitted.
+    Toggle { default: bool },
+}
+
+/// How Atlas treats a field's value on read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Secrecy {
+    /// Returned as sent.
+    Plain,
+    /// Returned as `*` for every character but the last four (recorded).
+    MaskedLastFour,
+    /// A URL returned with scheme and host kept and the path masked but its last four
+    /// (recorded for the webhook `url`).
+    MaskedUrlPath,
+    /// Never returned (`writeOnly`, Prometheus `password`).
+    WriteOnly,
+    /// Returned fully masked. Webhook templates (`format: password`): the UI shows `******`;
+    /// what the API returns once set is [unverified], so we treat them as secrets either way.
+    Redacted,
+}
+
+impl Secrecy {
+    pub fn is_secret(self) -> bool {
+        !matches!(self, Secrecy::Plain)
+    }
+}
+
+/// What Atlas checks about a value beyond presence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    None,
+    /// Hexadecimal digits only (Datadog `apiKey`, enforced by Atlas though not in the spec).
+    Hex,
+    /// Exactly 40 lowercase hex digits (New Relic ids, spec pattern).
+    Hex40,
+    /// Character length bounds (Slack `channelName` 1..80).
+    Length { min: usize, max: usize },
+    /// An absolute http(s) URL.
+    HttpUrl,
+    /// A FreeMarker template whose text is at most this many bytes. Atlas limits the rendered
+    /// output (4 KB headers, 16 KB body); the template itself can be no larger in practice.
+    Template { max_bytes: usize },
+}
+
+pub struct FieldSpec {
+    /// Atlas's JSON name (camelCase).
+    pub name: &'static str,
+    pub label: &'static str,
+    pub help: &'static str,
+    pub required: bool,
+    pub input: FieldInput,
+    pub secrecy: Secrecy,
+    pub rule: Rule,
+}
+
+impl FieldSpec {
+    pub fn is_secret(&self) -> bool {
+        self.secrecy.is_secret()
+    }
+    pub fn is_toggle(&self) -> bool {
+        matches!(self.input, FieldInput::Toggle { .. })
+    }
+}
+
+/// Datadog sites for alert integrations. Not the log-export enum (US1, …): REFERENCE §3.3.
+pub const DATADOG_REGIONS: &[&str] = &["US", "EU", "US3", "US5", "AP1", "US1_FED"];
+/// PagerDuty and Opsgenie regions.
+pub const US_EU_REGIONS: &[&str] = &["US", "EU"];
+
+const fn text(name: &'static str, label: &'static str, help: &'static str) -> FieldSpec {
+    FieldSpec { name, label, help, required: true, input: FieldInput::Text, secrecy: Secrecy::Plain, rule: Rule::None }
+}
+
+const fn secret(name: &'static str, label: &'static str, help: &'static str) -> FieldSpec {
+    FieldSpec {
+        name,
+        label,
+        help,
+        required: true,
+        input: FieldInput::Text,
+        secrecy: Secrecy::MaskedLastFour,
+        rule: Rule::None,
+    }
+}
+
+const fn toggle(name: &'static str, label: &'static str, help: &'static str) -> FieldSpec {
+    FieldSpec {
+        name,
+        label,
+        help,
+        required: false,
+        input: FieldInput::Toggle { default: false },
+        secrecy: Secrecy::Plain,
+        rule: Rule::None,
+    }
+}
+
+const fn region(options: &'static [&'static str], help: &'static str) -> FieldSpec {
+    FieldSpec {
+        name: "region",
+        label: "Region",
+        help,
+        required: false,
+        input: FieldInput::Choice { options, default: Some("US") },
+        secrecy: Secrecy::Plain,
+        rule: Rule::None,
+    }
+}
+
+const fn optional(mut f: FieldSpec) -> FieldSpec {
+    f.required = false;
+    f
+}
+
+const fn with_rule(mut f: FieldSpec, rule: Rule) -> FieldSpec {
+    f.rule = rule;
+    f
+}
+
+static KINDS: [KindSpec; 10] = [
+    KindSpec {
+        kind: IntegrationKind::PagerDuty,
+        wire: "PAGER_DUTY",
+        label: "PagerDuty",
+        help: "Sends Atlas alerts to a PagerDuty service.",
+        availability: Availability::Creatable,
+        fields: &[
+            secret("serviceKey", "Service key", "The integration key of the PagerDuty service."),
+            // Atlas answers "US" when none was set (recorded).
+            region(US_EU_REGIONS, "PagerDuty region of your account."),
+        ],
+        null_fields: &[],
+    },
+    KindSpec {
+        kind: IntegrationKind::Slack,
+        wire: "SLACK",
+        label: "Slack",
+        help: "Posts Atlas alerts to a Slack channel. New Slack integrations need Atlas's OAuth sign-in, which only the Atlas UI offers.",
+        availability: Availability::AtlasUiOnly,
+        fields: &[
+            secret("apiToken", "API token", "Set by Atlas's Slack sign-in; legacy tokens are being retired."),
+            with_rule(
+                text("channelName", "Channel", "Slack channel that receives alerts, e.g. alerts."),
+                Rule::Length { min: 1, max: 80 },
+            ),
+            optional(text("teamName", "Team", "Slack workspace name (legacy integrations).")),
+        ],
+        null_fields: &[],
+    },
+    KindSpec {
+        kind: IntegrationKind::Datadog,
+        wire: "DATADOG",
+        label: "Datadog",
+        help: "Sends Atlas metrics and alerts to Datadog. Available for M10+ clusters.",
+        availability: Availability::Creatable,
+        fields: &[
+            with_rule(
+                secret("apiKey", "API key", "A Datadog API key: hexadecimal digits."),
+                Rule::Hex,
+            ),
+            region(DATADOG_REGIONS, "Datadog site of your account."),
+            toggle(
+                "sendCollectionLatencyMetrics",
+                "Send collection latency metrics",
+                "Database and collection names with their latency.",
+            ),
+            toggle("sendDatabaseMetrics", "Send database metrics", "Per-database metrics."),
+            toggle("sendQueryStatsMetrics", "Send query statistics", "Query-shape metrics."),
+            toggle(
+                "sendUserProvidedResourceTags",
+                "Send resource tags",
+                "Project and cluster tags you defined.",
+            ),
+        ],
+        null_fields: &["customEndpoint"],
+    },
+    KindSpec {
+        kind: IntegrationKind::NewRelic,
+        wire: "NEW_RELIC",
+        label: "New Relic",
+        help: "Retired by New Relic in 2021. Existing ones can be viewed and deleted.",
+        availability: Availability::Legacy,
+        fields: &[
+            with_rule(text("accountId", "Account ID", "40 hexadecimal digits."), Rule::Hex40),
+            with_rule(secret("licenseKey", "License key", "40 hexadecimal digits."), Rule::Hex40),
+            secret("readToken", "Insights query key", "Read token."),
+            secret("writeToken", "Insights insert key", "Write token."),
+        ],
+        null_fields: &[],
+    },
+    KindSpec {
+        kind: IntegrationKind::OpsGenie,
+        wire: "OPS_GENIE",
+        label: "Opsgenie",
+        help: "Sends Atlas alerts to Opsgenie.",
+        availability: Availability::Creatable,
+        fields: &[
+            secret("apiKey", "API key", "An Opsgenie API integration key."),
+            region(US_EU_REGIONS, "Opsgenie region of your account."),
+        ],
+        null_fields: &[],
+    },
+    KindSpec {
+        kind: IntegrationKind::VictorOps,
+        wire: "VICTOR_OPS",
+        label: "Splunk On-Call (VictorOps)",
+        help: "Sends Atlas alerts to Splunk On-Call.",
+        availability: Availability::Creatable,
+        fields: &[
+            secret("apiKey", "API key", "The Splunk On-Call REST endpoint API key."),
+            // Optional in the spec, but Atlas once dropped integrations without it (CLI PR 434),
+            // and Atlas returns it in clear, so it is no secret.
+            text("routingKey", "Routing key", "Routes alerts to a Splunk On-Call team."),
+        ],
+        null_fields: &[],
+    },
+    KindSpec {
+        kind: IntegrationKind::Webhook,
+        wire: "WEBHOOK",
+        label: "Webhook",
+        help: "Atlas POSTs alerts as JSON to your URL.",
+        availability: Availability::Creatable,
+        fields: &[
+            FieldSpec {
+                name: "url",
+                label: "URL",
+                help: "Endpoint that receives alert POSTs. Atlas shows only its host afterwards.",
+                required: true,
+                input: FieldInput::Url,
+                secrecy: Secrecy::MaskedUrlPath,
+                rule: Rule::HttpUrl,
+            },
+            // Optional in the spec; once required in practice (CLI PR 435). Kept optional.
+            optional(secret(
+                "secret",
+                "Secret",
+                "Signs every request: X-MMS-Signature is the base64 HMAC-SHA1 of the body with this secret.",
+            )),
+            FieldSpec {
+                name: "headersTemplate",
+                label: "Headers template",
+                help: "FreeMarker template rendering a JSON object of headers; at most 4 KB.",
+                required: false,
+                input: FieldInput::TextArea,
+                secrecy: Secrecy::Redacted,
+                rule: Rule::Template { max_bytes: 4 * 1024 },
+            },
+            FieldSpec {
+                name: "bodyTemplate",
+                label: "Body template",
+                help: "FreeMarker template rendering the JSON body; at most 16 KB.",
+                required: false,
+                input: FieldInput::TextArea,
+                secrecy: Secrecy::Redacted,
+                rule: Rule::Template { max_bytes: 16 * 1024 },
+            },
+        ],
+        null_fields: &[],
+    },
+    KindSpec {
+        kind: IntegrationKind::HipChat,
+        wire: "HIP_CHAT",
+        label: "HipChat",
+        help: "HipChat was shut down; Atlas's spec has no schema for it. Existing ones can be deleted.",
+        availability: Availability::Legacy,
+        fields: &[],
+        null_fields: &[],
+    },
+    KindSpec {
+        kind: IntegrationKind::Prometheus,
+        wire: "PROMETHEUS",
+        label: "Prometheus",
+        help: "Lets your Prometheus scrape Atlas metrics. Available for M10+ clusters.",
+        availability: Availability::Creatable,
+        fields: &[
+            text("username", "Username", "Atlas's UI uses prom_user_<project id>."),
+            FieldSpec {
+                name: "password",
+                label: "Password",
+                help: "Atlas never shows it again after saving.",
+                // Not in the spec's required list; Terraform requires it and a scrape without
+                // it cannot authenticate, so we require it.
+                required: true,
+                input: FieldInput::Text,
+                secrecy: Secrecy::WriteOnly,
+                rule: Rule::None,
+            },
+            FieldSpec {
+                name: "serviceDiscovery",
+                label: "Service discovery",
+                help: "http needs Prometheus 2.28 or later.",
+                required: true,
+                input: FieldInput::Choice { options: &["http", "file"], default: None },
+                secrecy: Secrecy::Plain,
+                rule: Rule::None,
+            },
+            FieldSpec {
+                name: "enabled",
+                label: "Enabled",
+                help: "Whether Atlas serves metrics to Prometheus.",
+                required: true,
+                input: FieldInput::Toggle { default: false },
+                secrecy: Secrecy::Plain,
+                rule: Rule::None,
+            },
+            toggle(
+                "sendUserProvidedResourceTagsEnabled",
+                "Send resource tags",
+                "Project and cluster tags you defined.",
+            ),
+        ],
+        null_fields: &[],
+    },
+    KindSpec {
+        kind: IntegrationKind::MicrosoftTeams,
+        wire: "MICROSOFT_TEAMS",
+        label: "Microsoft Teams",
+        help: "Posts Atlas alerts to a Teams channel through an incoming webhook.",
+        availability: Availability::Creatable,
+        fields: &[FieldSpec {
+            name: "microsoftTeamsWebhookUrl",
+            label: "Incoming webhook URL",
+            help: "The Teams channel's incoming webhook URL.",
+            required: true,
+            input: FieldInput::Url,
+            secrecy: Secrecy::MaskedLastFour,
+            rule: Rule::HttpUrl,
+        }],
+        null_fields: &[],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_order_matches_enum() {
+        for kind in IntegrationKind::ALL {
+            assert_eq!(kind.spec().kind, kind);
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_wire()));
+            assert_eq!(IntegrationKind::from_wire(kind.as_wire()), Some(kind));
+        }
+        assert_eq!(IntegrationKind::from_wire("FLOWDOCK"), None);
+        assert_eq!(IntegrationKind::from_wire("pager_duty"), None);
+    }
+
+    #[test]
+    fn field_names_unique_and_not_reserved() {
+        for kind in IntegrationKind::ALL {
+            let spec = kind.spec();
+            for (i, f) in spec.fields.iter().enumerate() {
+                assert!(f.name != "type" && f.name != "id", "{kind}: {}", f.name);
+                assert!(spec.fields[i + 1..].iter().all(|g| g.name != f.name));
+            }
+        }
+    }
+
+    #[test]
+    fn only_slack_needs_the_atlas_ui_and_two_are_legacy() {
+        let ui_only: Vec<_> = IntegrationKind::ALL
+            .into_iter()
+            .filter(|k| k.spec().availability == Availability::AtlasUiOnly)
+            .collect();
+        assert_eq!(ui_only, [IntegrationKind::Slack]);
+        let legacy: Vec<_> = IntegrationKind::ALL
+            .into_iter()
+            .filter(|k| k.spec().availability == Availability::Legacy)
+            .collect();
+        assert_eq!(legacy, [IntegrationKind::NewRelic, IntegrationKind::HipChat]);
+    }
+}

@@ -40,6 +40,11 @@ pub struct ServeArgs {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
+    /// Where the embedded emulator listens when no Atlas base URL is set. Port 0 picks a free
+    /// port; tests fix it to reach the emulator's inspection endpoints.
+    #[arg(long, env = "EMULATOR_LISTEN", default_value = "127.0.0.1:0")]
+    pub emulator_listen: SocketAddr,
+
     #[command(flatten)]
     pub session: SessionArgs,
 

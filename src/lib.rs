@@ -8,6 +8,8 @@ pub mod app;
 pub mod integrations;
 
 #[cfg(feature = "ssr")]
+pub mod atlas;
+#[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod emulator;

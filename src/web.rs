@@ -55,7 +55,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             url.clone()
         }
         None => {
-            let emulator = crate::emulator::start_embedded(args.emulator.clone()).await?;
+            let emulator = crate::emulator::start_embedded(args.emulator_listen, args.emulator.clone()).await?;
             let _ = BACKEND_LABEL.set("embedded emulator".into());
             emulator.base_url()
         }

@@ -20,7 +20,10 @@ impl RunningEmulator {
     }
 }
 
-pub async fn start_embedded(_options: EmulatorOptions) -> anyhow::Result<RunningEmulator> {
+pub async fn start_embedded(
+    _listen: SocketAddr,
+    _options: EmulatorOptions,
+) -> anyhow::Result<RunningEmulator> {
     Ok(RunningEmulator { addr: SocketAddr::from(([127, 0, 0, 1], 0)) })
 }
 

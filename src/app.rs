@@ -4,18 +4,36 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    StaticSegment,
+    path,
 };
 use serde::{Deserialize, Serialize};
 
-/// The HTML document around the app, rendered on the server only.
+use crate::i18n::{t, Key};
+use crate::pages::integration::{DeletePage, IntegrationPage};
+use crate::pages::login::LoginPage;
+use crate::pages::project::ProjectPage;
+use crate::pages::projects::ProjectsPageView;
+
+/// The HTML document around the app, rendered on the server only. It also sets the page's
+/// Content-Security-Policy, whose script nonce must match the one Leptos puts on its
+/// hydration script in this same response.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) =
+        (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    {
+        if let Ok(policy) = http::HeaderValue::from_str(&crate::web::security::page_policy(&nonce))
+        {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
@@ -33,12 +51,16 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="leptos" href="/pkg/atlas-integrations.css"/>
-        <Title text="Atlas integrations"/>
+        <Title text=t(Key::AppTitle)/>
         <HydrationMarker/>
         <Router>
             <main>
-                <Routes fallback=|| "Page not found.".into_view()>
-                    <Route path=StaticSegment("") view=HomePage/>
+                <Routes fallback=|| t(Key::NotFound).into_view()>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/") view=ProjectsPageView/>
+                    <Route path=path!("/projects/:group_id") view=ProjectPage/>
+                    <Route path=path!("/projects/:group_id/integrations/:kind") view=IntegrationPage/>
+                    <Route path=path!("/projects/:group_id/integrations/:kind/delete") view=DeletePage/>
                 </Routes>
             </main>
         </Router>
@@ -51,7 +73,10 @@ pub fn App() -> impl IntoView {
 fn HydrationMarker() -> impl IntoView {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
@@ -61,30 +86,15 @@ fn HydrationMarker() -> impl IntoView {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ServerDescription {
     pub version: String,
-    /// "embedded emulator" or the Atlas base URL's host.
+    /// "embedded emulator" or the Atlas base URL.
     pub backend: String,
 }
 
 #[server(prefix = "/api", endpoint = "system/info")]
-pub async fn server_info() -> Result<ServerDescription, ServerFnError> {
-    let backend = crate::web::backend_label();
-    Ok(ServerDescription { version: env!("CARGO_PKG_VERSION").to_string(), backend })
-}
-
-#[component]
-fn HomePage() -> impl IntoView {
-    let check = ServerAction::<ServerInfo>::new();
-    let result = check.value();
-    view! {
-        <h1>"Atlas integrations"</h1>
-        <p>"The dashboard for MongoDB Atlas third-party service integrations."</p>
-        <button on:click=move |_| { check.dispatch(ServerInfo {}); }>"Check server"</button>
-        <p role="status">
-            {move || match result.get() {
-                None => String::new(),
-                Some(Ok(info)) => format!("Server {} · backend: {}", info.version, info.backend),
-                Some(Err(e)) => format!("Server check failed: {e}"),
-            }}
-        </p>
-    }
+pub async fn server_info() -> Result<ServerDescription, crate::api::AppError> {
+    let state = crate::web::context::app_state()?;
+    Ok(ServerDescription {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        backend: state.settings.backend_label.clone(),
+    })
 }

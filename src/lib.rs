@@ -4,8 +4,11 @@
 //! Modules without a cfg compile for both, so the registry and validation run in the browser
 //! and on the server from one source.
 
+pub mod api;
 pub mod app;
+pub mod i18n;
 pub mod integrations;
+pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod atlas;

@@ -38,8 +38,32 @@ pub trait AtlasApi: Send + Sync {
     /// Every project the credential can see, paging through all of them.
     async fn list_all_projects(&self, credential: &Credential) -> Result<Vec<Project>, AtlasError>;
 
+    /// One project. The default pages through the list; clients may call `GET /groups/{id}`.
+    async fn get_project(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+    ) -> Result<Project, AtlasError> {
+        self.list_all_projects(credential)
+            .await?
+            .into_iter()
+            .find(|p| p.id == group_id)
+            .ok_or_else(|| {
+                AtlasError::GroupNotFound(super::ApiErrorInfo {
+                    status: 404,
+                    error_code: "GROUP_NOT_FOUND".into(),
+                    detail: format!("No project with ID {group_id} is visible to this credential."),
+                    ..Default::default()
+                })
+            })
+    }
+
     /// `GET /groups/{groupId}/integrations`, all pages.
-    async fn list_integrations(&self, credential: &Credential, group_id: &str) -> Result<Vec<Integration>, AtlasError>;
+    async fn list_integrations(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+    ) -> Result<Vec<Integration>, AtlasError>;
 
     /// `GET /groups/{groupId}/integrations/{type}`.
     async fn get_integration(

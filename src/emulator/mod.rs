@@ -24,7 +24,9 @@ pub async fn start_embedded(
     _listen: SocketAddr,
     _options: EmulatorOptions,
 ) -> anyhow::Result<RunningEmulator> {
-    Ok(RunningEmulator { addr: SocketAddr::from(([127, 0, 0, 1], 0)) })
+    Ok(RunningEmulator {
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+    })
 }
 
 pub async fn run_standalone(_args: StandaloneEmulatorArgs) -> anyhow::Result<()> {

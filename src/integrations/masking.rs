@@ -74,13 +74,19 @@ mod tests {
     #[test]
     fn masks_like_the_recordings() {
         // Datadog apiKey: 32 hex characters, recorded as 28 stars and 0000.
-        assert_eq!(mask_secret("0123456789abcdef0123456789ab0000"), "****************************0000");
+        assert_eq!(
+            mask_secret("0123456789abcdef0123456789ab0000"),
+            "****************************0000"
+        );
         // Opsgenie apiKey: a 36-character UUID.
         assert_eq!(
             mask_secret("00000000-0000-0000-0000-000000003311"),
             "********************************3311"
         );
-        assert_eq!(mask_url("https://example.com/abcd2101"), "https://example.com/****2101");
+        assert_eq!(
+            mask_url("https://example.com/abcd2101"),
+            "https://example.com/****2101"
+        );
         assert_eq!(mask_url("https://example.com"), "https://example.com");
         assert_eq!(mask_secret("abc"), "****");
     }

@@ -2,11 +2,14 @@
 //! secret, the rules a value must follow, and how Atlas masks them. The form, the validation
 //! in browser and server, the Atlas client and the emulator all read this module.
 
+mod form;
 mod masking;
 mod model;
 mod registry;
 mod validate;
+mod view;
 
+pub use form::{integration_from_form, FormValues};
 pub use masking::{display_secret, last_four, looks_masked, mask_secret, mask_url};
 pub use model::{FieldValue, Integration, IntegrationParseError};
 pub use registry::{
@@ -14,6 +17,7 @@ pub use registry::{
     US_EU_REGIONS,
 };
 pub use validate::{check_value, validate_for_write, FieldError, FieldProblem, WriteMode};
+pub use view::{IntegrationView, ShownValue};
 
 /// Atlas's project id pattern, `^([a-f0-9]{24})$`.
 pub fn is_group_id(s: &str) -> bool {

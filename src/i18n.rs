@@ -1,0 +1,303 @@
+//! Every user-visible string, looked up by key. English is the only table so far; Korean,
+//! Japanese and Chinese get their own `match` arms on `Lang` without touching components.
+
+use crate::api::{AppError, LoginRefusal};
+use crate::integrations::{FieldProblem, FieldSpec, IntegrationKind};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    En,
+}
+
+/// Fixed strings. Components call `t(Key::X)`; strings with values have their own functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    AppTitle,
+    AppTagline,
+    SignInTitle,
+    SignInIntro,
+    ApiKeyTitle,
+    ApiKeyHelp,
+    PublicKey,
+    PrivateKey,
+    ServiceAccountTitle,
+    ServiceAccountHelp,
+    ClientId,
+    ClientSecret,
+    SignIn,
+    SigningIn,
+    SignOut,
+    SignedInAs,
+    CheckServer,
+    Projects,
+    ProjectsIntro,
+    Loading,
+    NotFound,
+    NoProjectsMatch,
+    Search,
+    SearchPlaceholder,
+    ProjectName,
+    ProjectId,
+    Integrations,
+    NoIntegrations,
+    Unknown,
+    PreviousPage,
+    NextPage,
+    Breadcrumbs,
+    LegacyBadge,
+    AtlasUiOnlyBadge,
+    Configured,
+    NotConfigured,
+    NotConfiguredShort,
+    View,
+    Edit,
+    Delete,
+    Configure,
+    SlackOnlyInAtlas,
+    OpenAtlasUi,
+    LegacyNotOffered,
+    LegacyReadOnly,
+    On,
+    Off,
+    UnknownType,
+    Cancel,
+    BackToProject,
+    Create,
+    SaveChanges,
+    Saving,
+    FixFields,
+    EditExisting,
+    WebhookSignatureNote,
+    Choose,
+    Show,
+    Hide,
+    Generate,
+    Replace,
+    BlankKeeps,
+    Saved,
+    PasswordOnce,
+    ScrapeConfigIntro,
+    Copy,
+    Copied,
+}
+
+pub fn t(key: Key) -> &'static str {
+    tr(Lang::default(), key)
+}
+
+pub fn tr(lang: Lang, key: Key) -> &'static str {
+    match lang {
+        Lang::En => en(key),
+    }
+}
+
+fn en(key: Key) -> &'static str {
+    use Key::*;
+    match key {
+        AppTitle => "Atlas integrations",
+        AppTagline => "Every project's third-party integrations in one place.",
+        SignInTitle => "Sign in",
+        SignInIntro => "Use an Atlas API key or a service account. It stays on this server for your session only.",
+        ApiKeyTitle => "API key",
+        ApiKeyHelp => "A programmatic API key (HTTP Digest).",
+        PublicKey => "Public key",
+        PrivateKey => "Private key",
+        ServiceAccountTitle => "Service account",
+        ServiceAccountHelp => "A service account's client credentials (OAuth 2.0). Recommended by MongoDB.",
+        ClientId => "Client ID",
+        ClientSecret => "Client secret",
+        SignIn => "Sign in",
+        SigningIn => "Signing in…",
+        SignOut => "Sign out",
+        SignedInAs => "Signed in as",
+        CheckServer => "Check server",
+        Projects => "Projects",
+        ProjectsIntro => "All projects this credential can see, with their integrations.",
+        Loading => "Loading…",
+        NotFound => "Page not found.",
+        NoProjectsMatch => "No project matches.",
+        Search => "Search projects",
+        SearchPlaceholder => "Name or ID",
+        ProjectName => "Project",
+        ProjectId => "ID",
+        Integrations => "Integrations",
+        NoIntegrations => "none",
+        Unknown => "unknown",
+        PreviousPage => "Previous",
+        NextPage => "Next",
+        Breadcrumbs => "Breadcrumbs",
+        LegacyBadge => "legacy",
+        AtlasUiOnlyBadge => "set up in Atlas",
+        Configured => "Configured",
+        NotConfigured => "Not configured in this project.",
+        NotConfiguredShort => "Not configured",
+        View => "View",
+        Edit => "Edit",
+        Delete => "Delete",
+        Configure => "Configure",
+        SlackOnlyInAtlas => {
+            "Creating a Slack integration needs Slack's sign-in, which only the Atlas UI offers. Once it exists, you can edit its channel here."
+        }
+        OpenAtlasUi => "Open the project's integrations in Atlas",
+        LegacyNotOffered => "End-of-life in Atlas: no longer offered for new configurations.",
+        LegacyReadOnly => "End-of-life in Atlas: shown read-only. You can delete it.",
+        On => "on",
+        Off => "off",
+        UnknownType => "Unknown integration type.",
+        Cancel => "Cancel",
+        BackToProject => "Back to the project",
+        Create => "Create",
+        SaveChanges => "Save changes",
+        Saving => "Saving…",
+        FixFields => "Some fields need attention; nothing was sent to Atlas.",
+        EditExisting => "Edit the existing one",
+        WebhookSignatureNote => {
+            "With a secret, Atlas signs every request: the X-MMS-Signature header carries a base64 HMAC-SHA1 of the body, keyed with the secret. Templates are FreeMarker; Atlas falls back to its defaults if they fail to render."
+        }
+        Choose => "Choose…",
+        Show => "Show",
+        Hide => "Hide",
+        Generate => "Generate",
+        Replace => "Replace",
+        BlankKeeps => "Leave blank to keep the current value.",
+        Saved => "Saved",
+        PasswordOnce => "Copy the password now: Atlas will never show it again.",
+        ScrapeConfigIntro => "Prometheus scrape configuration (HTTP service discovery, Prometheus 2.28 or later):",
+        Copy => "Copy",
+        Copied => "Copied",
+    }
+}
+
+/// A type's name. English comes from the registry, the single place types are described.
+pub fn kind_label(kind: IntegrationKind) -> &'static str {
+    kind.spec().label
+}
+
+pub fn kind_help(kind: IntegrationKind) -> &'static str {
+    kind.spec().help
+}
+
+pub fn field_label(field: &FieldSpec) -> &'static str {
+    field.label
+}
+
+pub fn field_help(field: &FieldSpec) -> &'static str {
+    field.help
+}
+
+pub fn secret_set(hint: &str) -> String {
+    format!("set · {hint}")
+}
+
+pub fn saved(kind: IntegrationKind) -> String {
+    format!("{} saved.", kind_label(kind))
+}
+
+pub fn deleted(kind: IntegrationKind) -> String {
+    format!("{} deleted.", kind_label(kind))
+}
+
+pub fn configure_title(kind: IntegrationKind) -> String {
+    format!("Configure {}", kind_label(kind))
+}
+
+pub fn edit_title(kind: IntegrationKind) -> String {
+    format!("Edit {}", kind_label(kind))
+}
+
+pub fn delete_title(kind: IntegrationKind) -> String {
+    format!("Delete {}", kind_label(kind))
+}
+
+pub fn delete_question(kind: IntegrationKind, project: &str) -> String {
+    format!(
+        "Delete the {} integration of project \u{201c}{project}\u{201d}? Atlas stops sending alerts to it at once; this cannot be undone.",
+        kind_label(kind)
+    )
+}
+
+pub fn delete_button(kind: IntegrationKind) -> String {
+    format!("Delete {}", kind_label(kind))
+}
+
+pub fn already_configured(kind: IntegrationKind) -> String {
+    format!(
+        "{} is already configured in this project.",
+        kind_label(kind)
+    )
+}
+
+/// The scrape configuration for Atlas's HTTP service discovery (REFERENCE §3.8). Not a
+/// translation, but it lives here with the other text the user copies.
+pub fn prometheus_scrape_config(group_id: &str, password: Option<&str>) -> String {
+    let password = password.unwrap_or("<the password you saved>");
+    format!(
+        "scrape_configs:\n  - job_name: \"atlas-{group_id}\"\n    scrape_interval: 10s\n    metrics_path: /metrics\n    scheme: https\n    basic_auth:\n      username: <username>\n      password: {password}\n    http_sd_configs:\n      - url: https://cloud.mongodb.com/prometheus/v1.0/groups/{group_id}/discovery\n        refresh_interval: 60s\n        basic_auth:\n          username: <username>\n          password: {password}\n"
+    )
+}
+
+pub fn server_version(version: &str, backend: &str) -> String {
+    format!("Server {version} · backend: {backend}")
+}
+
+pub fn projects_count(shown_from: usize, shown_to: usize, matching: usize, total: usize) -> String {
+    if matching == total {
+        format!("{shown_from}–{shown_to} of {total} projects")
+    } else {
+        format!("{shown_from}–{shown_to} of {matching} matching projects ({total} in all)")
+    }
+}
+
+pub fn field_problem(problem: &FieldProblem) -> String {
+    match problem {
+        FieldProblem::Required => "Required.".into(),
+        FieldProblem::NotHex => "Use hexadecimal digits only (0-9, a-f).".into(),
+        FieldProblem::NotHex40 => "Must be exactly 40 lowercase hexadecimal digits.".into(),
+        FieldProblem::TooShort { min } => format!("At least {min} characters."),
+        FieldProblem::TooLong { max } => format!("At most {max} characters."),
+        FieldProblem::NotHttpUrl => "Must be an http:// or https:// URL.".into(),
+        FieldProblem::NotAChoice => "Choose one of the listed values.".into(),
+        FieldProblem::TooLarge { max_bytes } => format!("At most {} KB.", max_bytes / 1024),
+        FieldProblem::LooksMasked => {
+            "This looks like Atlas's masked value (****). Type the real secret, or leave it blank to keep the current one.".into()
+        }
+        FieldProblem::WrongKind => "Wrong kind of value.".into(),
+    }
+}
+
+/// One sentence for an error, for the page's alert.
+pub fn error_message(err: &AppError) -> String {
+    match err {
+        AppError::NotSignedIn => "Your session has ended. Sign in again.".into(),
+        AppError::LoginRefused(LoginRefusal::WrongCredential) => {
+            "Atlas did not accept this key or secret. Check both and try again.".into()
+        }
+        AppError::LoginRefused(LoginRefusal::AccessList) => {
+            "Atlas refused the request because this server's IP address is not on the credential's access list.".into()
+        }
+        AppError::LoginRefused(LoginRefusal::NoProjects) => {
+            "Atlas accepted the credential, but it has access to no project. Grant it a project role first.".into()
+        }
+        AppError::LoginRefused(LoginRefusal::Other(detail)) => format!("Atlas refused the sign-in: {detail}"),
+        AppError::CrossSite => "The request came from another site and was refused.".into(),
+        AppError::Invalid(_) => "Some fields need attention.".into(),
+        AppError::BadRequest(detail) => format!("Bad request: {detail}"),
+        AppError::AlreadyConfigured(kind) => {
+            format!("{} is already configured in this project. Edit the existing one instead.", kind.label())
+        }
+        AppError::SecretsRequired(fields) => format!(
+            "Atlas replaces the whole configuration on update here, so the current secrets must be entered again: {}.",
+            fields.join(", ")
+        ),
+        AppError::Forbidden(detail) => format!("Your credential may not do this: {detail}"),
+        AppError::NotFound(detail) => format!("Not found: {detail}"),
+        AppError::RateLimited { retry_after_secs: Some(s) } => {
+            format!("Atlas is rate limiting requests. Try again in {s} seconds.")
+        }
+        AppError::RateLimited { retry_after_secs: None } => "Atlas is rate limiting requests. Try again shortly.".into(),
+        AppError::Atlas(p) => format!("Atlas answered {} {}: {}", p.status, p.error_code, p.detail),
+        AppError::Unavailable(detail) => format!("Atlas could not be reached: {detail}"),
+        AppError::ServerFn(e) => format!("The dashboard server could not answer: {e}"),
+    }
+}

@@ -1,0 +1,484 @@
+//! The integration form, generated from the registry: one input per field of the type, the
+//! right control for each (text, URL, select, switch, text area, password), the registry's
+//! validation run in the browser before anything is sent, and the server's verdict put on
+//! the fields it names. Without JavaScript it is a plain form posting to the server
+//! function, which validates the same way and redirects back.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_navigate;
+
+use super::layout::ErrorAlert;
+use crate::api::integrations::{CreateIntegration, UpdateIntegration};
+use crate::api::AppError;
+use crate::i18n::{self, t, Key};
+use crate::integrations::{
+    FieldError, FieldInput, FieldSpec, IntegrationKind, IntegrationView, Secrecy, ShownValue,
+    WriteMode,
+};
+
+/// Form control names: `values[apiKey]`, as the server function's `values` map reads them.
+fn control_name(field: &FieldSpec) -> String {
+    format!("values[{}]", field.name)
+}
+
+fn control_id(field: &FieldSpec) -> String {
+    format!("field-{}", field.name)
+}
+
+#[component]
+pub fn IntegrationForm(
+    group_id: String,
+    kind: IntegrationKind,
+    current: Option<IntegrationView>,
+) -> impl IntoView {
+    let mode = if current.is_some() {
+        WriteMode::Update
+    } else {
+        WriteMode::Create
+    };
+    let create = ServerAction::<CreateIntegration>::new();
+    let update = ServerAction::<UpdateIntegration>::new();
+    let pending = Signal::derive(move || create.pending().get() || update.pending().get());
+    let result = Signal::derive(move || match mode {
+        WriteMode::Create => create.value().get().map(|r| r.map(|_| ())),
+        WriteMode::Update => update.value().get().map(|r| r.map(|_| ())),
+    });
+    // Errors of the browser's own check, and of the server's when it answers Invalid.
+    let client_errors = RwSignal::new(Vec::<FieldError>::new());
+    let touched = RwSignal::new(BTreeSet::<String>::new());
+    let submitted = RwSignal::new(false);
+    // A Prometheus password as typed, kept in the page only, to show it once after saving.
+    let saved_password = RwSignal::new(None::<String>);
+
+    let server_field_errors = move || match result.get() {
+        Some(Err(AppError::Invalid(errs))) => errs,
+        Some(Err(AppError::SecretsRequired(fields))) => fields
+            .into_iter()
+            .map(|field| FieldError {
+                field,
+                problem: crate::integrations::FieldProblem::Required,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let error_for = move |name: &'static str| {
+        Signal::derive(move || {
+            let shown = submitted.get() || touched.with(|t| t.contains(name));
+            let own = client_errors.with(|errs| {
+                errs.iter()
+                    .find(|e| e.field == name)
+                    .map(|e| e.problem.clone())
+            });
+            let server = server_field_errors()
+                .into_iter()
+                .find(|e| e.field == name)
+                .map(|e| e.problem);
+            own.filter(|_| shown).or(server)
+        })
+    };
+    let secrets_required = move || match result.get() {
+        Some(Err(AppError::SecretsRequired(fields))) => fields,
+        _ => Vec::new(),
+    };
+
+    let navigate = use_navigate();
+    let project_href = format!("/projects/{group_id}");
+    let after_save = format!("{project_href}?saved={}", kind.as_wire());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = result.get() {
+            if kind != IntegrationKind::Prometheus {
+                navigate(&after_save, Default::default());
+            }
+        }
+    });
+
+    #[cfg(feature = "hydrate")]
+    let group_id_for_submit = group_id.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            ev.prevent_default();
+            let Some(values) = browser::form_values(&ev) else {
+                return;
+            };
+            submitted.set(true);
+            match crate::integrations::integration_from_form(kind, &values, mode) {
+                Err(errors) => client_errors.set(errors),
+                Ok(_) => {
+                    client_errors.set(Vec::new());
+                    if kind == IntegrationKind::Prometheus {
+                        saved_password
+                            .set(values.get("password").filter(|p| !p.is_empty()).cloned());
+                    }
+                    let group_id = group_id_for_submit.clone();
+                    let kind = kind.as_wire().to_string();
+                    match mode {
+                        WriteMode::Create => create.dispatch(CreateIntegration {
+                            group_id,
+                            kind,
+                            values,
+                        }),
+                        WriteMode::Update => update.dispatch(UpdateIntegration {
+                            group_id,
+                            kind,
+                            values,
+                        }),
+                    };
+                }
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            if let Some(name) = browser::changed_field(&ev) {
+                touched.update(|t| {
+                    t.insert(name);
+                });
+            }
+            if let Some(values) = browser::form_values_of_event(&ev) {
+                let errors = crate::integrations::integration_from_form(kind, &values, mode)
+                    .err()
+                    .unwrap_or_default();
+                client_errors.set(errors);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let action = match mode {
+        WriteMode::Create => CreateIntegration::PATH,
+        WriteMode::Update => UpdateIntegration::PATH,
+    };
+    let fields = kind
+        .spec()
+        .fields
+        .iter()
+        .map(|field| {
+            let shown = current
+                .as_ref()
+                .and_then(|c| c.values.get(field.name).cloned());
+            let must_reenter =
+                Signal::derive(move || secrets_required().iter().any(|f| f == field.name));
+            view! { <Field field shown error=error_for(field.name) must_reenter mode/> }
+        })
+        .collect_view();
+    let submit_label = match mode {
+        WriteMode::Create => t(Key::Create),
+        WriteMode::Update => t(Key::SaveChanges),
+    };
+    view! {
+        {move || match result.get() {
+            Some(Err(AppError::Invalid(_))) => Some(view! { <p class="alert" role="alert">{t(Key::FixFields)}</p> }.into_any()),
+            Some(Err(AppError::AlreadyConfigured(kind))) => Some(view! {
+                <div class="alert" role="alert">
+                    <p>{i18n::already_configured(kind)}</p>
+                    <a href=location_href() rel="external">{t(Key::EditExisting)}</a>
+                </div>
+            }.into_any()),
+            Some(Err(error)) => Some(view! { <ErrorAlert error/> }.into_any()),
+            _ => None,
+        }}
+        {move || (result.get() == Some(Ok(())) && kind == IntegrationKind::Prometheus).then(|| view! {
+            <PrometheusDone group_id=project_href_for_done() password=saved_password.get_untracked()/>
+        })}
+        <form
+            method="post"
+            action=action
+            class="integration-form"
+            aria-label=i18n::kind_label(kind)
+            novalidate
+            on:submit=on_submit
+            on:change=on_change
+        >
+            <input type="hidden" name="group_id" value=group_id.clone()/>
+            <input type="hidden" name="kind" value=kind.as_wire()/>
+            {fields}
+            {(kind == IntegrationKind::Webhook).then(|| view! { <p class="notice">{t(Key::WebhookSignatureNote)}</p> })}
+            <div class="actions">
+                <button type="submit" disabled=move || pending.get()>
+                    {move || if pending.get() { t(Key::Saving) } else { submit_label }}
+                </button>
+                <a class="button secondary" href=project_href.clone()>{t(Key::Cancel)}</a>
+            </div>
+        </form>
+    }
+}
+
+fn location_href() -> String {
+    let location = leptos_router::hooks::use_location();
+    location.pathname.get_untracked()
+}
+
+fn project_href_for_done() -> String {
+    let params = leptos_router::hooks::use_params_map();
+    params.get_untracked().get("group_id").unwrap_or_default()
+}
+
+#[component]
+fn Field(
+    field: &'static FieldSpec,
+    shown: Option<ShownValue>,
+    error: Signal<Option<crate::integrations::FieldProblem>>,
+    must_reenter: Signal<bool>,
+    mode: WriteMode,
+) -> impl IntoView {
+    let id = control_id(field);
+    let name = control_name(field);
+    let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    let describedby = format!("{help_id} {error_id}");
+    let invalid = move || error.get().is_some().then_some("true");
+    let required =
+        field.required && !field.is_toggle() && !(field.is_secret() && mode == WriteMode::Update);
+    let label = view! {
+        <label for=id.clone()>
+            {i18n::field_label(field)}
+            {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+        </label>
+    };
+    let control = if field.is_secret() {
+        view! { <SecretControl field id=id.clone() name describedby shown must_reenter invalid=Signal::derive(invalid)/> }
+            .into_any()
+    } else {
+        plain_control(
+            field,
+            id.clone(),
+            name,
+            describedby,
+            shown,
+            required,
+            Signal::derive(invalid),
+        )
+    };
+    view! {
+        <div class="field" class:toggle=field.is_toggle()>
+            {label}
+            {control}
+            <p class="help" id=help_id>{i18n::field_help(field)}</p>
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || error.get().map(|p| i18n::field_problem(&p))}
+            </p>
+        </div>
+    }
+}
+
+fn plain_control(
+    field: &'static FieldSpec,
+    id: String,
+    name: String,
+    describedby: String,
+    shown: Option<ShownValue>,
+    required: bool,
+    invalid: Signal<Option<&'static str>>,
+) -> AnyView {
+    let text = match &shown {
+        Some(ShownValue::Text(s)) => Some(s.clone()),
+        _ => None,
+    };
+    match field.input {
+        FieldInput::Toggle { default } => {
+            let on = match shown {
+                Some(ShownValue::Bool(b)) => b,
+                _ => default,
+            };
+            view! {
+                <input type="checkbox" role="switch" id=id name=name value="on" checked=on aria-describedby=describedby/>
+            }
+            .into_any()
+        }
+        FieldInput::Choice { options, default } => {
+            let selected = text.or(default.map(str::to_string));
+            let choices = options
+                .iter()
+                .map(|o| view! { <option value=*o selected=selected.as_deref() == Some(*o)>{*o}</option> })
+                .collect_view();
+            view! {
+                <select id=id name=name required=required aria-describedby=describedby aria-invalid=invalid>
+                    {selected.is_none().then(|| view! { <option value="">{t(Key::Choose)}</option> })}
+                    {choices}
+                </select>
+            }
+            .into_any()
+        }
+        FieldInput::TextArea => view! {
+            <textarea id=id name=name aria-describedby=describedby aria-invalid=invalid>{text}</textarea>
+        }
+        .into_any(),
+        FieldInput::Text | FieldInput::Url => {
+            let kind = if field.input == FieldInput::Url { "url" } else { "text" };
+            view! {
+                <input
+                    type=kind
+                    id=id
+                    name=name
+                    value=text
+                    required=required
+                    spellcheck="false"
+                    autocomplete="off"
+                    aria-describedby=describedby
+                    aria-invalid=invalid
+                />
+            }
+            .into_any()
+        }
+    }
+}
+
+/// A secret is never pre-filled. When one is set the field says so (with Atlas's last four)
+/// and the input sits behind "Replace": left closed or blank, the secret is kept. `<details>`
+/// makes that work without JavaScript.
+#[component]
+fn SecretControl(
+    field: &'static FieldSpec,
+    id: String,
+    name: String,
+    describedby: String,
+    shown: Option<ShownValue>,
+    must_reenter: Signal<bool>,
+    invalid: Signal<Option<&'static str>>,
+) -> impl IntoView {
+    let revealed = RwSignal::new(false);
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    let is_area = field.input == FieldInput::TextArea;
+    let input = if is_area {
+        view! { <textarea id=id.clone() name=name.clone() aria-describedby=describedby.clone() aria-invalid=invalid></textarea> }
+            .into_any()
+    } else {
+        view! {
+            <span class="secret-input">
+                <input
+                    node_ref=input_ref
+                    type=move || if revealed.get() { "text" } else { "password" }
+                    id=id.clone()
+                    name=name.clone()
+                    autocomplete="new-password"
+                    spellcheck="false"
+                    aria-describedby=describedby.clone()
+                    aria-invalid=invalid
+                />
+                <button
+                    type="button"
+                    class="secondary"
+                    aria-controls=id.clone()
+                    aria-pressed=move || if revealed.get() { "true" } else { "false" }
+                    on:click=move |_| revealed.update(|r| *r = !*r)
+                >
+                    {move || if revealed.get() { t(Key::Hide) } else { t(Key::Show) }}
+                </button>
+                {(field.name == "password" && field.secrecy == Secrecy::WriteOnly).then(|| view! {
+                    <button type="button" class="secondary" on:click=move |_| {
+                        if let Some(input) = input_ref.get() {
+                            input.set_value(&generate_password());
+                            revealed.set(true);
+                        }
+                    }>{t(Key::Generate)}</button>
+                })}
+            </span>
+        }
+        .into_any()
+    };
+    match shown {
+        Some(ShownValue::Secret { hint }) => view! {
+            <p class="secret-set">{i18n::secret_set(&hint)}</p>
+            <details open=move || must_reenter.get()>
+                <summary>{t(Key::Replace)}</summary>
+                {input}
+                <p class="help">{t(Key::BlankKeeps)}</p>
+            </details>
+        }
+        .into_any(),
+        _ => input,
+    }
+}
+
+/// 24 characters from the browser's CSPRNG, letters and digits (Atlas accepts any string;
+/// 24 × log2(62) ≈ 143 bits).
+fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_mut))]
+    let mut bytes = [0u8; 24];
+    #[cfg(feature = "hydrate")]
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    // Rejection-free mapping is biased by 256 % 62; negligible for a generated password.
+    bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// Shown once after a Prometheus integration is saved: the password (Atlas never returns it)
+/// and a ready-to-copy scrape configuration for HTTP service discovery.
+#[component]
+fn PrometheusDone(group_id: String, password: Option<String>) -> impl IntoView {
+    let config = i18n::prometheus_scrape_config(&group_id, password.as_deref());
+    let copied = RwSignal::new(false);
+    let to_copy = config.clone();
+    view! {
+        <section class="notice prometheus-done" role="status">
+            <h2>{t(Key::Saved)}</h2>
+            {password.map(|p| view! { <p>{t(Key::PasswordOnce)}" "<code class="password">{p}</code></p> })}
+            <p>{t(Key::ScrapeConfigIntro)}</p>
+            <pre><code>{config}</code></pre>
+            <button type="button" on:click=move |_| {
+                #[cfg(feature = "hydrate")]
+                if let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) {
+                    let _ = clipboard.write_text(&to_copy);
+                    copied.set(true);
+                }
+                #[cfg(not(feature = "hydrate"))]
+                let _ = &to_copy;
+            }>{move || if copied.get() { t(Key::Copied) } else { t(Key::Copy) }}</button>
+            <a class="button secondary" href=format!("/projects/{group_id}")>{t(Key::BackToProject)}</a>
+        </section>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use leptos::wasm_bindgen::JsCast;
+
+    use crate::integrations::FormValues;
+
+    fn values_of(form: &web_sys::HtmlFormElement) -> Option<FormValues> {
+        let data = web_sys::FormData::new_with_form(form).ok()?;
+        let mut values = FormValues::new();
+        for entry in data.entries() {
+            let pair: js_sys::Array = entry.ok()?.unchecked_into();
+            let key = pair.get(0).as_string()?;
+            let value = pair.get(1).as_string().unwrap_or_default();
+            if let Some(name) = key
+                .strip_prefix("values[")
+                .and_then(|k| k.strip_suffix(']'))
+            {
+                values.insert(name.to_string(), value);
+            }
+        }
+        Some(values)
+    }
+
+    pub fn form_values(ev: &leptos::ev::SubmitEvent) -> Option<FormValues> {
+        let form: web_sys::HtmlFormElement = ev.target()?.dyn_into().ok()?;
+        values_of(&form)
+    }
+
+    pub fn form_values_of_event(ev: &leptos::ev::Event) -> Option<FormValues> {
+        let form: web_sys::HtmlFormElement = ev.current_target()?.dyn_into().ok()?;
+        values_of(&form)
+    }
+
+    pub fn changed_field(ev: &leptos::ev::Event) -> Option<String> {
+        let el: web_sys::Element = ev.target()?.dyn_into().ok()?;
+        let name = el.get_attribute("name")?;
+        name.strip_prefix("values[")
+            .and_then(|k| k.strip_suffix(']'))
+            .map(str::to_string)
+    }
+}

@@ -1,0 +1,133 @@
+//! Configure, edit or view one integration type of a project, and confirm its deletion.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use super::form::IntegrationForm;
+use super::layout::{Breadcrumbs, ErrorAlert, Header, Loading};
+use super::project::{integration_href, Values};
+use crate::api::integrations::{list_integrations, DeleteIntegration, ProjectIntegrations};
+use crate::i18n::{self, t, Key};
+use crate::integrations::{Availability, IntegrationKind};
+
+fn route_params() -> (Memo<String>, Memo<Option<IntegrationKind>>) {
+    let params = use_params_map();
+    let group_id = Memo::new(move |_| params.get().get("group_id").unwrap_or_default());
+    let kind = Memo::new(move |_| {
+        params
+            .get()
+            .get("kind")
+            .and_then(|k| IntegrationKind::from_wire(&k))
+    });
+    (group_id, kind)
+}
+
+#[component]
+pub fn IntegrationPage() -> impl IntoView {
+    let (group_id, kind) = route_params();
+    let data = Resource::new(move || group_id.get(), list_integrations);
+    view! {
+        <Header/>
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                let Some(kind) = kind.get() else {
+                    return view! { <p class="alert" role="alert">{t(Key::UnknownType)}</p> }.into_any();
+                };
+                match data.await {
+                    Ok(project) => view! { <IntegrationEditor project kind/> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn IntegrationEditor(project: ProjectIntegrations, kind: IntegrationKind) -> impl IntoView {
+    let spec = kind.spec();
+    let current = project.get(kind).cloned();
+    let crumbs = Some((project.group_id.clone(), project.project_name.clone()));
+    let title = match (&current, spec.availability) {
+        (Some(_), Availability::Legacy) => i18n::kind_label(kind).to_string(),
+        (Some(_), _) => i18n::edit_title(kind),
+        (None, _) => i18n::configure_title(kind),
+    };
+    let body = match (current, spec.availability) {
+        (Some(view), Availability::Legacy) => view! {
+            <p class="notice">{t(Key::LegacyReadOnly)}</p>
+            <Values view/>
+            <a class="button danger" href=format!("{}/delete", integration_href(&project.group_id, kind))>{t(Key::Delete)}</a>
+        }
+        .into_any(),
+        (None, Availability::Legacy) => view! { <p class="notice">{t(Key::LegacyNotOffered)}</p> }.into_any(),
+        (None, Availability::AtlasUiOnly) => view! {
+            <p class="notice">{t(Key::SlackOnlyInAtlas)}</p>
+            <a class="button" href=project.atlas_ui_url.clone() target="_blank" rel="noopener noreferrer">{t(Key::OpenAtlasUi)}</a>
+        }
+        .into_any(),
+        (current, _) => view! { <IntegrationForm group_id=project.group_id.clone() kind current/> }.into_any(),
+    };
+    view! {
+        <Breadcrumbs project=crumbs here=Some(i18n::kind_label(kind).to_string())/>
+        <h1>{title}</h1>
+        <p class="intro">{i18n::kind_help(kind)}</p>
+        {body}
+    }
+}
+
+/// Asks before deleting, naming the project and the type. A plain form: works without
+/// JavaScript.
+#[component]
+pub fn DeletePage() -> impl IntoView {
+    let (group_id, kind) = route_params();
+    let data = Resource::new(move || group_id.get(), list_integrations);
+    view! {
+        <Header/>
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                let Some(kind) = kind.get() else {
+                    return view! { <p class="alert" role="alert">{t(Key::UnknownType)}</p> }.into_any();
+                };
+                match data.await {
+                    Ok(project) => view! { <DeleteConfirm project kind/> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DeleteConfirm(project: ProjectIntegrations, kind: IntegrationKind) -> impl IntoView {
+    let delete = ServerAction::<DeleteIntegration>::new();
+    let navigate = use_navigate();
+    let back = format!("/projects/{}", project.group_id);
+    let done = format!("{back}?deleted={}", kind.as_wire());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            navigate(&done, Default::default());
+        }
+    });
+    let configured = project.get(kind).is_some();
+    view! {
+        <Breadcrumbs project=Some((project.group_id.clone(), project.project_name.clone())) here=Some(i18n::kind_label(kind).to_string())/>
+        <h1>{i18n::delete_title(kind)}</h1>
+        {move || delete.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
+        {if configured {
+            view! {
+                <p>{i18n::delete_question(kind, &project.project_name)}</p>
+                <ActionForm action=delete attr:class="confirm" attr:aria-label=t(Key::Delete)>
+                    <input type="hidden" name="group_id" value=project.group_id.clone()/>
+                    <input type="hidden" name="kind" value=kind.as_wire()/>
+                    <button type="submit" class="danger" disabled=move || delete.pending().get()>
+                        {i18n::delete_button(kind)}
+                    </button>
+                    <a class="button secondary" href=back.clone()>{t(Key::Cancel)}</a>
+                </ActionForm>
+            }
+            .into_any()
+        } else {
+            view! { <p class="notice">{t(Key::NotConfigured)}</p><a href=back.clone()>{t(Key::BackToProject)}</a> }.into_any()
+        }}
+    }
+}

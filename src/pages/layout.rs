@@ -1,0 +1,91 @@
+//! Pieces every signed-in page shares: the header with sign-out, error alerts, and the
+//! return to login when the session has ended.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+
+use crate::api::session::Logout;
+use crate::api::AppError;
+use crate::i18n::{error_message, t, Key};
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <header class="top">
+            <a class="brand" href="/">{t(Key::AppTitle)}</a>
+            <ActionForm action=logout attr:class="signout">
+                <button type="submit" disabled=move || logout.pending().get()>{t(Key::SignOut)}</button>
+            </ActionForm>
+        </header>
+    }
+}
+
+/// The login URL that brings the user back to the current page.
+pub fn login_url_for_here() -> String {
+    let location = use_location();
+    let here = format!(
+        "{}{}",
+        location.pathname.get_untracked(),
+        location.search.get_untracked()
+    );
+    let here = if here.is_empty() {
+        "/".to_string()
+    } else {
+        here
+    };
+    format!("/login?next={}", urlencode(&here))
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Shows an error in one clear alert; an ended session goes back to login instead.
+#[component]
+pub fn ErrorAlert(error: AppError) -> impl IntoView {
+    if error.needs_login() {
+        let navigate = use_navigate();
+        let target = login_url_for_here();
+        Effect::new(move |_| navigate(&target, Default::default()));
+    }
+    view! { <p class="alert" role="alert">{error_message(&error)}</p> }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" aria-busy="true">{t(Key::Loading)}</p> }
+}
+
+/// Projects › project › here. The last crumb is the current page.
+#[component]
+pub fn Breadcrumbs(project: Option<(String, String)>, here: Option<String>) -> impl IntoView {
+    let project_crumb = project.map(|(id, name)| {
+        let current = here.is_none();
+        view! {
+            <li>
+                {if current {
+                    view! { <span aria-current="page">{name}</span> }.into_any()
+                } else {
+                    view! { <a href=format!("/projects/{id}")>{name}</a> }.into_any()
+                }}
+            </li>
+        }
+    });
+    view! {
+        <nav class="breadcrumbs" aria-label=t(Key::Breadcrumbs)>
+            <ol>
+                <li><a href="/">{t(Key::Projects)}</a></li>
+                {project_crumb}
+                {here.map(|h| view! { <li><span aria-current="page">{h}</span></li> })}
+            </ol>
+        </nav>
+    }
+}

@@ -1,0 +1,8 @@
+//! One module per page, plus the pieces they share.
+
+pub mod form;
+pub mod integration;
+pub mod layout;
+pub mod login;
+pub mod project;
+pub mod projects;

@@ -1,0 +1,131 @@
+//! One project: a card for each of the ten integration types, configured or not, with its
+//! values as Atlas returned them (secrets masked) and what can be done with it.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::layout::{Breadcrumbs, ErrorAlert, Header, Loading};
+use crate::api::integrations::{list_integrations, ProjectIntegrations};
+use crate::i18n::{self, t, Key};
+use crate::integrations::{Availability, IntegrationKind, IntegrationView, ShownValue};
+
+pub fn integration_href(group_id: &str, kind: IntegrationKind) -> String {
+    format!("/projects/{group_id}/integrations/{}", kind.as_wire())
+}
+
+#[component]
+pub fn ProjectPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let group_id = move || params.get().get("group_id").unwrap_or_default();
+    let data = Resource::new(group_id, list_integrations);
+    let flash = move || {
+        let q = query.get();
+        let kind = |k: &str| q.get(k).and_then(|w| IntegrationKind::from_wire(&w));
+        kind("saved")
+            .map(i18n::saved)
+            .or_else(|| kind("deleted").map(i18n::deleted))
+    };
+    view! {
+        <Header/>
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(project) => view! {
+                        <Breadcrumbs project=Some((project.group_id.clone(), project.project_name.clone())) here=None/>
+                        <h1>{project.project_name.clone()}</h1>
+                        <p class="intro"><code>{project.group_id.clone()}</code></p>
+                        {flash().map(|m| view! { <p class="notice" role="status">{m}</p> })}
+                        <ProjectCards project/>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <Breadcrumbs project=None here=None/><ErrorAlert error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProjectCards(project: ProjectIntegrations) -> impl IntoView {
+    let cards = IntegrationKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let current = project.get(kind).cloned();
+            view! { <IntegrationCard group_id=project.group_id.clone() atlas_ui_url=project.atlas_ui_url.clone() kind current/> }
+        })
+        .collect_view();
+    view! { <ul class="cards" aria-label=t(Key::Integrations)>{cards}</ul> }
+}
+
+#[component]
+fn IntegrationCard(
+    group_id: String,
+    atlas_ui_url: String,
+    kind: IntegrationKind,
+    current: Option<IntegrationView>,
+) -> impl IntoView {
+    let spec = kind.spec();
+    let href = integration_href(&group_id, kind);
+    let delete_href = format!("{href}/delete");
+    let badge = match spec.availability {
+        Availability::Legacy => Some(t(Key::LegacyBadge)),
+        Availability::AtlasUiOnly => Some(t(Key::AtlasUiOnlyBadge)),
+        Availability::Creatable => None,
+    };
+    let configured = current.is_some();
+    let body = match current {
+        Some(view) => view! { <Values view/> }.into_any(),
+        None => view! { <p class="muted">{t(Key::NotConfigured)}</p> }.into_any(),
+    };
+    let actions = match (configured, spec.availability) {
+        (true, Availability::Legacy) => view! {
+            <a class="button secondary" href=href>{t(Key::View)}</a>
+            <a class="button danger" href=delete_href>{t(Key::Delete)}</a>
+        }
+        .into_any(),
+        (true, _) => view! {
+            <a class="button" href=href>{t(Key::Edit)}</a>
+            <a class="button danger" href=delete_href>{t(Key::Delete)}</a>
+        }
+        .into_any(),
+        (false, Availability::Creatable) => view! { <a class="button" href=href>{t(Key::Configure)}</a> }.into_any(),
+        (false, Availability::AtlasUiOnly) => view! {
+            <p class="muted">{t(Key::SlackOnlyInAtlas)}</p>
+            <a class="button secondary" href=atlas_ui_url target="_blank" rel="noopener noreferrer">{t(Key::OpenAtlasUi)}</a>
+        }
+        .into_any(),
+        (false, Availability::Legacy) => view! { <p class="muted">{t(Key::LegacyNotOffered)}</p> }.into_any(),
+    };
+    view! {
+        <li class="card integration" class:configured=configured data-type=kind.as_wire()>
+            <h2>
+                {i18n::kind_label(kind)}
+                {badge.map(|b| view! { <span class="badge">{b}</span> })}
+            </h2>
+            <p class="status">{if configured { t(Key::Configured) } else { t(Key::NotConfiguredShort) }}</p>
+            {body}
+            <div class="actions">{actions}</div>
+        </li>
+    }
+}
+
+/// The values Atlas returned, labelled from the registry.
+#[component]
+pub fn Values(view: IntegrationView) -> impl IntoView {
+    let spec = view.kind.spec();
+    let rows = spec
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let shown = view.values.get(field.name)?;
+            let text = match shown {
+                ShownValue::Text(s) => s.clone(),
+                ShownValue::Bool(b) => t(if *b { Key::On } else { Key::Off }).to_string(),
+                ShownValue::Secret { hint } => i18n::secret_set(hint),
+            };
+            Some(view! { <dt>{i18n::field_label(field)}</dt><dd>{text}</dd> })
+        })
+        .collect_view();
+    view! { <dl class="values">{rows}</dl> }
+}

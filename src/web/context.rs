@@ -1,0 +1,324 @@
+//! Helpers for server-function bodies: the shared state, the session, input checks, and
+//! Atlas errors turned into [`AppError`] with the HTTP status set to match.
+
+use std::future::Future;
+
+use axum::http::StatusCode;
+use futures::StreamExt;
+use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnErrorErr;
+use leptos_axum::ResponseOptions;
+use tower_sessions::Session;
+
+use super::session::{self, UserSession};
+use super::state::AppState;
+use crate::api::projects::ProjectSummary;
+use crate::api::{AppError, AtlasProblem, LoginRefusal};
+use crate::atlas::{AtlasError, Credential, Project};
+use crate::integrations::{
+    integration_from_form, is_group_id, Availability, FormValues, Integration, IntegrationKind,
+    IntegrationView, WriteMode,
+};
+
+/// How many projects' integrations are fetched from Atlas at once on the projects page.
+const INTEGRATION_LOOKUPS_IN_FLIGHT: usize = 8;
+
+/// Sets the response status for `err` and returns it, for `return Err(fail(..))`.
+pub fn fail(err: AppError) -> AppError {
+    if let Some(options) = use_context::<ResponseOptions>() {
+        options.set_status(
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    err
+}
+
+fn internal(message: &str) -> AppError {
+    fail(AppError::ServerFn(ServerFnErrorErr::ServerError(
+        message.to_string(),
+    )))
+}
+
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| internal("application state missing"))
+}
+
+async fn tower_session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(|_| internal("session layer missing"))
+}
+
+pub async fn optional_session() -> Result<Option<UserSession>, AppError> {
+    let state = app_state()?;
+    let session = tower_session().await?;
+    Ok(session::load_user(&session, state.settings.session_max).await)
+}
+
+/// The signed-in user, or 401 [`AppError::NotSignedIn`].
+pub async fn require_session() -> Result<UserSession, AppError> {
+    optional_session()
+        .await?
+        .ok_or_else(|| fail(AppError::NotSignedIn))
+}
+
+/// Verifies the credential with one real call (the first page of projects), then stores it
+/// in a session with a new id.
+pub async fn sign_in(state: &AppState, credential: Credential) -> Result<UserSession, AppError> {
+    let refused = |r| fail(AppError::LoginRefused(r));
+    match state.atlas.list_projects_page(&credential, 1, 1).await {
+        Ok(page) if page.results.is_empty() => {
+            let _ = state.atlas.forget(&credential).await;
+            return Err(refused(LoginRefusal::NoProjects));
+        }
+        Ok(_) => {}
+        Err(AtlasError::Unauthorized(_)) => return Err(refused(LoginRefusal::WrongCredential)),
+        Err(AtlasError::Forbidden(info)) if info.error_code.contains("ACCESS_LIST") => {
+            return Err(refused(LoginRefusal::AccessList))
+        }
+        Err(AtlasError::Forbidden(info)) => return Err(refused(LoginRefusal::Other(info.detail))),
+        Err(other) => return Err(atlas_error(other)),
+    }
+    let user = UserSession::new(credential);
+    let session = tower_session().await?;
+    session::store_user(&session, &user)
+        .await
+        .map_err(|_| internal("could not store the session"))?;
+    tracing::info!(public_id = user.credential.public_id(), "signed in");
+    Ok(user)
+}
+
+/// Revokes what Atlas issued for the session and ends it. Signing out twice is fine.
+pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
+    let session = tower_session().await?;
+    if let Some(user) = session::load_user(&session, state.settings.session_max).await {
+        if let Err(err) = state.atlas.forget(&user.credential).await {
+            // The session ends regardless; a token Atlas did not revoke expires within the hour.
+            tracing::warn!(error = %err, "could not revoke the Atlas token at logout");
+        }
+        tracing::info!(public_id = user.credential.public_id(), "signed out");
+    }
+    session::end(&session)
+        .await
+        .map_err(|_| internal("could not end the session"))
+}
+
+/// Awaits an Atlas call. A 401 means Atlas no longer accepts the session's credential: the
+/// session ends and the page sends the user to login.
+pub async fn atlas<T>(call: impl Future<Output = Result<T, AtlasError>>) -> Result<T, AppError> {
+    match call.await {
+        Ok(v) => Ok(v),
+        Err(AtlasError::Unauthorized(_)) => {
+            if let Ok(session) = tower_session().await {
+                let _ = session::end(&session).await;
+            }
+            Err(fail(AppError::NotSignedIn))
+        }
+        Err(other) => Err(atlas_error(other)),
+    }
+}
+
+fn problem(info: &crate::atlas::ApiErrorInfo) -> AtlasProblem {
+    AtlasProblem {
+        status: info.status,
+        error_code: info.error_code.clone(),
+        detail: info.detail.clone(),
+        fields: info
+            .fields
+            .iter()
+            .map(|f| (f.field.clone(), f.description.clone()))
+            .collect(),
+    }
+}
+
+/// Maps an Atlas error to what the page shows, with the matching status.
+pub fn atlas_error(err: AtlasError) -> AppError {
+    let app = match &err {
+        AtlasError::Unauthorized(_) => AppError::NotSignedIn,
+        AtlasError::Forbidden(info) => AppError::Forbidden(info.detail.clone()),
+        AtlasError::GroupNotFound(info) | AtlasError::NotFound(info) => {
+            AppError::NotFound(info.detail.clone())
+        }
+        AtlasError::AlreadyConfigured(info) => AppError::Atlas(problem(info)),
+        AtlasError::RateLimited { retry_after, .. } => AppError::RateLimited {
+            retry_after_secs: retry_after.map(|d| d.as_secs().max(1)),
+        },
+        AtlasError::Invalid(info) | AtlasError::Server(info) => AppError::Atlas(problem(info)),
+        AtlasError::Transport(m) | AtlasError::UnexpectedResponse(m) => {
+            AppError::Unavailable(m.clone())
+        }
+    };
+    if matches!(app, AppError::Unavailable(_)) {
+        tracing::warn!(error = %err, "Atlas call failed");
+    }
+    fail(app)
+}
+
+pub fn checked_group_id(group_id: &str) -> Result<String, AppError> {
+    if is_group_id(group_id) {
+        Ok(group_id.to_string())
+    } else {
+        Err(fail(AppError::BadRequest(format!(
+            "not a project id: {group_id:?}"
+        ))))
+    }
+}
+
+pub fn checked_kind(kind: &str) -> Result<IntegrationKind, AppError> {
+    IntegrationKind::from_wire(kind).ok_or_else(|| {
+        fail(AppError::BadRequest(format!(
+            "not an integration type: {kind:?}"
+        )))
+    })
+}
+
+/// The views of a list from Atlas, in registry order.
+pub fn views(list: &[Integration]) -> Vec<IntegrationView> {
+    let mut views: Vec<_> = list.iter().map(IntegrationView::from_atlas).collect();
+    views.sort_by_key(|v| IntegrationKind::ALL.iter().position(|k| *k == v.kind));
+    views
+}
+
+/// Summaries of `projects` with their configured types, looked up a few at a time.
+pub async fn with_integrations(
+    state: &AppState,
+    user: &UserSession,
+    projects: Vec<Project>,
+) -> Vec<ProjectSummary> {
+    let lookups = projects.into_iter().map(|p| {
+        let atlas = state.atlas.clone();
+        let credential = user.credential.clone();
+        async move {
+            let integrations = atlas
+                .list_integrations(&credential, &p.id)
+                .await
+                .ok()
+                .map(|list| views(&list).into_iter().map(|v| v.kind).collect());
+            ProjectSummary {
+                id: p.id,
+                name: p.name,
+                integrations,
+            }
+        }
+    });
+    futures::stream::iter(lookups)
+        .buffered(INTEGRATION_LOOKUPS_IN_FLIGHT)
+        .collect()
+        .await
+}
+
+/// Create or update from a submitted form: checked against the registry first (nothing is
+/// sent if it fails), then sent with only the type's fields.
+pub async fn write(
+    group_id: String,
+    kind: String,
+    values: FormValues,
+    mode: WriteMode,
+) -> Result<Vec<IntegrationView>, AppError> {
+    let state = app_state()?;
+    let user = require_session().await?;
+    let group_id = checked_group_id(&group_id)?;
+    let kind = checked_kind(&kind)?;
+    match (mode, kind.spec().availability) {
+        (_, Availability::Legacy) => {
+            return Err(fail(AppError::BadRequest(format!(
+                "{} is end-of-life: it can only be deleted",
+                kind.label()
+            ))))
+        }
+        (WriteMode::Create, Availability::AtlasUiOnly) => {
+            return Err(fail(AppError::BadRequest(format!(
+                "{} can only be created in the Atlas UI",
+                kind.label()
+            ))))
+        }
+        _ => {}
+    }
+    let integration = integration_from_form(kind, &values, mode)
+        .map_err(|errors| fail(AppError::Invalid(errors)))?;
+    let result = match mode {
+        WriteMode::Create => {
+            state
+                .atlas
+                .create_integration(&user.credential, &group_id, &integration)
+                .await
+        }
+        WriteMode::Update => {
+            state
+                .atlas
+                .update_integration(&user.credential, &group_id, &integration)
+                .await
+        }
+    };
+    match result {
+        Ok(list) => {
+            tracing::info!(
+                group_id,
+                kind = kind.as_wire(),
+                ?mode,
+                "integration written"
+            );
+            redirect_plain_form(&format!("/projects/{group_id}?saved={}", kind.as_wire()));
+            Ok(views(&list))
+        }
+        Err(AtlasError::AlreadyConfigured(_)) => Err(fail(AppError::AlreadyConfigured(kind))),
+        Err(AtlasError::Invalid(info)) if mode == WriteMode::Update => {
+            let missing = omitted_secrets_named(&integration, &info);
+            if missing.is_empty() {
+                Err(atlas_error(AtlasError::Invalid(info)))
+            } else {
+                Err(fail(AppError::SecretsRequired(missing)))
+            }
+        }
+        Err(other) => atlas(async { Err::<(), _>(other) })
+            .await
+            .map(|_| Vec::new()),
+    }
+}
+
+/// Secrets we left out (to keep them) that Atlas's refusal names: Atlas replaced the whole
+/// configuration and wants them again.
+fn omitted_secrets_named(sent: &Integration, info: &crate::atlas::ApiErrorInfo) -> Vec<String> {
+    let mentioned = |name: &str| {
+        info.fields.iter().any(|f| f.field == name)
+            || info
+                .parameters
+                .iter()
+                .any(|p| p == name || p.contains(name))
+            || info.detail.contains(name)
+    };
+    sent.kind
+        .spec()
+        .fields
+        .iter()
+        .filter(|f| f.is_secret() && !sent.values.contains_key(f.name) && mentioned(f.name))
+        .map(|f| f.name.to_string())
+        .collect()
+}
+
+/// After a form posted without JavaScript, the browser is sent to `path`. Requests from the
+/// hydrated page (which ask for JSON) get the result instead and stay where they are.
+pub fn redirect_plain_form(path: &str) {
+    let plain_form = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .is_some_and(|accept| accept.contains("text/html"));
+    if plain_form {
+        leptos_axum::redirect(path);
+    }
+}
+
+/// The project's integrations page in the Atlas UI. Against the emulator this is real
+/// Atlas's address. [unverified: the fragment path is the UI's current one, taken from its
+/// documentation's navigation, not from a recorded URL.]
+pub fn atlas_ui_url(state: &AppState, group_id: &str) -> String {
+    format!(
+        "{}/v2/{group_id}#/settings/integrations",
+        state.settings.atlas_ui_base
+    )
+}

@@ -290,6 +290,10 @@ pub fn error_message(err: &AppError) -> String {
             "Atlas replaces the whole configuration on update here, so the current secrets must be entered again: {}.",
             fields.join(", ")
         ),
+        AppError::SecretsLost(fields) => format!(
+            "Saved, but Atlas replaced the whole configuration and cleared: {}. Enter it again to restore it.",
+            fields.join(", ")
+        ),
         AppError::Forbidden(detail) => format!("Your credential may not do this: {detail}"),
         AppError::NotFound(detail) => format!("Not found: {detail}"),
         AppError::RateLimited { retry_after_secs: Some(s) } => {

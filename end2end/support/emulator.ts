@@ -1,5 +1,23 @@
-import type { APIRequestContext } from "@playwright/test";
+import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { EMULATOR_URL } from "./env";
+
+export type Demo = {
+  apiKey: { publicKey: string; privateKey: string };
+  readOnlyKey: { publicKey: string; privateKey: string };
+  emptyKey: { publicKey: string; privateKey: string };
+  serviceAccount: { clientId: string; clientSecret: string };
+  projects: { id: string; name: string }[];
+  secrets: Record<string, string>;
+};
+
+export type Fault = {
+  method?: string | null;
+  pathPrefix: string;
+  status?: number | null;
+  retryAfterSecs?: number | null;
+  rate?: number;
+  count?: number | null;
+};
 
 /** Client for the embedded emulator's test hooks (docs/emulator.md). */
 export class Emulator {
@@ -9,14 +27,38 @@ export class Emulator {
     await this.ok(this.request.post(`${EMULATOR_URL}/_emulator/reset`));
   }
 
+  /** The demo organisation's credentials and projects, from the emulator itself. */
+  async demo(): Promise<Demo> {
+    return (await this.ok(this.request.get(`${EMULATOR_URL}/_emulator/demo`))).json();
+  }
+
   async counters(): Promise<{ total: number; byRoute: Record<string, number> }> {
-    const res = await this.ok(this.request.get(`${EMULATOR_URL}/_emulator/counters`));
+    return (await this.ok(this.request.get(`${EMULATOR_URL}/_emulator/counters`))).json();
+  }
+
+  /** What "Atlas" stored for a type, secrets in clear; null when not configured. */
+  async stored(groupId: string, type: string): Promise<Record<string, unknown> | null> {
+    const res = await this.request.get(`${EMULATOR_URL}/_emulator/state/groups/${groupId}/integrations/${type}`);
+    if (res.status() === 404) return null;
+    if (!res.ok()) throw new Error(`state hook answered ${res.status()}`);
     return res.json();
   }
 
-  private async ok(pending: ReturnType<APIRequestContext["get"]>) {
+  async putMode(mode: "merge" | "replace"): Promise<void> {
+    await this.ok(this.request.post(`${EMULATOR_URL}/_emulator/put-mode`, { data: { mode } }));
+  }
+
+  async addFault(fault: Fault): Promise<void> {
+    await this.ok(this.request.post(`${EMULATOR_URL}/_emulator/faults`, { data: { rate: 1.0, ...fault } }));
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.ok(this.request.delete(`${EMULATOR_URL}/_emulator/faults`));
+  }
+
+  private async ok(pending: Promise<APIResponse>): Promise<APIResponse> {
     const res = await pending;
-    if (!res.ok()) throw new Error(`emulator hook answered ${res.status()}: ${await res.text()}`);
+    if (!res.ok()) throw new Error(`emulator hook ${res.url()} answered ${res.status()}: ${await res.text()}`);
     return res;
   }
 }

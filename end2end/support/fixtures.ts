@@ -1,18 +1,30 @@
 import { test as base, expect, type Page } from "@playwright/test";
-import { Emulator } from "./emulator";
+import { Emulator, type Demo } from "./emulator";
+
+type Options = {
+  /**
+   * Console errors a test provokes on purpose. Chromium logs every non-2xx fetch as
+   * "Failed to load resource: … status of 401"; a test that drives an error path names the
+   * statuses it expects, and any other console or page error still fails it.
+   */
+  expectedConsoleErrors: RegExp[];
+};
 
 type Fixtures = {
-  /** Console messages of type "error" and uncaught page errors; any of them fails the test. */
   browserErrors: string[];
   /** The embedded emulator's test hooks, reset before each test. */
   emulator: Emulator;
+  demo: Demo;
 };
 
-export const test = base.extend<Fixtures>({
-  browserErrors: async ({ page }, use) => {
+export const test = base.extend<Options & Fixtures>({
+  expectedConsoleErrors: [[], { option: true }],
+  browserErrors: async ({ page, expectedConsoleErrors }, use) => {
     const errors: string[] = [];
     page.on("console", (msg) => {
-      if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
+      if (msg.type() !== "error") return;
+      if (expectedConsoleErrors.some((re) => re.test(msg.text()))) return;
+      errors.push(`console: ${msg.text()}`);
     });
     page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
     await use(errors);
@@ -22,6 +34,9 @@ export const test = base.extend<Fixtures>({
     const emulator = new Emulator(request);
     await emulator.reset();
     await use(emulator);
+  },
+  demo: async ({ emulator }, use) => {
+    await use(await emulator.demo());
   },
   // Every test gets the error watch, whether or not it names the fixture.
   page: async ({ page, browserErrors }, use) => {
@@ -35,4 +50,9 @@ export { expect };
 /** Waits until the WASM bundle has hydrated the page (the app sets this marker). */
 export async function waitForHydration(page: Page): Promise<void> {
   await page.locator("body[data-hydrated='true']").waitFor({ state: "attached" });
+}
+
+/** A console error Chromium logs for a fetch that answered `status`. */
+export function httpStatus(status: number): RegExp {
+  return new RegExp(`status of ${status}\\b`);
 }

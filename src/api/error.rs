@@ -54,6 +54,10 @@ pub enum AppError {
     /// Atlas replaces the whole configuration on update and wants these secrets again.
     #[error("re-enter: {}", .0.join(", "))]
     SecretsRequired(Vec<String>),
+    /// The update went through, but Atlas cleared these secrets we meant to keep (it replaced
+    /// the whole configuration): they must be entered again.
+    #[error("cleared by Atlas: {}", .0.join(", "))]
+    SecretsLost(Vec<String>),
     /// The credential may not do this in this project (e.g. read-only).
     #[error("not allowed: {0}")]
     Forbidden(String),
@@ -89,6 +93,7 @@ impl AppError {
             AppError::NotSignedIn | AppError::LoginRefused(_) => 401,
             AppError::CrossSite | AppError::Forbidden(_) => 403,
             AppError::Invalid(_) | AppError::BadRequest(_) | AppError::SecretsRequired(_) => 400,
+            AppError::SecretsLost(_) => 409,
             AppError::NotFound(_) => 404,
             AppError::AlreadyConfigured(_) => 409,
             AppError::RateLimited { .. } => 429,

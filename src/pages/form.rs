@@ -55,7 +55,7 @@ pub fn IntegrationForm(
 
     let server_field_errors = move || match result.get() {
         Some(Err(AppError::Invalid(errs))) => errs,
-        Some(Err(AppError::SecretsRequired(fields))) => fields
+        Some(Err(AppError::SecretsRequired(fields) | AppError::SecretsLost(fields))) => fields
             .into_iter()
             .map(|field| FieldError {
                 field,
@@ -80,7 +80,7 @@ pub fn IntegrationForm(
         })
     };
     let secrets_required = move || match result.get() {
-        Some(Err(AppError::SecretsRequired(fields))) => fields,
+        Some(Err(AppError::SecretsRequired(fields) | AppError::SecretsLost(fields))) => fields,
         _ => Vec::new(),
     };
 

@@ -17,7 +17,7 @@ use crate::api::{AppError, AtlasProblem, LoginRefusal};
 use crate::atlas::{AtlasError, Credential, Project};
 use crate::integrations::{
     integration_from_form, is_group_id, Availability, FormValues, Integration, IntegrationKind,
-    IntegrationView, WriteMode,
+    IntegrationView, Secrecy, WriteMode,
 };
 
 /// How many projects' integrations are fetched from Atlas at once on the projects page.
@@ -219,61 +219,97 @@ pub async fn write(
     let user = require_session().await?;
     let group_id = checked_group_id(&group_id)?;
     let kind = checked_kind(&kind)?;
-    match (mode, kind.spec().availability) {
-        (_, Availability::Legacy) => {
-            return Err(fail(AppError::BadRequest(format!(
-                "{} is end-of-life: it can only be deleted",
-                kind.label()
-            ))))
-        }
-        (WriteMode::Create, Availability::AtlasUiOnly) => {
-            return Err(fail(AppError::BadRequest(format!(
-                "{} can only be created in the Atlas UI",
-                kind.label()
-            ))))
-        }
-        _ => {}
-    }
+    check_availability(kind, mode)?;
     let integration = integration_from_form(kind, &values, mode)
         .map_err(|errors| fail(AppError::Invalid(errors)))?;
+    let cred = &user.credential;
+    // Secrets set now and left out of this update (to keep them) are checked again afterwards:
+    // an Atlas that replaces the whole configuration would silently clear them.
+    let kept = match mode {
+        WriteMode::Create => Vec::new(),
+        WriteMode::Update => {
+            let before = atlas(state.atlas.get_integration(cred, &group_id, kind)).await?;
+            kept_secrets(&before, &integration)
+        }
+    };
     let result = match mode {
         WriteMode::Create => {
             state
                 .atlas
-                .create_integration(&user.credential, &group_id, &integration)
+                .create_integration(cred, &group_id, &integration)
                 .await
         }
         WriteMode::Update => {
             state
                 .atlas
-                .update_integration(&user.credential, &group_id, &integration)
+                .update_integration(cred, &group_id, &integration)
                 .await
         }
     };
-    match result {
-        Ok(list) => {
-            tracing::info!(
-                group_id,
-                kind = kind.as_wire(),
-                ?mode,
-                "integration written"
-            );
-            redirect_plain_form(&format!("/projects/{group_id}?saved={}", kind.as_wire()));
-            Ok(views(&list))
+    let list = match result {
+        Ok(list) => list,
+        Err(AtlasError::AlreadyConfigured(_)) => {
+            return Err(fail(AppError::AlreadyConfigured(kind)))
         }
-        Err(AtlasError::AlreadyConfigured(_)) => Err(fail(AppError::AlreadyConfigured(kind))),
         Err(AtlasError::Invalid(info)) if mode == WriteMode::Update => {
             let missing = omitted_secrets_named(&integration, &info);
             if missing.is_empty() {
-                Err(atlas_error(AtlasError::Invalid(info)))
-            } else {
-                Err(fail(AppError::SecretsRequired(missing)))
+                return Err(atlas_error(AtlasError::Invalid(info)));
             }
+            return Err(fail(AppError::SecretsRequired(missing)));
         }
-        Err(other) => atlas(async { Err::<(), _>(other) })
-            .await
-            .map(|_| Vec::new()),
+        Err(other) => return atlas(async { Err::<Vec<IntegrationView>, _>(other) }).await,
+    };
+    tracing::info!(
+        group_id,
+        kind = kind.as_wire(),
+        ?mode,
+        "integration written"
+    );
+    let after = list.iter().find(|i| i.kind == kind);
+    let lost: Vec<String> = kept
+        .into_iter()
+        .filter(|name| after.is_none_or(|i| !i.values.contains_key(*name)))
+        .map(str::to_string)
+        .collect();
+    if !lost.is_empty() {
+        tracing::warn!(
+            group_id,
+            kind = kind.as_wire(),
+            ?lost,
+            "Atlas cleared secrets the update kept"
+        );
+        return Err(fail(AppError::SecretsLost(lost)));
     }
+    redirect_plain_form(&format!("/projects/{group_id}?saved={}", kind.as_wire()));
+    Ok(views(&list))
+}
+
+fn check_availability(kind: IntegrationKind, mode: WriteMode) -> Result<(), AppError> {
+    let refusal = match (mode, kind.spec().availability) {
+        (_, Availability::Legacy) => {
+            format!("{} is end-of-life: it can only be deleted", kind.label())
+        }
+        (WriteMode::Create, Availability::AtlasUiOnly) => {
+            format!("{} can only be created in the Atlas UI", kind.label())
+        }
+        _ => return Ok(()),
+    };
+    Err(fail(AppError::BadRequest(refusal)))
+}
+
+/// Secrets Atlas shows as set that `update` leaves out. Write-only ones are never shown, so
+/// whether Atlas kept them cannot be seen and they are not listed.
+fn kept_secrets(before: &Integration, update: &Integration) -> Vec<&'static str> {
+    before
+        .kind
+        .spec()
+        .fields
+        .iter()
+        .filter(|f| f.is_secret() && f.secrecy != Secrecy::WriteOnly)
+        .filter(|f| before.values.contains_key(f.name) && !update.values.contains_key(f.name))
+        .map(|f| f.name)
+        .collect()
 }
 
 /// Secrets we left out (to keep them) that Atlas's refusal names: Atlas replaced the whole

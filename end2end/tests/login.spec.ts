@@ -1,0 +1,52 @@
+import { test, expect, httpStatus, waitForHydration } from "../support/fixtures";
+import { LoginPage } from "../pages/login";
+import { ProjectsPage } from "../pages/projects";
+
+for (const method of ["API key", "Service account"] as const) {
+  test(`sign in with ${method}, see the projects, sign out`, async ({ page, demo }) => {
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/login$/);
+    const login = new LoginPage(page);
+    await waitForHydration(page);
+    if (method === "API key") await login.signIn(method, demo.apiKey.publicKey, demo.apiKey.privateKey);
+    else await login.signIn(method, demo.serviceAccount.clientId, demo.serviceAccount.clientSecret);
+
+    const projects = new ProjectsPage(page);
+    await expect(projects.heading).toBeVisible();
+    for (const p of demo.projects) await expect(projects.project(p.name)).toBeVisible();
+
+    await projects.signOut.click();
+    await expect(page).toHaveURL(/\/login$/);
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/login$/);
+  });
+}
+
+test.describe("refusals", () => {
+  test.use({ expectedConsoleErrors: [httpStatus(401)] });
+
+  test("a wrong secret is refused in plain words", async ({ page, demo }) => {
+    const login = new LoginPage(page);
+    await login.open();
+    await login.signIn("API key", demo.apiKey.publicKey, "not-the-key");
+    await expect(login.alert).toContainText("did not accept");
+    await expect(page).toHaveURL(/\/login/);
+  });
+
+  test("a credential without projects is told so", async ({ page, demo }) => {
+    const login = new LoginPage(page);
+    await login.open();
+    await login.signIn("API key", demo.emptyKey.publicKey, demo.emptyKey.privateKey);
+    await expect(login.alert).toContainText("no project");
+  });
+});
+
+test("login returns to the page that asked for it", async ({ page, demo }) => {
+  const sandbox = demo.projects.find((p) => p.name === "Sandbox")!;
+  await page.goto(`/projects/${sandbox.id}`);
+  await expect(page).toHaveURL(new RegExp(`/login\\?next=`));
+  await waitForHydration(page);
+  await new LoginPage(page).signIn("API key", demo.apiKey.publicKey, demo.apiKey.privateKey);
+  await expect(page).toHaveURL(new RegExp(`/projects/${sandbox.id}$`));
+  await expect(page.getByRole("heading", { name: "Sandbox" })).toBeVisible();
+});

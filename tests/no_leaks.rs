@@ -1,0 +1,120 @@
+//! Drives every server function through the real router with both credentials, capturing
+//! every response body and every log line (at debug level), and checks that no credential
+//! and no unmasked secret appears in any of them.
+
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use atlas_integrations::emulator::demo;
+use support::{page_request, TestApp};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+const NEW_SECRETS: &[&str] = &["brand-new-ops-genie-key-4747", "whsec-brand-new-secret-5858", "prom-brand-new-password-6969"];
+
+#[tokio::test]
+async fn no_credential_or_secret_in_any_response_or_log_line() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    tracing_subscriber::fmt()
+        .with_env_filter("debug")
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .init();
+
+    let mut bodies = Vec::new();
+    for service_account in [false, true] {
+        let mut app = TestApp::start().await;
+        let (status, body) =
+            if service_account { app.login_service_account().await } else { app.login_api_key().await };
+        assert!(status.is_success(), "login: {body}");
+        bodies.push(body);
+        let production = demo::PRODUCTION_PROJECT_ID;
+        let sandbox = demo::SANDBOX_PROJECT_ID;
+        let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
+            ("session/status", vec![]),
+            ("projects/list", vec![]),
+            ("integrations/list", vec![("group_id", production)]),
+            ("integrations/list", vec![("group_id", demo::STAGING_PROJECT_ID)]),
+            ("integrations/list", vec![("group_id", demo::LEGACY_PROJECT_ID)]),
+            ("integrations/list", vec![("group_id", demo::ANALYTICS_PROJECT_ID)]),
+            ("integrations/get", vec![("group_id", production), ("kind", "WEBHOOK")]),
+            ("integrations/get", vec![("group_id", production), ("kind", "DATADOG")]),
+            (
+                "integrations/create",
+                vec![("group_id", sandbox), ("kind", "OPS_GENIE"), ("values[apiKey]", NEW_SECRETS[0]), ("values[region]", "EU")],
+            ),
+            (
+                "integrations/create",
+                vec![
+                    ("group_id", sandbox),
+                    ("kind", "WEBHOOK"),
+                    ("values[url]", "https://hooks.example.com/very/secret/path/7171"),
+                    ("values[secret]", NEW_SECRETS[1]),
+                ],
+            ),
+            (
+                "integrations/create",
+                vec![
+                    ("group_id", sandbox),
+                    ("kind", "PROMETHEUS"),
+                    ("values[username]", "prom_user"),
+                    ("values[password]", NEW_SECRETS[2]),
+                    ("values[serviceDiscovery]", "http"),
+                    ("values[enabled]", "on"),
+                ],
+            ),
+            ("integrations/update", vec![("group_id", sandbox), ("kind", "OPS_GENIE"), ("values[region]", "US")]),
+            ("integrations/delete", vec![("group_id", sandbox), ("kind", "OPS_GENIE")]),
+            ("integrations/delete", vec![("group_id", sandbox), ("kind", "WEBHOOK")]),
+            ("integrations/delete", vec![("group_id", sandbox), ("kind", "PROMETHEUS")]),
+        ];
+        for (endpoint, form) in &calls {
+            let (status, body) = app.call(endpoint, form).await;
+            assert!(status.is_success(), "{endpoint}: {status} {body}");
+            bodies.push(body);
+        }
+        for path in ["/", &format!("/projects/{production}"), &format!("/projects/{production}/integrations/WEBHOOK")] {
+            bodies.push(app.send(page_request(path)).await.2);
+        }
+        bodies.push(app.call("session/logout", &[]).await.1);
+    }
+
+    let logs = String::from_utf8(logs.0.lock().expect("lock").clone()).expect("utf8");
+    assert!(logs.contains("integration written"), "the capture works: {} bytes", logs.len());
+    let mut secrets = vec![demo::API_PRIVATE_KEY, demo::SERVICE_ACCOUNT_CLIENT_SECRET, "very/secret/path"];
+    secrets.extend_from_slice(NEW_SECRETS);
+    secrets.extend_from_slice(&[
+        demo::secrets::PAGER_DUTY_SERVICE_KEY,
+        demo::secrets::DATADOG_API_KEY,
+        demo::secrets::WEBHOOK_URL,
+        demo::secrets::WEBHOOK_SECRET,
+        demo::secrets::SLACK_API_TOKEN,
+        demo::secrets::OPS_GENIE_API_KEY,
+        demo::secrets::NEW_RELIC_LICENSE_KEY,
+        demo::secrets::NEW_RELIC_READ_TOKEN,
+        demo::secrets::NEW_RELIC_WRITE_TOKEN,
+        demo::secrets::VICTOR_OPS_API_KEY,
+        demo::secrets::PROMETHEUS_PASSWORD,
+        demo::secrets::MICROSOFT_TEAMS_WEBHOOK_URL,
+    ]);
+    for secret in &secrets {
+        assert!(!logs.contains(secret), "a log line holds a secret ({} chars)", secret.len());
+        for body in &bodies {
+            assert!(!body.contains(secret), "a response holds a secret ({} chars)", secret.len());
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! A real dashboard for tests: the embedded emulator on a loopback port, the real Atlas
+//! client, and the real router, driven without a socket.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use atlas_integrations::atlas::{AtlasClient, ClientConfig};
+use atlas_integrations::emulator::{self, EmulatorOptions, RunningEmulator};
+use atlas_integrations::web::{self, AppState, Settings};
+use axum::body::Body;
+use axum::http::{header, Request, Response, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub emulator: RunningEmulator,
+    /// `name=value` of the session cookie, as a browser would keep it.
+    pub cookie: Option<String>,
+}
+
+pub fn settings() -> Settings {
+    Settings {
+        backend_label: web::EMBEDDED_BACKEND.into(),
+        atlas_ui_base: web::REAL_ATLAS.into(),
+        session_max: time::Duration::hours(8),
+        session_idle: time::Duration::minutes(30),
+        cookie_secure: false,
+    }
+}
+
+impl TestApp {
+    pub async fn start() -> TestApp {
+        TestApp::with_settings(settings()).await
+    }
+
+    pub async fn with_settings(settings: Settings) -> TestApp {
+        let listen: SocketAddr = "127.0.0.1:0".parse().expect("addr");
+        let options = EmulatorOptions { test_hooks: true, ..Default::default() };
+        let emulator = emulator::start_embedded(listen, options).await.expect("emulator starts");
+        let client = AtlasClient::new(ClientConfig::new(emulator.base_url())).expect("client");
+        let state = AppState {
+            leptos_options: LeptosOptions::builder()
+                .output_name("atlas-integrations")
+                .site_root("target/site")
+                .site_pkg_dir("pkg")
+                .build(),
+            atlas: Arc::new(client),
+            settings: Arc::new(settings),
+        };
+        TestApp { router: web::router(state), emulator, cookie: None }
+    }
+
+    /// Sends a request as the browser would from our own page, with the session cookie.
+    pub async fn send(&mut self, mut request: Request<Body>) -> (StatusCode, Vec<(String, String)>, String) {
+        if let Some(cookie) = &self.cookie {
+            request.headers_mut().insert(header::COOKIE, cookie.parse().expect("cookie"));
+        }
+        let response: Response<Body> = self.router.clone().oneshot(request).await.expect("router answers");
+        let status = response.status();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or_default().to_string()))
+            .collect();
+        for (k, v) in &headers {
+            if k == "set-cookie" {
+                let pair = v.split(';').next().unwrap_or_default().to_string();
+                // An expired cookie (logout) clears it, as a browser would.
+                if v.contains("Max-Age=0") || pair.ends_with('=') {
+                    self.cookie = None;
+                } else {
+                    self.cookie = Some(pair);
+                }
+            }
+        }
+        let body = response.into_body().collect().await.expect("body").to_bytes();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Calls a server function the way the hydrated page does (form-encoded, JSON back).
+    pub async fn call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+        let (status, _, body) = self.send(server_fn_request(endpoint, form)).await;
+        (status, body)
+    }
+
+    pub async fn login_api_key(&mut self) -> (StatusCode, String) {
+        self.call(
+            "session/login",
+            &[
+                ("method", "api_key"),
+                ("public_id", emulator::demo::API_PUBLIC_KEY),
+                ("secret", emulator::demo::API_PRIVATE_KEY),
+            ],
+        )
+        .await
+    }
+
+    pub async fn login_service_account(&mut self) -> (StatusCode, String) {
+        self.call(
+            "session/login",
+            &[
+                ("method", "service_account"),
+                ("public_id", emulator::demo::SERVICE_ACCOUNT_CLIENT_ID),
+                ("secret", emulator::demo::SERVICE_ACCOUNT_CLIENT_SECRET),
+            ],
+        )
+        .await
+    }
+
+    /// What the emulator stored, secrets in clear (its inspection hook).
+    pub async fn stored(&self, group_id: &str, kind: &str) -> Option<serde_json::Value> {
+        let url = format!("{}/_emulator/state/groups/{group_id}/integrations/{kind}", self.emulator.base_url());
+        let res = reqwest::get(url).await.expect("hook");
+        if res.status() == reqwest::StatusCode::NOT_FOUND {
+            return None;
+        }
+        Some(res.json().await.expect("json"))
+    }
+}
+
+pub fn server_fn_request(endpoint: &str, form: &[(&str, &str)]) -> Request<Body> {
+    let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+    Request::post(format!("/api/{endpoint}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::HOST, "127.0.0.1:3000")
+        .body(Body::from(body))
+        .expect("request")
+}
+
+pub fn page_request(path: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::HOST, "127.0.0.1:3000")
+        .body(Body::empty())
+        .expect("request")
+}
+
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}

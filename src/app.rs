@@ -51,7 +51,10 @@ pub fn App() -> impl IntoView {
 fn HydrationMarker() -> impl IntoView {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
@@ -68,7 +71,10 @@ pub struct ServerDescription {
 #[server(prefix = "/api", endpoint = "system/info")]
 pub async fn server_info() -> Result<ServerDescription, ServerFnError> {
     let backend = crate::web::backend_label();
-    Ok(ServerDescription { version: env!("CARGO_PKG_VERSION").to_string(), backend })
+    Ok(ServerDescription {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        backend,
+    })
 }
 
 #[component]

@@ -8,7 +8,12 @@ use clap::{Args, Parser, Subcommand};
 use crate::emulator::EmulatorOptions;
 
 #[derive(Debug, Parser)]
-#[command(name = "atlas-integrations", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "atlas-integrations",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

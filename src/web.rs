@@ -26,7 +26,10 @@ static BACKEND_LABEL: OnceLock<String> = OnceLock::new();
 
 /// What the server talks to, for display: the embedded emulator or Atlas's host.
 pub fn backend_label() -> String {
-    BACKEND_LABEL.get().cloned().unwrap_or_else(|| "unknown".into())
+    BACKEND_LABEL
+        .get()
+        .cloned()
+        .unwrap_or_else(|| "unknown".into())
 }
 
 pub fn leptos_options(args: &ServeArgs) -> LeptosOptions {
@@ -55,16 +58,22 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             url.clone()
         }
         None => {
-            let emulator = crate::emulator::start_embedded(args.emulator_listen, args.emulator.clone()).await?;
+            let emulator =
+                crate::emulator::start_embedded(args.emulator_listen, args.emulator.clone())
+                    .await?;
             let _ = BACKEND_LABEL.set("embedded emulator".into());
             emulator.base_url()
         }
     };
     tracing::info!(atlas = %base_url, "Atlas backend");
-    let state = AppState { leptos_options: leptos_options(&args) };
+    let state = AppState {
+        leptos_options: leptos_options(&args),
+    };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     tracing::info!("dashboard on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -74,7 +83,8 @@ pub async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -87,5 +97,8 @@ pub async fn shutdown_signal() {
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

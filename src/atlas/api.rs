@@ -39,7 +39,11 @@ pub trait AtlasApi: Send + Sync {
     async fn list_all_projects(&self, credential: &Credential) -> Result<Vec<Project>, AtlasError>;
 
     /// `GET /groups/{groupId}/integrations`, all pages.
-    async fn list_integrations(&self, credential: &Credential, group_id: &str) -> Result<Vec<Integration>, AtlasError>;
+    async fn list_integrations(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+    ) -> Result<Vec<Integration>, AtlasError>;
 
     /// `GET /groups/{groupId}/integrations/{type}`.
     async fn get_integration(

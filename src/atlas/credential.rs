@@ -39,9 +39,15 @@ impl std::fmt::Display for SecretValue {
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum Credential {
     /// Programmatic API key: HTTP Digest, username = public key, password = private key.
-    ApiKey { public_key: String, private_key: SecretValue },
+    ApiKey {
+        public_key: String,
+        private_key: SecretValue,
+    },
     /// Service account: OAuth 2.0 client credentials.
-    ServiceAccount { client_id: String, client_secret: SecretValue },
+    ServiceAccount {
+        client_id: String,
+        client_secret: SecretValue,
+    },
 }
 
 impl Credential {
@@ -60,7 +66,10 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_secret() {
-        let c = Credential::ApiKey { public_key: "pub".into(), private_key: SecretValue::new("s3cr3t-value") };
+        let c = Credential::ApiKey {
+            public_key: "pub".into(),
+            private_key: SecretValue::new("s3cr3t-value"),
+        };
         let shown = format!("{c:?} {}", SecretValue::new("s3cr3t-value"));
         assert!(!shown.contains("s3cr3t"), "{shown}");
         assert!(shown.contains("pub"));

@@ -44,7 +44,10 @@ pub enum AtlasError {
     Invalid(ApiErrorInfo),
     /// 429: retry after the given delay (when Atlas said).
     #[error("rate limited by Atlas")]
-    RateLimited { info: ApiErrorInfo, retry_after: Option<Duration> },
+    RateLimited {
+        info: ApiErrorInfo,
+        retry_after: Option<Duration>,
+    },
     /// 5xx from Atlas.
     #[error("Atlas failed ({}): {}", .0.status, .0.detail)]
     Server(ApiErrorInfo),

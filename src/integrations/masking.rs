@@ -1,6 +1,7 @@
 //! Atlas's masking of secret values, as recorded in ../shared/atlas/recorded/, and the
 //! checks the dashboard uses so that a masked value is never mistaken for a real one.
 
+use super::model::FieldValue;
 use super::registry::{FieldSpec, Secrecy};
 
 /// `*` for every character but the last four: `****************************0000` (recorded
@@ -35,6 +36,23 @@ pub fn mask_url(value: &str) -> String {
         }
         None => format!("{scheme}://{rest}"),
     }
+}
+
+/// What Atlas returns on read for a stored value of `field`, by the field's secrecy; `None`
+/// when Atlas never returns it (`writeOnly`). A redacted template reads back as `******`, as
+/// Atlas's UI shows it [unverified for the API]. Booleans are never secret.
+pub fn masked_for_read(field: &FieldSpec, value: &FieldValue) -> Option<FieldValue> {
+    let FieldValue::Text(text) = value else {
+        return Some(value.clone());
+    };
+    let shown = match field.secrecy {
+        Secrecy::Plain => text.clone(),
+        Secrecy::MaskedLastFour => mask_secret(text),
+        Secrecy::MaskedUrlPath => mask_url(text),
+        Secrecy::WriteOnly => return None,
+        Secrecy::Redacted => "******".to_string(),
+    };
+    Some(FieldValue::Text(shown))
 }
 
 /// True when a value contains a run of four or more `*`, the way Atlas masks. Such a value
@@ -74,13 +92,19 @@ mod tests {
     #[test]
     fn masks_like_the_recordings() {
         // Datadog apiKey: 32 hex characters, recorded as 28 stars and 0000.
-        assert_eq!(mask_secret("0123456789abcdef0123456789ab0000"), "****************************0000");
+        assert_eq!(
+            mask_secret("0123456789abcdef0123456789ab0000"),
+            "****************************0000"
+        );
         // Opsgenie apiKey: a 36-character UUID.
         assert_eq!(
             mask_secret("00000000-0000-0000-0000-000000003311"),
             "********************************3311"
         );
-        assert_eq!(mask_url("https://example.com/abcd2101"), "https://example.com/****2101");
+        assert_eq!(
+            mask_url("https://example.com/abcd2101"),
+            "https://example.com/****2101"
+        );
         assert_eq!(mask_url("https://example.com"), "https://example.com");
         assert_eq!(mask_secret("abc"), "****");
     }

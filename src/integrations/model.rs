@@ -51,7 +51,11 @@ pub enum IntegrationParseError {
 
 impl Integration {
     pub fn new(kind: IntegrationKind) -> Self {
-        Integration { kind, id: None, values: BTreeMap::new() }
+        Integration {
+            kind,
+            id: None,
+            values: BTreeMap::new(),
+        }
     }
 
     pub fn text(&self, field: &str) -> Option<&str> {
@@ -61,7 +65,9 @@ impl Integration {
     /// Reads Atlas's JSON. Fields outside the registry (and nulls) are dropped, so that a
     /// new Atlas field cannot break the dashboard.
     pub fn from_json(value: &Value) -> Result<Self, IntegrationParseError> {
-        let obj = value.as_object().ok_or(IntegrationParseError::NotAnObject)?;
+        let obj = value
+            .as_object()
+            .ok_or(IntegrationParseError::NotAnObject)?;
         let kind = obj
             .get("type")
             .and_then(Value::as_str)
@@ -133,7 +139,10 @@ mod tests {
         assert_eq!(i.kind, IntegrationKind::Datadog);
         assert_eq!(i.id.as_deref(), Some("6a794055c0eb9e7a1771aad2"));
         assert_eq!(i.text("apiKey"), Some("****************************0000"));
-        assert_eq!(i.values.get("sendDatabaseMetrics"), Some(&FieldValue::Bool(false)));
+        assert_eq!(
+            i.values.get("sendDatabaseMetrics"),
+            Some(&FieldValue::Bool(false))
+        );
         assert!(!i.values.contains_key("customEndpoint"));
         assert!(!i.values.contains_key("brandNew"));
     }
@@ -142,11 +151,18 @@ mod tests {
     fn request_body_carries_only_the_kinds_fields_and_no_id() {
         let mut i = Integration::new(IntegrationKind::Prometheus);
         i.id = Some("x".into());
-        i.values.insert("username".into(), FieldValue::Text("u".into()));
+        i.values
+            .insert("username".into(), FieldValue::Text("u".into()));
         // A stray Datadog field must never reach Atlas (INVALID_ATTRIBUTE, atlas-sdk-go #667).
-        i.values.insert("sendCollectionLatencyMetrics".into(), FieldValue::Bool(false));
+        i.values.insert(
+            "sendCollectionLatencyMetrics".into(),
+            FieldValue::Bool(false),
+        );
         let body = i.to_request_json();
-        assert_eq!(body, serde_json::json!({"type": "PROMETHEUS", "username": "u"}));
+        assert_eq!(
+            body,
+            serde_json::json!({"type": "PROMETHEUS", "username": "u"})
+        );
     }
 
     #[test]

@@ -100,9 +100,14 @@ pub enum FieldInput {
     /// Multi-line text (webhook templates).
     TextArea,
     /// One of a fixed set; `default` is what Atlas stores when the field is omitted.
-    Choice { options: &'static [&'static str], default: Option<&'static str> },
+    Choice {
+        options: &'static [&'static str],
+        default: Option<&'static str>,
+    },
     /// A boolean; `default` is what Atlas stores when the field is omitted.
-    Toggle { default: bool },
+    Toggle {
+        default: bool,
+    },
 }
 
 /// How Atlas treats a field's value on read.
@@ -137,12 +142,17 @@ pub enum Rule {
     /// Exactly 40 lowercase hex digits (New Relic ids, spec pattern).
     Hex40,
     /// Character length bounds (Slack `channelName` 1..80).
-    Length { min: usize, max: usize },
+    Length {
+        min: usize,
+        max: usize,
+    },
     /// An absolute http(s) URL.
     HttpUrl,
     /// A FreeMarker template whose text is at most this many bytes. Atlas limits the rendered
     /// output (4 KB headers, 16 KB body); the template itself can be no larger in practice.
-    Template { max_bytes: usize },
+    Template {
+        max_bytes: usize,
+    },
 }
 
 pub struct FieldSpec {
@@ -171,7 +181,15 @@ pub const DATADOG_REGIONS: &[&str] = &["US", "EU", "US3", "US5", "AP1", "US1_FED
 pub const US_EU_REGIONS: &[&str] = &["US", "EU"];
 
 const fn text(name: &'static str, label: &'static str, help: &'static str) -> FieldSpec {
-    FieldSpec { name, label, help, required: true, input: FieldInput::Text, secrecy: Secrecy::Plain, rule: Rule::None }
+    FieldSpec {
+        name,
+        label,
+        help,
+        required: true,
+        input: FieldInput::Text,
+        secrecy: Secrecy::Plain,
+        rule: Rule::None,
+    }
 }
 
 const fn secret(name: &'static str, label: &'static str, help: &'static str) -> FieldSpec {
@@ -204,7 +222,10 @@ const fn region(options: &'static [&'static str], help: &'static str) -> FieldSp
         label: "Region",
         help,
         required: false,
-        input: FieldInput::Choice { options, default: Some("US") },
+        input: FieldInput::Choice {
+            options,
+            default: Some("US"),
+        },
         secrecy: Secrecy::Plain,
         rule: Rule::None,
     }
@@ -471,6 +492,9 @@ mod tests {
             .into_iter()
             .filter(|k| k.spec().availability == Availability::Legacy)
             .collect();
-        assert_eq!(legacy, [IntegrationKind::NewRelic, IntegrationKind::HipChat]);
+        assert_eq!(
+            legacy,
+            [IntegrationKind::NewRelic, IntegrationKind::HipChat]
+        );
     }
 }

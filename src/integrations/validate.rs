@@ -23,11 +23,17 @@ pub enum FieldProblem {
     Required,
     NotHex,
     NotHex40,
-    TooShort { min: usize },
-    TooLong { max: usize },
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
     NotHttpUrl,
     NotAChoice,
-    TooLarge { max_bytes: usize },
+    TooLarge {
+        max_bytes: usize,
+    },
     /// Contains a run of `*` like Atlas's masks: it would overwrite the secret with the mask.
     LooksMasked,
     /// A text where a boolean belongs or the reverse.
@@ -59,23 +65,34 @@ pub fn check_value(field: &FieldSpec, value: &FieldValue) -> Option<FieldProblem
         Rule::None => None,
         Rule::Hex if !text.bytes().all(|b| b.is_ascii_hexdigit()) => Some(FieldProblem::NotHex),
         Rule::Hex => None,
-        Rule::Hex40 if !(text.len() == 40 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))) => {
+        Rule::Hex40
+            if !(text.len() == 40
+                && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))) =>
+        {
             Some(FieldProblem::NotHex40)
         }
         Rule::Hex40 => None,
-        Rule::Length { min, .. } if text.chars().count() < min => Some(FieldProblem::TooShort { min }),
-        Rule::Length { max, .. } if text.chars().count() > max => Some(FieldProblem::TooLong { max }),
+        Rule::Length { min, .. } if text.chars().count() < min => {
+            Some(FieldProblem::TooShort { min })
+        }
+        Rule::Length { max, .. } if text.chars().count() > max => {
+            Some(FieldProblem::TooLong { max })
+        }
         Rule::Length { .. } => None,
         Rule::HttpUrl if !is_http_url(text) => Some(FieldProblem::NotHttpUrl),
         Rule::HttpUrl => None,
-        Rule::Template { max_bytes } if text.len() > max_bytes => Some(FieldProblem::TooLarge { max_bytes }),
+        Rule::Template { max_bytes } if text.len() > max_bytes => {
+            Some(FieldProblem::TooLarge { max_bytes })
+        }
         Rule::Template { .. } => None,
     }
 }
 
 /// An absolute http(s) URL with a non-empty host and no whitespace.
 fn is_http_url(s: &str) -> bool {
-    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
     match rest {
         Some(rest) => {
             let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
@@ -90,7 +107,10 @@ fn is_http_url(s: &str) -> bool {
 pub fn validate_for_write(integration: &Integration, mode: WriteMode) -> Vec<FieldError> {
     let mut errors = Vec::new();
     for field in integration.kind.spec().fields {
-        let value = integration.values.get(field.name).filter(|v| v.as_text() != Some(""));
+        let value = integration
+            .values
+            .get(field.name)
+            .filter(|v| v.as_text() != Some(""));
         let problem = match value {
             None if field.required && !field.is_toggle() => {
                 let keeps_secret = mode == WriteMode::Update && field.is_secret();
@@ -103,7 +123,10 @@ pub fn validate_for_write(integration: &Integration, mode: WriteMode) -> Vec<Fie
             Some(v) => check_value(field, v),
         };
         if let Some(problem) = problem {
-            errors.push(FieldError { field: field.name.to_string(), problem });
+            errors.push(FieldError {
+                field: field.name.to_string(),
+                problem,
+            });
         }
     }
     errors
@@ -127,52 +150,99 @@ mod tests {
 
     #[test]
     fn datadog_key_must_be_hex_and_region_in_enum() {
-        let i = with(IntegrationKind::Datadog, &[("apiKey", t("xyz")), ("region", t("US1"))]);
+        let i = with(
+            IntegrationKind::Datadog,
+            &[("apiKey", t("xyz")), ("region", t("US1"))],
+        );
         let errs = validate_for_write(&i, WriteMode::Create);
         assert_eq!(
             errs,
             vec![
-                FieldError { field: "apiKey".into(), problem: FieldProblem::NotHex },
-                FieldError { field: "region".into(), problem: FieldProblem::NotAChoice },
+                FieldError {
+                    field: "apiKey".into(),
+                    problem: FieldProblem::NotHex
+                },
+                FieldError {
+                    field: "region".into(),
+                    problem: FieldProblem::NotAChoice
+                },
             ]
         );
-        let ok = with(IntegrationKind::Datadog, &[("apiKey", t("0123abcdef")), ("region", t("US1_FED"))]);
+        let ok = with(
+            IntegrationKind::Datadog,
+            &[("apiKey", t("0123abcdef")), ("region", t("US1_FED"))],
+        );
         assert!(validate_for_write(&ok, WriteMode::Create).is_empty());
     }
 
     #[test]
     fn blank_secret_is_required_on_create_and_kept_on_update() {
         let i = with(IntegrationKind::PagerDuty, &[("serviceKey", t(""))]);
-        assert_eq!(validate_for_write(&i, WriteMode::Create)[0].problem, FieldProblem::Required);
+        assert_eq!(
+            validate_for_write(&i, WriteMode::Create)[0].problem,
+            FieldProblem::Required
+        );
         assert!(validate_for_write(&i, WriteMode::Update).is_empty());
     }
 
     #[test]
     fn masked_echo_is_refused() {
-        let i = with(IntegrationKind::PagerDuty, &[("serviceKey", t("****************************0022"))]);
-        assert_eq!(validate_for_write(&i, WriteMode::Update)[0].problem, FieldProblem::LooksMasked);
-        let url = with(IntegrationKind::Webhook, &[("url", t("https://example.com/****2101"))]);
-        assert_eq!(validate_for_write(&url, WriteMode::Update)[0].problem, FieldProblem::LooksMasked);
+        let i = with(
+            IntegrationKind::PagerDuty,
+            &[("serviceKey", t("****************************0022"))],
+        );
+        assert_eq!(
+            validate_for_write(&i, WriteMode::Update)[0].problem,
+            FieldProblem::LooksMasked
+        );
+        let url = with(
+            IntegrationKind::Webhook,
+            &[("url", t("https://example.com/****2101"))],
+        );
+        assert_eq!(
+            validate_for_write(&url, WriteMode::Update)[0].problem,
+            FieldProblem::LooksMasked
+        );
     }
 
     #[test]
     fn slack_channel_length_and_new_relic_ids() {
         let long = "c".repeat(81);
-        let i = with(IntegrationKind::Slack, &[("apiToken", t("x")), ("channelName", t(&long))]);
-        assert_eq!(validate_for_write(&i, WriteMode::Create)[0].problem, FieldProblem::TooLong { max: 80 });
+        let i = with(
+            IntegrationKind::Slack,
+            &[("apiToken", t("x")), ("channelName", t(&long))],
+        );
+        assert_eq!(
+            validate_for_write(&i, WriteMode::Create)[0].problem,
+            FieldProblem::TooLong { max: 80 }
+        );
         let nr = with(
             IntegrationKind::NewRelic,
-            &[("accountId", t(&"A".repeat(40))), ("licenseKey", t(&"a".repeat(40))), ("readToken", t("r")), ("writeToken", t("w"))],
+            &[
+                ("accountId", t(&"A".repeat(40))),
+                ("licenseKey", t(&"a".repeat(40))),
+                ("readToken", t("r")),
+                ("writeToken", t("w")),
+            ],
         );
-        assert_eq!(validate_for_write(&nr, WriteMode::Create)[0].problem, FieldProblem::NotHex40);
+        assert_eq!(
+            validate_for_write(&nr, WriteMode::Create)[0].problem,
+            FieldProblem::NotHex40
+        );
     }
 
     #[test]
     fn urls_and_templates() {
         let bad = with(IntegrationKind::Webhook, &[("url", t("ftp://x"))]);
-        assert_eq!(validate_for_write(&bad, WriteMode::Create)[0].problem, FieldProblem::NotHttpUrl);
+        assert_eq!(
+            validate_for_write(&bad, WriteMode::Create)[0].problem,
+            FieldProblem::NotHttpUrl
+        );
         let big = "x".repeat(4 * 1024 + 1);
-        let i = with(IntegrationKind::Webhook, &[("url", t("https://h/p")), ("headersTemplate", t(&big))]);
+        let i = with(
+            IntegrationKind::Webhook,
+            &[("url", t("https://h/p")), ("headersTemplate", t(&big))],
+        );
         assert_eq!(
             validate_for_write(&i, WriteMode::Create)[0].problem,
             FieldProblem::TooLarge { max_bytes: 4096 }
@@ -183,8 +253,16 @@ mod tests {
     fn prometheus_needs_its_toggle_as_bool() {
         let i = with(
             IntegrationKind::Prometheus,
-            &[("username", t("u")), ("password", t("p")), ("serviceDiscovery", t("http")), ("enabled", t("true"))],
+            &[
+                ("username", t("u")),
+                ("password", t("p")),
+                ("serviceDiscovery", t("http")),
+                ("enabled", t("true")),
+            ],
         );
-        assert_eq!(validate_for_write(&i, WriteMode::Create)[0].problem, FieldProblem::WrongKind);
+        assert_eq!(
+            validate_for_write(&i, WriteMode::Create)[0].problem,
+            FieldProblem::WrongKind
+        );
     }
 }

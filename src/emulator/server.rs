@@ -9,7 +9,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 
 use super::auth::digest::{DigestOutcome, NonceStore};
@@ -165,7 +165,10 @@ impl Emulator {
 /// enabled (otherwise `/_emulator/*` is a plain 404).
 pub fn router(emu: Emulator) -> Router {
     let api = Router::new()
-        .route("/api/atlas/v2/groups", get(routes::groups::list))
+        .route(
+            "/api/atlas/v2/groups",
+            get(routes::groups::list).post(routes::groups::create),
+        )
         .route(
             "/api/atlas/v2/groups/{groupId}",
             get(routes::groups::get_one),
@@ -181,6 +184,11 @@ pub fn router(emu: Emulator) -> Router {
                 .put(routes::integrations::update)
                 .delete(routes::integrations::delete),
         )
+        .route(
+            "/api/atlas/v2/groups/{groupId}/{*rest}",
+            any(routes::groups::other),
+        )
+        .route("/api/atlas/v2/{*rest}", any(routes::groups::unknown))
         .route("/api/oauth/token", post(oauth::token))
         .route("/api/oauth/revoke", post(oauth::revoke))
         .route_layer(middleware::from_fn_with_state(emu.clone(), pipeline));

@@ -1,6 +1,7 @@
 //! Atlas's masking of secret values, as recorded in ../shared/atlas/recorded/, and the
 //! checks the dashboard uses so that a masked value is never mistaken for a real one.
 
+use super::model::FieldValue;
 use super::registry::{FieldSpec, Secrecy};
 
 /// `*` for every character but the last four: `****************************0000` (recorded
@@ -35,6 +36,23 @@ pub fn mask_url(value: &str) -> String {
         }
         None => format!("{scheme}://{rest}"),
     }
+}
+
+/// What Atlas returns on read for a stored value of `field`, by the field's secrecy; `None`
+/// when Atlas never returns it (`writeOnly`). A redacted template reads back as `******`, as
+/// Atlas's UI shows it [unverified for the API]. Booleans are never secret.
+pub fn masked_for_read(field: &FieldSpec, value: &FieldValue) -> Option<FieldValue> {
+    let FieldValue::Text(text) = value else {
+        return Some(value.clone());
+    };
+    let shown = match field.secrecy {
+        Secrecy::Plain => text.clone(),
+        Secrecy::MaskedLastFour => mask_secret(text),
+        Secrecy::MaskedUrlPath => mask_url(text),
+        Secrecy::WriteOnly => return None,
+        Secrecy::Redacted => "******".to_string(),
+    };
+    Some(FieldValue::Text(shown))
 }
 
 /// True when a value contains a run of four or more `*`, the way Atlas masks. Such a value

@@ -1,0 +1,274 @@
+//! HTTP Digest (RFC 7616) as Atlas answers it: realm `MMS Public API`, MD5, qop `auth`, no
+//! opaque (recorded challenge). Nonces live `--nonce-ttl-secs`; a nonce may be reused with a
+//! strictly increasing `nc` while it lives; an expired or unknown nonce with a correct
+//! response gets `stale=true`.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use md5::{Digest, Md5};
+use rand::Rng;
+
+pub const REALM: &str = "MMS Public API";
+
+/// Bound on remembered nonces: every challenge issues one, so a flood of unauthenticated
+/// requests must not grow memory without limit.
+const MAX_NONCES: usize = 100_000;
+
+struct NonceState {
+    issued: Instant,
+    /// Highest `nc` accepted so far.
+    last_nc: u32,
+}
+
+pub struct NonceStore {
+    ttl: Duration,
+    nonces: HashMap<String, NonceState>,
+}
+
+/// What a Digest `Authorization` header proved.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DigestOutcome {
+    /// The key whose secret signed the request.
+    Valid(String),
+    /// Right secret, but the nonce expired or is unknown: challenge with `stale=true`.
+    Stale,
+    /// Anything else: challenge with `stale=false`.
+    Invalid,
+}
+
+impl NonceStore {
+    pub fn new(ttl: Duration) -> Self {
+        NonceStore {
+            ttl,
+            nonces: HashMap::new(),
+        }
+    }
+
+    /// A fresh 32-character nonce, like the recorded `+4YICU5YLx6mQEzmVhx1G5ySQVrufjv6`.
+    pub fn issue(&mut self) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut rng = rand::thread_rng();
+        let nonce: String = (0..32)
+            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+            .collect();
+        let now = Instant::now();
+        if self.nonces.len() >= MAX_NONCES {
+            let ttl = self.ttl;
+            self.nonces
+                .retain(|_, s| now.duration_since(s.issued) < ttl);
+            if self.nonces.len() >= MAX_NONCES {
+                self.nonces.clear();
+            }
+        }
+        self.nonces.insert(
+            nonce.clone(),
+            NonceState {
+                issued: now,
+                last_nc: 0,
+            },
+        );
+        nonce
+    }
+
+    /// Makes every current nonce stale (test hook).
+    pub fn expire_all(&mut self) {
+        self.nonces.clear();
+    }
+
+    /// The `WWW-Authenticate` value, exactly as recorded.
+    pub fn challenge(&mut self, stale: bool) -> String {
+        let nonce = self.issue();
+        format!(
+            "Digest realm=\"{REALM}\", domain=\"\", nonce=\"{nonce}\", algorithm=MD5, qop=\"auth\", stale={stale}"
+        )
+    }
+
+    /// Checks `Authorization: Digest …` for `method` and the request's path-and-query.
+    /// `secret_of` finds a key's private key.
+    pub fn verify(
+        &mut self,
+        header: &str,
+        method: &str,
+        request_uri: &str,
+        secret_of: impl Fn(&str) -> Option<String>,
+    ) -> DigestOutcome {
+        let Some(params) = parse(header) else {
+            return DigestOutcome::Invalid;
+        };
+        let get = |k: &str| params.get(k).map(String::as_str);
+        let (Some(username), Some(realm), Some(nonce), Some(uri), Some(response)) = (
+            get("username"),
+            get("realm"),
+            get("nonce"),
+            get("uri"),
+            get("response"),
+        ) else {
+            return DigestOutcome::Invalid;
+        };
+        // Only what the challenge offers: MD5 (or no algorithm, which means MD5) and qop=auth.
+        if !matches!(get("algorithm"), None | Some("MD5"))
+            || get("qop") != Some("auth")
+            || realm != REALM
+        {
+            return DigestOutcome::Invalid;
+        }
+        let (Some(nc_hex), Some(cnonce)) = (get("nc"), get("cnonce")) else {
+            return DigestOutcome::Invalid;
+        };
+        let Ok(nc) = u32::from_str_radix(nc_hex, 16) else {
+            return DigestOutcome::Invalid;
+        };
+        // The signed uri must be this request's (absolute-form accepted too).
+        if uri != request_uri && !uri.ends_with(request_uri) {
+            return DigestOutcome::Invalid;
+        }
+        let Some(secret) = secret_of(username) else {
+            return DigestOutcome::Invalid;
+        };
+        let ha1 = md5_hex(&format!("{username}:{REALM}:{secret}"));
+        let ha2 = md5_hex(&format!("{method}:{uri}"));
+        let expected = md5_hex(&format!("{ha1}:{nonce}:{nc_hex}:{cnonce}:auth:{ha2}"));
+        if !constant_time_eq(
+            expected.as_bytes(),
+            response.to_ascii_lowercase().as_bytes(),
+        ) {
+            return DigestOutcome::Invalid;
+        }
+        let now = Instant::now();
+        let ttl = self.ttl;
+        match self.nonces.get_mut(nonce) {
+            Some(state) if now.duration_since(state.issued) >= ttl => {
+                self.nonces.remove(nonce);
+                DigestOutcome::Stale
+            }
+            None => DigestOutcome::Stale,
+            // A replayed or out-of-order nc is refused (RFC 7616 §3.3 lets the server track it).
+            Some(state) if nc <= state.last_nc => DigestOutcome::Invalid,
+            Some(state) => {
+                state.last_nc = nc;
+                DigestOutcome::Valid(username.to_string())
+            }
+        }
+    }
+}
+
+pub fn md5_hex(s: &str) -> String {
+    Md5::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The `key=value` pairs after `Digest `; values quoted or bare. `None` if not Digest.
+pub fn parse(header: &str) -> Option<HashMap<String, String>> {
+    let (scheme, rest) = header.trim().split_once(char::is_whitespace)?;
+    if !scheme.eq_ignore_ascii_case("digest") {
+        return None;
+    }
+    let mut out = HashMap::new();
+    let mut chars = rest.chars().peekable();
+    loop {
+        while matches!(chars.peek(), Some(c) if c.is_whitespace() || *c == ',') {
+            chars.next();
+        }
+        let mut key = String::new();
+        while let Some(&c) = chars.peek() {
+            if c == '=' {
+                break;
+            }
+            key.push(c);
+            chars.next();
+        }
+        if key.is_empty() {
+            break;
+        }
+        chars.next()?; // '='
+        let mut value = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => value.push(chars.next()?),
+                    '"' => break,
+                    c => value.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == ',' {
+                    break;
+                }
+                value.push(c);
+                chars.next();
+            }
+        }
+        out.insert(key.trim().to_ascii_lowercase(), value.trim().to_string());
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sign(nonce: &str, nc: &str, secret: &str, uri: &str) -> String {
+        let ha1 = md5_hex(&format!("user:{REALM}:{secret}"));
+        let ha2 = md5_hex(&format!("GET:{uri}"));
+        let resp = md5_hex(&format!("{ha1}:{nonce}:{nc}:abc:auth:{ha2}"));
+        format!(
+            r#"Digest username="user", realm="MMS Public API", nonce="{nonce}", uri="{uri}", algorithm=MD5, qop=auth, nc={nc}, cnonce="abc", response="{resp}""#
+        )
+    }
+
+    #[test]
+    fn nonce_reuse_with_increasing_nc_and_replay_refused() {
+        let mut store = NonceStore::new(Duration::from_secs(30));
+        let nonce = store.issue();
+        let secret = |_: &str| Some("pw".to_string());
+        assert_eq!(
+            store.verify(&sign(&nonce, "00000001", "pw", "/x"), "GET", "/x", secret),
+            DigestOutcome::Valid("user".into())
+        );
+        assert_eq!(
+            store.verify(&sign(&nonce, "00000002", "pw", "/x"), "GET", "/x", secret),
+            DigestOutcome::Valid("user".into())
+        );
+        assert_eq!(
+            store.verify(&sign(&nonce, "00000002", "pw", "/x"), "GET", "/x", secret),
+            DigestOutcome::Invalid
+        );
+        assert_eq!(
+            store.verify(&sign(&nonce, "00000003", "bad", "/x"), "GET", "/x", secret),
+            DigestOutcome::Invalid
+        );
+        assert_eq!(
+            store.verify(&sign(&nonce, "00000003", "pw", "/y"), "GET", "/x", secret),
+            DigestOutcome::Invalid
+        );
+        store.expire_all();
+        assert_eq!(
+            store.verify(&sign(&nonce, "00000004", "pw", "/x"), "GET", "/x", secret),
+            DigestOutcome::Stale
+        );
+    }
+
+    #[test]
+    fn challenge_is_shaped_like_the_recording() {
+        let c = NonceStore::new(Duration::from_secs(30)).challenge(false);
+        assert!(
+            c.starts_with("Digest realm=\"MMS Public API\", domain=\"\", nonce=\""),
+            "{c}"
+        );
+        assert!(
+            c.ends_with("\", algorithm=MD5, qop=\"auth\", stale=false"),
+            "{c}"
+        );
+        let p = parse(&c).unwrap();
+        assert_eq!(p["nonce"].len(), 32);
+    }
+}

@@ -1,0 +1,300 @@
+//! The integration object on the wire, read and written through the shared registry
+//! (`crate::integrations`): which fields a type has, their rules, and how Atlas masks them.
+//! Only the emulator-specific facts (Atlas's own required list, the error codes) live here.
+
+use std::collections::BTreeMap;
+
+use axum::http::StatusCode;
+use serde_json::{Map, Value};
+
+use super::errors::ApiError;
+use crate::integrations::{
+    check_value, masked_for_read, FieldInput, FieldProblem, FieldSpec, FieldValue, Integration,
+    IntegrationKind,
+};
+
+/// Fields the registry requires for the dashboard's sake that Atlas's spec leaves optional
+/// (REFERENCE §3.6, §3.8): the emulator accepts their absence, as Atlas does.
+const ATLAS_OPTIONAL: &[(IntegrationKind, &str)] = &[
+    (IntegrationKind::VictorOps, "routingKey"),
+    (IntegrationKind::Prometheus, "password"),
+];
+
+/// Optional fields Atlas returns as `null` when unset (recorded for the webhook templates).
+const NULL_WHEN_UNSET: &[(IntegrationKind, &str)] = &[
+    (IntegrationKind::Webhook, "bodyTemplate"),
+    (IntegrationKind::Webhook, "headersTemplate"),
+];
+
+/// Whether Atlas requires the field on create (spec `required`).
+pub fn atlas_requires(kind: IntegrationKind, field: &FieldSpec) -> bool {
+    field.required && !ATLAS_OPTIONAL.contains(&(kind, field.name))
+}
+
+/// 400 for a type that cannot be written: HIP_CHAT is in the enums but has no schema
+/// (REFERENCE §3.10). [unverified] code and text.
+fn no_schema(kind: IntegrationKind) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "INVALID_INTEGRATION_TYPE",
+        format!("Integrations of type {kind} can no longer be configured."),
+    )
+    .param(kind.as_wire())
+}
+
+/// 400 INVALID_ATTRIBUTE, as atlas-sdk-go #667 shows: "Invalid attribute X specified."
+pub fn invalid_attribute(name: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "INVALID_ATTRIBUTE",
+        format!("Invalid attribute {name} specified."),
+    )
+    .param(name)
+    .field(name, "Invalid attribute.")
+}
+
+/// 400 for a required field left out. [unverified] code: Atlas's generic `MISSING_ATTRIBUTE`.
+pub fn missing_attribute(name: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "MISSING_ATTRIBUTE",
+        format!("The required attribute {name} was not specified."),
+    )
+    .param(name)
+    .field(name, "Required attribute.")
+}
+
+/// 400 for a body that is not a JSON object. [unverified] code.
+pub fn invalid_json() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "INVALID_JSON",
+        "Received JSON is malformed.",
+    )
+}
+
+fn problem_error(
+    kind: IntegrationKind,
+    field: &FieldSpec,
+    value: &Value,
+    problem: FieldProblem,
+) -> ApiError {
+    let text = match problem {
+        FieldProblem::WrongKind => return invalid_attribute(field.name),
+        // [unverified] code: Atlas's generic enum error.
+        FieldProblem::NotAChoice => {
+            let shown = value
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| value.to_string());
+            return ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "INVALID_ENUM_VALUE",
+                format!("An invalid enumeration value {shown} was specified."),
+            )
+            .param(shown)
+            .field(field.name, "Not an allowed value.");
+        }
+        FieldProblem::NotHex => "must be a hexadecimal string".to_string(),
+        FieldProblem::NotHex40 => "must be a 40-character hexadecimal string".to_string(),
+        FieldProblem::TooShort { min } => format!("must be at least {min} characters long"),
+        FieldProblem::TooLong { max } => format!("must be at most {max} characters long"),
+        FieldProblem::NotHttpUrl => "must be an http or https URL".to_string(),
+        FieldProblem::TooLarge { max_bytes } => format!("must be at most {max_bytes} bytes"),
+        FieldProblem::Required | FieldProblem::LooksMasked => "is invalid".to_string(),
+    };
+    // Recorded for Datadog's apiKey (REFERENCE §4.2, TF #3379); the same shape for every
+    // value rule the registry holds [unverified for the others].
+    let message = format!("{} {text}", field.name);
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "INVALID_INTEGRATION_SETTINGS",
+        format!("The provided settings for the {kind} integration were invalid: {message}."),
+    )
+    .param(format!("{kind} {message}"))
+    .field(field.name, text)
+}
+
+/// Reads a POST/PUT body for `kind`: `type` must name the path's type, every other field
+/// must belong to the type, values must follow the registry's rules. Nulls count as absent.
+/// Presence of required fields is checked separately (merge PUT may omit them).
+/// A masked value sent back is accepted and stored literally, as Atlas may do (REFERENCE
+/// §3.12) — unless a rule refuses it (Datadog's hex key refuses a mask, TF #3379).
+pub fn parse_fields(
+    kind: IntegrationKind,
+    body: &Value,
+) -> Result<BTreeMap<String, FieldValue>, ApiError> {
+    let spec = kind.spec();
+    if spec.fields.is_empty() {
+        return Err(no_schema(kind));
+    }
+    let obj = body.as_object().ok_or_else(invalid_json)?;
+    match obj.get("type") {
+        None | Some(Value::Null) => return Err(missing_attribute("type")),
+        // [unverified] A body whose type differs from the path's is refused as an invalid
+        // attribute; Atlas's exact answer is not recorded.
+        Some(Value::String(t)) if t == kind.as_wire() => {}
+        Some(_) => return Err(invalid_attribute("type")),
+    }
+    let mut values = BTreeMap::new();
+    for (name, value) in obj {
+        if name == "type" || name == "id" {
+            // `id` is read-only and ignored on write, as a GET-then-PUT round trip sends it.
+            continue;
+        }
+        let Some(field) = spec.field(name) else {
+            if spec.null_fields.contains(&name.as_str()) && value.is_null() {
+                continue;
+            }
+            return Err(invalid_attribute(name));
+        };
+        let parsed = match value {
+            Value::Null => continue,
+            Value::Bool(b) => FieldValue::Bool(*b),
+            Value::String(s) => FieldValue::Text(s.clone()),
+            _ => return Err(invalid_attribute(name)),
+        };
+        if let Some(problem) = check_value(field, &parsed) {
+            return Err(problem_error(kind, field, value, problem));
+        }
+        values.insert(name.clone(), parsed);
+    }
+    Ok(values)
+}
+
+/// Every field Atlas requires is present (an empty string counts as absent).
+pub fn check_required(
+    kind: IntegrationKind,
+    values: &BTreeMap<String, FieldValue>,
+) -> Result<(), ApiError> {
+    for field in kind.spec().fields {
+        let present = values
+            .get(field.name)
+            .is_some_and(|v| v.as_text() != Some(""));
+        if atlas_requires(kind, field) && !present {
+            return Err(missing_attribute(field.name));
+        }
+    }
+    Ok(())
+}
+
+/// Stores the defaults Atlas reports for omitted fields: `region: "US"` and `false` toggles
+/// (recorded for Datadog, PagerDuty, Opsgenie).
+pub fn apply_defaults(kind: IntegrationKind, values: &mut BTreeMap<String, FieldValue>) {
+    for field in kind.spec().fields {
+        if values.contains_key(field.name) {
+            continue;
+        }
+        match field.input {
+            FieldInput::Choice {
+                default: Some(d), ..
+            } => {
+                values.insert(field.name.into(), FieldValue::Text(d.into()));
+            }
+            FieldInput::Toggle { default } if !field.required => {
+                values.insert(field.name.into(), FieldValue::Bool(default));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The object as Atlas returns it: secrets masked, write-only fields left out, the nulls
+/// Atlas sends for unset fields, `id` and `type`.
+pub fn render(integration: &Integration) -> Value {
+    let kind = integration.kind;
+    let spec = kind.spec();
+    let mut obj = Map::new();
+    for field in spec.fields {
+        match integration.values.get(field.name) {
+            Some(value) => {
+                if let Some(shown) = masked_for_read(field, value) {
+                    let json = match shown {
+                        FieldValue::Bool(b) => Value::Bool(b),
+                        FieldValue::Text(s) => Value::String(s),
+                    };
+                    obj.insert(field.name.into(), json);
+                }
+            }
+            None if NULL_WHEN_UNSET.contains(&(kind, field.name)) => {
+                obj.insert(field.name.into(), Value::Null);
+            }
+            None => {}
+        }
+    }
+    for name in spec.null_fields {
+        obj.insert((*name).into(), Value::Null);
+    }
+    if let Some(id) = &integration.id {
+        obj.insert("id".into(), Value::String(id.clone()));
+    }
+    obj.insert("type".into(), Value::String(kind.as_wire().into()));
+    Value::Object(obj)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn renders_a_webhook_like_the_recording() {
+        let body = json!({"type": "WEBHOOK", "url": "https://example.com/abcd2101", "secret": "0123456789abcdefghijklmnop2101"});
+        let mut i = Integration::new(IntegrationKind::Webhook);
+        i.id = Some("6a7940642c88faeba59bf3da".into());
+        i.values = parse_fields(IntegrationKind::Webhook, &body).unwrap();
+        assert_eq!(
+            render(&i),
+            json!({"bodyTemplate": null, "headersTemplate": null, "id": "6a7940642c88faeba59bf3da",
+                   "secret": "**************************2101", "url": "https://example.com/****2101", "type": "WEBHOOK"})
+        );
+    }
+
+    #[test]
+    fn refuses_foreign_fields_and_bad_values() {
+        let e = parse_fields(
+            IntegrationKind::Prometheus,
+            &json!({"type": "PROMETHEUS", "sendCollectionLatencyMetrics": false}),
+        )
+        .unwrap_err();
+        assert_eq!((e.status.as_u16(), e.code), (400, "INVALID_ATTRIBUTE"));
+        let e = parse_fields(
+            IntegrationKind::Datadog,
+            &json!({"type": "DATADOG", "apiKey": "****0000"}),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "INVALID_INTEGRATION_SETTINGS");
+        assert_eq!(e.detail, "The provided settings for the DATADOG integration were invalid: apiKey must be a hexadecimal string.");
+        let e = parse_fields(IntegrationKind::HipChat, &json!({"type": "HIP_CHAT"})).unwrap_err();
+        assert_eq!(e.status.as_u16(), 400);
+        let e = parse_fields(
+            IntegrationKind::PagerDuty,
+            &json!({"type": "DATADOG", "serviceKey": "k"}),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "INVALID_ATTRIBUTE");
+    }
+
+    #[test]
+    fn atlas_optional_fields_are_not_required() {
+        let mut v = parse_fields(
+            IntegrationKind::VictorOps,
+            &json!({"type": "VICTOR_OPS", "apiKey": "k"}),
+        )
+        .unwrap();
+        assert!(check_required(IntegrationKind::VictorOps, &v).is_ok());
+        apply_defaults(IntegrationKind::VictorOps, &mut v);
+        assert_eq!(v.len(), 1);
+        let p = parse_fields(
+            IntegrationKind::Prometheus,
+            &json!({"type": "PROMETHEUS", "username": "u", "serviceDiscovery": "http"}),
+        )
+        .unwrap();
+        assert_eq!(
+            check_required(IntegrationKind::Prometheus, &p)
+                .unwrap_err()
+                .detail,
+            "The required attribute enabled was not specified."
+        );
+    }
+}

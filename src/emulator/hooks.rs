@@ -32,6 +32,40 @@ pub fn router() -> Router<Emulator> {
         .route("/_emulator/put-mode", get(get_put_mode).post(set_put_mode))
         .route("/_emulator/tokens/expire", post(expire_tokens))
         .route("/_emulator/nonces/expire", post(expire_nonces))
+        .route("/_emulator/demo", get(demo_data))
+}
+
+/// The demo credentials, projects and secrets (all public demo data, printed at start-up
+/// too), so browser tests take them from the emulator rather than repeat them.
+async fn demo_data() -> Response {
+    use super::demo::{self, secrets};
+    let pair = |public: &str, private: &str| json!({"publicKey": public, "privateKey": private});
+    let projects: Vec<_> = demo::PROJECTS.iter().map(|(id, name)| json!({"id": id, "name": name})).collect();
+    Json(json!({
+        "apiKey": pair(demo::API_PUBLIC_KEY, demo::API_PRIVATE_KEY),
+        "readOnlyKey": pair(demo::READONLY_PUBLIC_KEY, demo::READONLY_PRIVATE_KEY),
+        "emptyKey": pair(demo::EMPTY_PUBLIC_KEY, demo::EMPTY_PRIVATE_KEY),
+        "serviceAccount": {
+            "clientId": demo::SERVICE_ACCOUNT_CLIENT_ID,
+            "clientSecret": demo::SERVICE_ACCOUNT_CLIENT_SECRET,
+        },
+        "projects": projects,
+        "secrets": {
+            "PAGER_DUTY_SERVICE_KEY": secrets::PAGER_DUTY_SERVICE_KEY,
+            "DATADOG_API_KEY": secrets::DATADOG_API_KEY,
+            "WEBHOOK_URL": secrets::WEBHOOK_URL,
+            "WEBHOOK_SECRET": secrets::WEBHOOK_SECRET,
+            "SLACK_API_TOKEN": secrets::SLACK_API_TOKEN,
+            "OPS_GENIE_API_KEY": secrets::OPS_GENIE_API_KEY,
+            "NEW_RELIC_LICENSE_KEY": secrets::NEW_RELIC_LICENSE_KEY,
+            "NEW_RELIC_READ_TOKEN": secrets::NEW_RELIC_READ_TOKEN,
+            "NEW_RELIC_WRITE_TOKEN": secrets::NEW_RELIC_WRITE_TOKEN,
+            "VICTOR_OPS_API_KEY": secrets::VICTOR_OPS_API_KEY,
+            "PROMETHEUS_PASSWORD": secrets::PROMETHEUS_PASSWORD,
+            "MICROSOFT_TEAMS_WEBHOOK_URL": secrets::MICROSOFT_TEAMS_WEBHOOK_URL,
+        },
+    }))
+    .into_response()
 }
 
 fn not_found(what: &str) -> Response {

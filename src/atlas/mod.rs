@@ -2,9 +2,17 @@
 //! through [`AtlasApi`], with the credential from the user's session.
 
 mod api;
+mod client;
+mod config;
 mod credential;
+mod digest;
 mod error;
+mod oauth;
+mod retry;
+mod wire;
 
 pub use api::{AtlasApi, Page, Project};
+pub use client::AtlasClient;
+pub use config::{ClientConfig, RetryPolicy};
 pub use credential::{Credential, SecretValue};
 pub use error::{ApiErrorInfo, AtlasError, FieldViolation};

@@ -1,0 +1,249 @@
+//! OAuth 2.0 client-credentials tokens for service accounts, cached per credential.
+//!
+//! A token is reused until shortly before it expires, then renewed. Each credential has its
+//! own async mutex, held across the renewal, so concurrent calls wait for one token request
+//! instead of each sending their own. The cache key is a SHA-256 of client id *and* secret:
+//! a wrong secret must never be answered with the token that the right one obtained.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use super::wire::TokenAnswer;
+use super::{AtlasError, SecretValue};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TokenKey([u8; 32]);
+
+impl TokenKey {
+    pub fn new(client_id: &str, client_secret: &SecretValue) -> Self {
+        let mut h = Sha256::new();
+        h.update(client_id.as_bytes());
+        h.update([0u8]);
+        h.update(client_secret.expose().as_bytes());
+        TokenKey(h.finalize().into())
+    }
+}
+
+struct CachedToken {
+    value: SecretValue,
+    renew_at: Instant,
+}
+
+type Slot = Arc<tokio::sync::Mutex<Option<CachedToken>>>;
+
+/// A token handed to a call, and whether it was fetched for this very call.
+pub struct IssuedToken {
+    pub value: SecretValue,
+    pub fresh: bool,
+}
+
+pub struct TokenCache {
+    slots: Mutex<HashMap<TokenKey, Slot>>,
+    renew_margin: Duration,
+}
+
+impl TokenCache {
+    pub fn new(renew_margin: Duration) -> Self {
+        TokenCache {
+            slots: Mutex::new(HashMap::new()),
+            renew_margin,
+        }
+    }
+
+    fn slot(&self, key: TokenKey) -> Slot {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots.entry(key).or_default().clone()
+    }
+
+    /// When to renew a token that lives `lifetime`: `renew_margin` early, but never in the
+    /// first half of its life (short-lived tokens would otherwise be renewed on every call).
+    fn renew_at(&self, obtained: Instant, lifetime: Duration) -> Instant {
+        let early = self.renew_margin.min(lifetime / 2);
+        obtained + (lifetime - early)
+    }
+
+    /// A usable token: the cached one, or one `fetch` obtains (only one fetch at a time per
+    /// credential; the others wait and then use its result).
+    pub async fn token<F, Fut>(&self, key: TokenKey, fetch: F) -> Result<IssuedToken, AtlasError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<TokenAnswer, AtlasError>>,
+    {
+        let slot = self.slot(key);
+        let mut cached = slot.lock().await;
+        if let Some(t) = cached.as_ref() {
+            if Instant::now() < t.renew_at {
+                return Ok(IssuedToken {
+                    value: t.value.clone(),
+                    fresh: false,
+                });
+            }
+        }
+        let obtained = Instant::now();
+        let answer = fetch().await?;
+        let value = answer.access_token;
+        *cached = Some(CachedToken {
+            value: value.clone(),
+            renew_at: self.renew_at(obtained, answer.expires_in),
+        });
+        Ok(IssuedToken { value, fresh: true })
+    }
+
+    /// Atlas refused `rejected` (revoked, or expired early): drop it, unless a concurrent call
+    /// has already replaced it.
+    pub async fn invalidate(&self, key: TokenKey, rejected: &SecretValue) {
+        let slot = self.slot(key);
+        let mut cached = slot.lock().await;
+        if cached.as_ref().is_some_and(|t| t.value == *rejected) {
+            *cached = None;
+        }
+    }
+
+    /// Removes the credential's entry and hands back its token, for revocation.
+    pub async fn take(&self, key: TokenKey) -> Option<SecretValue> {
+        let slot = {
+            let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+            slots.remove(&key)?
+        };
+        let mut cached = slot.lock().await;
+        cached.take().map(|t| t.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    fn answer(token: &str, secs: u64) -> TokenAnswer {
+        TokenAnswer {
+            access_token: SecretValue::new(token),
+            expires_in: Duration::from_secs(secs),
+        }
+    }
+
+    fn key(secret: &str) -> TokenKey {
+        TokenKey::new("id", &SecretValue::new(secret))
+    }
+
+    #[tokio::test]
+    async fn cached_until_renewal_and_keyed_by_secret_too() {
+        let cache = TokenCache::new(Duration::from_secs(60));
+        let t = cache
+            .token(key("s"), || async { Ok(answer("one", 3600)) })
+            .await
+            .unwrap();
+        assert!(t.fresh);
+        let t = cache
+            .token(key("s"), || async { panic!("must come from the cache") })
+            .await
+            .unwrap();
+        assert_eq!((t.value.expose(), t.fresh), ("one", false));
+        // Same client id, another secret: never the cached token.
+        let t = cache
+            .token(key("wrong"), || async { Ok(answer("two", 3600)) })
+            .await
+            .unwrap();
+        assert_eq!((t.value.expose(), t.fresh), ("two", true));
+    }
+
+    #[test]
+    fn renews_a_minute_early_but_not_in_the_first_half_of_life() {
+        let cache = TokenCache::new(Duration::from_secs(60));
+        let now = Instant::now();
+        assert_eq!(
+            cache.renew_at(now, Duration::from_secs(3600)),
+            now + Duration::from_secs(3540)
+        );
+        assert_eq!(
+            cache.renew_at(now, Duration::from_secs(30)),
+            now + Duration::from_secs(15)
+        );
+        assert_eq!(cache.renew_at(now, Duration::ZERO), now);
+    }
+
+    #[tokio::test]
+    async fn expired_tokens_are_renewed() {
+        let cache = TokenCache::new(Duration::from_secs(60));
+        cache
+            .token(key("s"), || async { Ok(answer("old", 0)) })
+            .await
+            .unwrap();
+        let t = cache
+            .token(key("s"), || async { Ok(answer("new", 3600)) })
+            .await
+            .unwrap();
+        assert_eq!((t.value.expose(), t.fresh), ("new", true));
+    }
+
+    #[tokio::test]
+    async fn one_fetch_for_many_concurrent_callers() {
+        let cache = Arc::new(TokenCache::new(Duration::from_secs(60)));
+        let fetches = Arc::new(AtomicU32::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let (cache, fetches) = (cache.clone(), fetches.clone());
+            tasks.push(tokio::spawn(async move {
+                cache
+                    .token(key("s"), || async {
+                        fetches.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        Ok(answer("shared", 3600))
+                    })
+                    .await
+                    .unwrap()
+                    .value
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap().expose(), "shared");
+        }
+        assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_failed_fetch_is_not_cached() {
+        let cache = TokenCache::new(Duration::from_secs(60));
+        let e = cache
+            .token(key("s"), || async {
+                Err(AtlasError::Transport("down".into()))
+            })
+            .await;
+        assert!(e.is_err());
+        let t = cache
+            .token(key("s"), || async { Ok(answer("ok", 3600)) })
+            .await
+            .unwrap();
+        assert!(t.fresh);
+    }
+
+    #[tokio::test]
+    async fn invalidate_only_the_rejected_token_and_take_for_revocation() {
+        let cache = TokenCache::new(Duration::from_secs(60));
+        cache
+            .token(key("s"), || async { Ok(answer("a", 3600)) })
+            .await
+            .unwrap();
+        cache.invalidate(key("s"), &SecretValue::new("not-a")).await;
+        let t = cache
+            .token(key("s"), || async { panic!("still cached") })
+            .await
+            .unwrap();
+        assert_eq!(t.value.expose(), "a");
+        cache.invalidate(key("s"), &SecretValue::new("a")).await;
+        let t = cache
+            .token(key("s"), || async { Ok(answer("b", 3600)) })
+            .await
+            .unwrap();
+        assert_eq!((t.value.expose(), t.fresh), ("b", true));
+        assert_eq!(
+            cache.take(key("s")).await.map(|t| t.expose().to_owned()),
+            Some("b".into())
+        );
+        assert!(cache.take(key("s")).await.is_none());
+    }
+}

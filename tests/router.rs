@@ -163,9 +163,9 @@ async fn pages_carry_security_headers_and_a_nonce_policy() {
 async fn bad_input_gets_field_errors_and_no_upstream_call() {
     let mut app = TestApp::start().await;
     app.login_api_key().await;
+    let url = format!("{}/_emulator/counters", app.emulator.base_url());
     let counters = || async {
-        let url = format!("{}/_emulator/counters", app.emulator.base_url());
-        reqwest::get(url).await.expect("hook").json::<serde_json::Value>().await.expect("json")["total"].clone()
+        reqwest::get(url.clone()).await.expect("hook").json::<serde_json::Value>().await.expect("json")["total"].clone()
     };
     let before = counters().await;
     let cases: &[&[(&str, &str)]] = &[

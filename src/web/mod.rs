@@ -19,7 +19,7 @@ pub use logging::init_tracing;
 pub use state::{AppState, Settings};
 
 use crate::app::{shell, App};
-use crate::atlas::AtlasApi;
+use crate::atlas::{AtlasApi, AtlasClient, ClientConfig};
 use crate::config::{CookieSecure, ServeArgs};
 
 /// Real Atlas, for links to its UI when the backend is the emulator.
@@ -88,8 +88,8 @@ pub fn router(state: AppState) -> Router {
 
 /// Builds the Atlas client for `base_url` with the configured timeouts.
 pub fn atlas_client(base_url: &str, args: &ServeArgs) -> anyhow::Result<Arc<dyn AtlasApi>> {
-    let _ = (base_url, args);
-    anyhow::bail!("the Atlas client is not wired in yet")
+    let config = ClientConfig::new(base_url).with_upstream(&args.upstream);
+    Ok(Arc::new(AtlasClient::new(config)?))
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {

@@ -338,6 +338,9 @@ async fn pipeline(
                 Scheme::Other | Scheme::Missing => AuthKind::None,
             };
             emu.record(&route, kind);
+            if !effect.drop_connection {
+                drain(req).await;
+            }
             return fault_response(&effect);
         }
     }
@@ -361,11 +364,13 @@ async fn pipeline(
         }
         Err((resp, kind)) => {
             emu.record(&route, kind);
+            drain(req).await;
             return resp;
         }
     };
 
     if !accepts_version(req.headers()) {
+        drain(req).await;
         return ApiError::invalid_version().into_response();
     }
 
@@ -418,6 +423,13 @@ async fn pipeline(
         h.insert("ratelimit-remaining", HeaderValue::from(remaining));
     }
     resp
+}
+
+/// Reads and discards the body of a request answered early (401, 406, 429, faults), so the
+/// client can send its next request, such as the signed retry of a Digest POST, on the same
+/// keep-alive connection.
+async fn drain(req: Request) {
+    let _ = axum::body::to_bytes(req.into_body(), 4 * 1024 * 1024).await;
 }
 
 fn fault_response(effect: &FaultEffect) -> Response {

@@ -257,12 +257,15 @@ fn scheme_of(value: Option<&str>) -> Scheme {
     }
 }
 
-/// Checks the credential: a principal, or the 401 to answer and how to count it.
+/// Whether a refused credential gets `stale=true` in its challenge.
+type Stale = bool;
+
+/// Checks the credential: a principal, or the challenge to answer and how to count it.
 fn authenticate(
     emu: &Emulator,
     req: &Request,
     auth: Option<&str>,
-) -> Result<(Principal, AuthKind), (Response, AuthKind)> {
+) -> Result<(Principal, AuthKind), (Stale, AuthKind)> {
     match (scheme_of(auth), auth) {
         (Scheme::Bearer, Some(value)) => {
             let token = value.trim()[6..].trim();
@@ -272,7 +275,7 @@ fn authenticate(
                 }
                 // [unverified] An expired or revoked token gets the same 401 as any failed
                 // authentication: the recorded body and a Digest challenge.
-                BearerOutcome::Invalid => Err((challenge(emu, false), AuthKind::Bearer)),
+                BearerOutcome::Invalid => Err((false, AuthKind::Bearer)),
             }
         }
         (Scheme::Digest, Some(value)) => {
@@ -288,11 +291,11 @@ fn authenticate(
             });
             match outcome {
                 DigestOutcome::Valid(user) => Ok((Principal::ApiKey(user), AuthKind::Digest)),
-                DigestOutcome::Stale => Err((challenge(emu, true), AuthKind::DigestChallenge)),
-                DigestOutcome::Invalid => Err((challenge(emu, false), AuthKind::DigestChallenge)),
+                DigestOutcome::Stale => Err((true, AuthKind::DigestChallenge)),
+                DigestOutcome::Invalid => Err((false, AuthKind::DigestChallenge)),
             }
         }
-        _ => Err((challenge(emu, false), AuthKind::DigestChallenge)),
+        _ => Err((false, AuthKind::DigestChallenge)),
     }
 }
 
@@ -362,10 +365,10 @@ async fn pipeline(
             emu.record(&route, kind);
             principal
         }
-        Err((resp, kind)) => {
+        Err((stale, kind)) => {
             emu.record(&route, kind);
             drain(req).await;
-            return resp;
+            return challenge(&emu, stale);
         }
     };
 

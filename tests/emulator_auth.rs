@@ -1,5 +1,6 @@
 //! Digest (challenge, nonce reuse with increasing nc, nc replay, stale nonces) and OAuth
 //! client credentials (token, bearer, revoke, expiry), plus the version check.
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
 mod emulator_support;
 

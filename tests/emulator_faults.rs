@@ -1,5 +1,6 @@
 //! Fault injection: statuses with Retry-After, counted and rated rules, malformed bodies,
 //! dropped connections, latency; from the hook and from the start-up option.
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
 mod emulator_support;
 

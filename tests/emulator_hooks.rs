@@ -1,4 +1,5 @@
 //! The /_emulator/* contract: off by default, counters, state inspection, reset.
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
 mod emulator_support;
 

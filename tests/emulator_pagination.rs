@@ -1,4 +1,5 @@
 //! Pagination, links, includeCount, envelope and pretty, over 1,000 generated projects.
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
 mod emulator_support;
 

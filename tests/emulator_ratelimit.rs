@@ -1,5 +1,6 @@
 //! Token buckets per project and endpoint set: headers, 429 RATE_LIMITED_TOKEN_BUCKET with
 //! Retry-After, refill, reset.
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
 mod emulator_support;
 

@@ -1,5 +1,6 @@
 //! Per-project roles: owner, read-only (writes 403), not a member (401), and unknown or
 //! malformed projects.
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
 mod emulator_support;
 

@@ -1,4 +1,5 @@
 //! `--seed` documents and `--state` persistence across restarts.
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
 mod emulator_support;
 

@@ -1,5 +1,6 @@
 //! Atlas's validation of integration writes (REFERENCE §3, §4), POST/PUT/DELETE answers, and
 //! the two PUT modes.
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
 mod emulator_support;
 

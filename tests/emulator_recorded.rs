@@ -3,6 +3,7 @@
 //! type, rate-limit headers, the set of fields, masking and the shape of the body.
 //! Request bodies were not recorded: the secrets sent are chosen so that Atlas's masks
 //! (length and last four) come out identical.
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
 mod emulator_support;
 

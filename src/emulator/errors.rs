@@ -6,9 +6,13 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
-/// One error answer. `parameters` are the values interpolated into `detail`.
+/// One error answer, boxed so `Result<_, ApiError>` stays small; reads go through `Deref`.
 #[derive(Debug, Clone)]
-pub struct ApiError {
+pub struct ApiError(Box<ApiErrorBody>);
+
+/// The parts of an error answer. `parameters` are the values interpolated into `detail`.
+#[derive(Debug, Clone)]
+pub struct ApiErrorBody {
     pub status: StatusCode,
     pub code: &'static str,
     pub detail: String,
@@ -21,30 +25,37 @@ pub struct ApiError {
     pub headers: Vec<(header::HeaderName, String)>,
 }
 
+impl std::ops::Deref for ApiError {
+    type Target = ApiErrorBody;
+    fn deref(&self) -> &ApiErrorBody {
+        &self.0
+    }
+}
+
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        ApiError {
+        ApiError(Box::new(ApiErrorBody {
             status,
             code,
             detail: detail.into(),
             parameters: Vec::new(),
             field: None,
             headers: Vec::new(),
-        }
+        }))
     }
 
     pub fn param(mut self, p: impl Into<Value>) -> Self {
-        self.parameters.push(p.into());
+        self.0.parameters.push(p.into());
         self
     }
 
     pub fn field(mut self, name: impl Into<String>, description: impl Into<String>) -> Self {
-        self.field = Some((name.into(), description.into()));
+        self.0.field = Some((name.into(), description.into()));
         self
     }
 
     pub fn header(mut self, name: header::HeaderName, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
+        self.0.headers.push((name, value.into()));
         self
     }
 
@@ -55,7 +66,7 @@ impl ApiError {
         obj.insert("errorCode".into(), Value::String(self.code.into()));
         obj.insert("parameters".into(), Value::Array(self.parameters.clone()));
         obj.insert("reason".into(), Value::String(reason(self.status).into()));
-        if let Some((field, description)) = &self.field {
+        if let Some((field, description)) = &self.0.field {
             obj.insert(
                 "badRequestDetail".into(),
                 json!({"fields": [{"field": field, "description": description}]}),
@@ -155,7 +166,7 @@ impl IntoResponse for ApiError {
         if let Ok(v) = HeaderValue::from_str(self.code) {
             headers.insert("x-error-code", v);
         }
-        for (name, value) in self.headers {
+        for (name, value) in self.0.headers {
             if let Ok(v) = HeaderValue::from_str(&value) {
                 headers.insert(name, v);
             }

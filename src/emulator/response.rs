@@ -105,8 +105,8 @@ pub fn paginated(base: &str, path: &str, params: Params, items: Vec<Value>) -> V
         links.push(link(href(params.page_num - 1), "previous"));
     }
     links.push(link(href(params.page_num), "self"));
-    if start + params.items_per_page < total {
-        links.push(link(href(params.page_num + 1), "next"));
+    if start.saturating_add(params.items_per_page) < total {
+        links.push(link(href(params.page_num.saturating_add(1)), "next"));
     }
     let mut obj = Map::new();
     obj.insert("links".into(), Value::Array(links));
@@ -193,6 +193,17 @@ mod tests {
             v["links"][1]["href"],
             "http://h/x?includeCount=true&pageNum=2&itemsPerPage=2"
         );
+    }
+
+    #[test]
+    fn huge_page_numbers_do_not_overflow() {
+        let p = Params {
+            items_per_page: 500,
+            page_num: usize::MAX,
+            ..Params::default()
+        };
+        let v = paginated("http://h", "/x", p, vec![json!(1)]);
+        assert_eq!(v["results"], json!([]));
     }
 
     #[test]

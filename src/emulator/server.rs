@@ -257,12 +257,15 @@ fn scheme_of(value: Option<&str>) -> Scheme {
     }
 }
 
-/// Checks the credential: a principal, or the 401 to answer and how to count it.
+/// Whether a refused credential gets `stale=true` in its challenge.
+type Stale = bool;
+
+/// Checks the credential: a principal, or the challenge to answer and how to count it.
 fn authenticate(
     emu: &Emulator,
     req: &Request,
     auth: Option<&str>,
-) -> Result<(Principal, AuthKind), (Response, AuthKind)> {
+) -> Result<(Principal, AuthKind), (Stale, AuthKind)> {
     match (scheme_of(auth), auth) {
         (Scheme::Bearer, Some(value)) => {
             let token = value.trim()[6..].trim();
@@ -272,7 +275,7 @@ fn authenticate(
                 }
                 // [unverified] An expired or revoked token gets the same 401 as any failed
                 // authentication: the recorded body and a Digest challenge.
-                BearerOutcome::Invalid => Err((challenge(emu, false), AuthKind::Bearer)),
+                BearerOutcome::Invalid => Err((false, AuthKind::Bearer)),
             }
         }
         (Scheme::Digest, Some(value)) => {
@@ -288,11 +291,11 @@ fn authenticate(
             });
             match outcome {
                 DigestOutcome::Valid(user) => Ok((Principal::ApiKey(user), AuthKind::Digest)),
-                DigestOutcome::Stale => Err((challenge(emu, true), AuthKind::DigestChallenge)),
-                DigestOutcome::Invalid => Err((challenge(emu, false), AuthKind::DigestChallenge)),
+                DigestOutcome::Stale => Err((true, AuthKind::DigestChallenge)),
+                DigestOutcome::Invalid => Err((false, AuthKind::DigestChallenge)),
             }
         }
-        _ => Err((challenge(emu, false), AuthKind::DigestChallenge)),
+        _ => Err((false, AuthKind::DigestChallenge)),
     }
 }
 
@@ -338,6 +341,9 @@ async fn pipeline(
                 Scheme::Other | Scheme::Missing => AuthKind::None,
             };
             emu.record(&route, kind);
+            if !effect.drop_connection {
+                drain(req).await;
+            }
             return fault_response(&effect);
         }
     }
@@ -359,13 +365,15 @@ async fn pipeline(
             emu.record(&route, kind);
             principal
         }
-        Err((resp, kind)) => {
+        Err((stale, kind)) => {
             emu.record(&route, kind);
-            return resp;
+            drain(req).await;
+            return challenge(&emu, stale);
         }
     };
 
     if !accepts_version(req.headers()) {
+        drain(req).await;
         return ApiError::invalid_version().into_response();
     }
 
@@ -418,6 +426,13 @@ async fn pipeline(
         h.insert("ratelimit-remaining", HeaderValue::from(remaining));
     }
     resp
+}
+
+/// Reads and discards the body of a request answered early (401, 406, 429, faults), so the
+/// client can send its next request, such as the signed retry of a Digest POST, on the same
+/// keep-alive connection.
+async fn drain(req: Request) {
+    let _ = axum::body::to_bytes(req.into_body(), 4 * 1024 * 1024).await;
 }
 
 fn fault_response(effect: &FaultEffect) -> Response {

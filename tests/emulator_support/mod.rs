@@ -112,6 +112,7 @@ impl Emu {
         self.signed(user, pass, &nonce, 1, method, path, body).await
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub async fn signed(
         &self,
         user: &str,

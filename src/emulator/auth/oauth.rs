@@ -139,20 +139,19 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     resp
 }
 
-fn authenticate_client(emu: &Emulator, headers: &HeaderMap) -> Result<String, Response> {
-    let unauthorized = || {
-        oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "Client authentication failed.",
-        )
-    };
-    let (id, secret) = basic_credentials(headers).ok_or_else(unauthorized)?;
-    let known = emu.with_store(|s| s.service_account_secret(&id).map(str::to_owned));
-    match known {
-        Some(expected) if expected == secret => Ok(id),
-        _ => Err(unauthorized()),
-    }
+/// The service account whose Basic credentials the request carries, if they are right.
+fn authenticate_client(emu: &Emulator, headers: &HeaderMap) -> Option<String> {
+    let (id, secret) = basic_credentials(headers)?;
+    let known = emu.with_store(|s| s.service_account_secret(&id).map(str::to_owned))?;
+    (known == secret).then_some(id)
+}
+
+fn invalid_client() -> Response {
+    oauth_error(
+        StatusCode::UNAUTHORIZED,
+        "invalid_client",
+        "Client authentication failed.",
+    )
 }
 
 /// `POST /api/oauth/token`, form `grant_type=client_credentials`.
@@ -161,9 +160,8 @@ pub async fn token(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let client_id = match authenticate_client(&emu, &headers) {
-        Ok(id) => id,
-        Err(resp) => return resp,
+    let Some(client_id) = authenticate_client(&emu, &headers) else {
+        return invalid_client();
     };
     match form_value(&body, "grant_type").as_deref() {
         Some("client_credentials") => {}
@@ -200,9 +198,8 @@ pub async fn revoke(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let client_id = match authenticate_client(&emu, &headers) {
-        Ok(id) => id,
-        Err(resp) => return resp,
+    let Some(client_id) = authenticate_client(&emu, &headers) else {
+        return invalid_client();
     };
     let Some(token) = form_value(&body, "token") else {
         return oauth_error(

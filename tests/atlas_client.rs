@@ -449,6 +449,37 @@ async fn a_wrong_client_secret_is_unauthorized_and_never_gets_the_cached_token()
     assert_eq!(route(&c, GROUPS), 1);
 }
 
+#[tokio::test]
+async fn a_token_endpoint_503_is_retried_for_a_get_but_not_for_a_post() {
+    let emu = emulator().await;
+    let client = emu.client();
+    let token_fault = json!({"method": "POST", "pathPrefix": "/api/oauth/token", "status": 503,
+                             "count": 1});
+    emu.fault(token_fault.clone()).await;
+    client.list_all_projects(&service_account()).await.unwrap();
+    let c = emu.counters().await;
+    assert_eq!((route(&c, TOKEN), route(&c, GROUPS)), (2, 1));
+
+    // Drop (and revoke) the token, so the create needs a new one.
+    client.forget(&service_account()).await.unwrap();
+    emu.reset_counters().await;
+    emu.fault(token_fault).await;
+    let hook = webhook("https://f.example/x", "s5");
+    let e = client
+        .create_integration(&service_account(), SANDBOX, &hook)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, AtlasError::Server(i) if i.status == 503),
+        "{e:?}"
+    );
+    let c = emu.counters().await;
+    assert_eq!(
+        (route(&c, TOKEN), route(&c, &format!("POST {ONE}"))),
+        (1, 0)
+    );
+}
+
 // ---------------------------------------------------------------- errors
 
 #[tokio::test]

@@ -28,6 +28,9 @@ const MAX_ITEMS_PER_PAGE: u32 = 500;
 /// A bound on paging, should a server keep answering full pages forever.
 const MAX_PAGES: u32 = 10_000;
 
+/// How a timed-out exchange's `Transport` text starts.
+const TIMED_OUT: &str = "timed out";
+
 const TOKEN_PATH: &str = "/api/oauth/token";
 const REVOKE_PATH: &str = "/api/oauth/revoke";
 
@@ -105,12 +108,31 @@ impl Failed {
             failure: Failure::Unreadable,
         }
     }
+
+    /// A failure to obtain a token: as transient as the same failure of the call itself.
+    fn token(error: AtlasError) -> Self {
+        let failure = match &error {
+            AtlasError::RateLimited { retry_after, .. } => Failure::Status {
+                status: 429,
+                retry_after: *retry_after,
+            },
+            AtlasError::Server(info) => Failure::Status {
+                status: info.status,
+                retry_after: None,
+            },
+            AtlasError::Transport(text) => Failure::Transport {
+                timed_out: text.starts_with(TIMED_OUT),
+            },
+            _ => Failure::Unreadable,
+        };
+        Failed { error, failure }
+    }
 }
 
 /// A transport error's chain of causes, without the URL.
 fn describe(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
-        "timed out"
+        TIMED_OUT
     } else if e.is_connect() {
         "could not connect"
     } else if e.is_body() || e.is_decode() {
@@ -263,7 +285,8 @@ impl AtlasClient {
             .map_err(Failed::other)?;
         // The challenge this call received and signed with, shared only once it has worked.
         let mut own_challenge = None;
-        for _ in 0..3 {
+        let mut challenges = 0;
+        loop {
             let answer = self.send(call, authorization.as_deref(), attempt).await?;
             let challenge = (answer.status == StatusCode::UNAUTHORIZED)
                 .then(|| digest::challenge_in(&answer.headers))
@@ -274,9 +297,10 @@ impl AtlasClient {
                 }
                 return Ok(answer);
             };
+            challenges += 1;
             // Signed with a nonce received for this very call and refused: the key is wrong,
-            // unless the server says the nonce went stale in between.
-            if own_challenge.is_some() && !challenge.stale {
+            // unless the server says the nonce went stale in between. At most 3 requests.
+            if (own_challenge.is_some() && !challenge.stale) || challenges == 3 {
                 return Ok(answer);
             }
             let header = digest::sign(
@@ -290,7 +314,6 @@ impl AtlasClient {
             authorization = Some(header);
             own_challenge = Some(challenge);
         }
-        self.send(call, authorization.as_deref(), attempt).await
     }
 
     /// OAuth: the cached token; a 401 to a cached token renews it once.
@@ -304,7 +327,7 @@ impl AtlasClient {
         let key = TokenKey::new(client_id, client_secret);
         let tokens = &self.inner.tokens;
         let fetch = || self.fetch_token(client_id, client_secret, attempt);
-        let token = tokens.token(key, fetch).await.map_err(Failed::other)?;
+        let token = tokens.token(key, fetch).await.map_err(Failed::token)?;
         let answer = self
             .send(call, Some(&bearer(&token.value)), attempt)
             .await?;
@@ -314,7 +337,7 @@ impl AtlasClient {
         // Revoked or expired before its time: one new token, one more try.
         tokens.invalidate(key, &token.value).await;
         let fetch = || self.fetch_token(client_id, client_secret, attempt);
-        let token = tokens.token(key, fetch).await.map_err(Failed::other)?;
+        let token = tokens.token(key, fetch).await.map_err(Failed::token)?;
         self.send(call, Some(&bearer(&token.value)), attempt).await
     }
 

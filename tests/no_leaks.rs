@@ -23,7 +23,11 @@ impl Write for Captured {
     }
 }
 
-const NEW_SECRETS: &[&str] = &["brand-new-ops-genie-key-4747", "whsec-brand-new-secret-5858", "prom-brand-new-password-6969"];
+const NEW_SECRETS: &[&str] = &[
+    "brand-new-ops-genie-key-4747",
+    "whsec-brand-new-secret-5858",
+    "prom-brand-new-password-6969",
+];
 
 #[tokio::test]
 async fn no_credential_or_secret_in_any_response_or_log_line() {
@@ -38,8 +42,11 @@ async fn no_credential_or_secret_in_any_response_or_log_line() {
     let mut bodies = Vec::new();
     for service_account in [false, true] {
         let mut app = TestApp::start().await;
-        let (status, body) =
-            if service_account { app.login_service_account().await } else { app.login_api_key().await };
+        let (status, body) = if service_account {
+            app.login_service_account().await
+        } else {
+            app.login_api_key().await
+        };
         assert!(status.is_success(), "login: {body}");
         bodies.push(body);
         let production = demo::PRODUCTION_PROJECT_ID;
@@ -48,21 +55,44 @@ async fn no_credential_or_secret_in_any_response_or_log_line() {
             ("session/status", vec![]),
             ("projects/list", vec![]),
             ("integrations/list", vec![("group_id", production)]),
-            ("integrations/list", vec![("group_id", demo::STAGING_PROJECT_ID)]),
-            ("integrations/list", vec![("group_id", demo::LEGACY_PROJECT_ID)]),
-            ("integrations/list", vec![("group_id", demo::ANALYTICS_PROJECT_ID)]),
-            ("integrations/get", vec![("group_id", production), ("kind", "WEBHOOK")]),
-            ("integrations/get", vec![("group_id", production), ("kind", "DATADOG")]),
+            (
+                "integrations/list",
+                vec![("group_id", demo::STAGING_PROJECT_ID)],
+            ),
+            (
+                "integrations/list",
+                vec![("group_id", demo::LEGACY_PROJECT_ID)],
+            ),
+            (
+                "integrations/list",
+                vec![("group_id", demo::ANALYTICS_PROJECT_ID)],
+            ),
+            (
+                "integrations/get",
+                vec![("group_id", production), ("kind", "WEBHOOK")],
+            ),
+            (
+                "integrations/get",
+                vec![("group_id", production), ("kind", "DATADOG")],
+            ),
             (
                 "integrations/create",
-                vec![("group_id", sandbox), ("kind", "OPS_GENIE"), ("values[apiKey]", NEW_SECRETS[0]), ("values[region]", "EU")],
+                vec![
+                    ("group_id", sandbox),
+                    ("kind", "OPS_GENIE"),
+                    ("values[apiKey]", NEW_SECRETS[0]),
+                    ("values[region]", "EU"),
+                ],
             ),
             (
                 "integrations/create",
                 vec![
                     ("group_id", sandbox),
                     ("kind", "WEBHOOK"),
-                    ("values[url]", "https://hooks.example.com/very/secret/path/7171"),
+                    (
+                        "values[url]",
+                        "https://hooks.example.com/very/secret/path/7171",
+                    ),
                     ("values[secret]", NEW_SECRETS[1]),
                 ],
             ),
@@ -77,25 +107,53 @@ async fn no_credential_or_secret_in_any_response_or_log_line() {
                     ("values[enabled]", "on"),
                 ],
             ),
-            ("integrations/update", vec![("group_id", sandbox), ("kind", "OPS_GENIE"), ("values[region]", "US")]),
-            ("integrations/delete", vec![("group_id", sandbox), ("kind", "OPS_GENIE")]),
-            ("integrations/delete", vec![("group_id", sandbox), ("kind", "WEBHOOK")]),
-            ("integrations/delete", vec![("group_id", sandbox), ("kind", "PROMETHEUS")]),
+            (
+                "integrations/update",
+                vec![
+                    ("group_id", sandbox),
+                    ("kind", "OPS_GENIE"),
+                    ("values[region]", "US"),
+                ],
+            ),
+            (
+                "integrations/delete",
+                vec![("group_id", sandbox), ("kind", "OPS_GENIE")],
+            ),
+            (
+                "integrations/delete",
+                vec![("group_id", sandbox), ("kind", "WEBHOOK")],
+            ),
+            (
+                "integrations/delete",
+                vec![("group_id", sandbox), ("kind", "PROMETHEUS")],
+            ),
         ];
         for (endpoint, form) in &calls {
             let (status, body) = app.call(endpoint, form).await;
             assert!(status.is_success(), "{endpoint}: {status} {body}");
             bodies.push(body);
         }
-        for path in ["/", &format!("/projects/{production}"), &format!("/projects/{production}/integrations/WEBHOOK")] {
+        for path in [
+            "/",
+            &format!("/projects/{production}"),
+            &format!("/projects/{production}/integrations/WEBHOOK"),
+        ] {
             bodies.push(app.send(page_request(path)).await.2);
         }
         bodies.push(app.call("session/logout", &[]).await.1);
     }
 
     let logs = String::from_utf8(logs.0.lock().expect("lock").clone()).expect("utf8");
-    assert!(logs.contains("integration written"), "the capture works: {} bytes", logs.len());
-    let mut secrets = vec![demo::API_PRIVATE_KEY, demo::SERVICE_ACCOUNT_CLIENT_SECRET, "very/secret/path"];
+    assert!(
+        logs.contains("integration written"),
+        "the capture works: {} bytes",
+        logs.len()
+    );
+    let mut secrets = vec![
+        demo::API_PRIVATE_KEY,
+        demo::SERVICE_ACCOUNT_CLIENT_SECRET,
+        "very/secret/path",
+    ];
     secrets.extend_from_slice(NEW_SECRETS);
     secrets.extend_from_slice(&[
         demo::secrets::PAGER_DUTY_SERVICE_KEY,
@@ -112,9 +170,17 @@ async fn no_credential_or_secret_in_any_response_or_log_line() {
         demo::secrets::MICROSOFT_TEAMS_WEBHOOK_URL,
     ]);
     for secret in &secrets {
-        assert!(!logs.contains(secret), "a log line holds a secret ({} chars)", secret.len());
+        assert!(
+            !logs.contains(secret),
+            "a log line holds a secret ({} chars)",
+            secret.len()
+        );
         for body in &bodies {
-            assert!(!body.contains(secret), "a response holds a secret ({} chars)", secret.len());
+            assert!(
+                !body.contains(secret),
+                "a response holds a secret ({} chars)",
+                secret.len()
+            );
         }
     }
 }

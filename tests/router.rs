@@ -10,14 +10,39 @@ use support::{header, page_request, server_fn_request, TestApp};
 
 const DATA_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[
     ("projects/list", &[]),
-    ("integrations/list", &[("group_id", demo::PRODUCTION_PROJECT_ID)]),
-    ("integrations/get", &[("group_id", demo::PRODUCTION_PROJECT_ID), ("kind", "PAGER_DUTY")]),
+    (
+        "integrations/list",
+        &[("group_id", demo::PRODUCTION_PROJECT_ID)],
+    ),
+    (
+        "integrations/get",
+        &[
+            ("group_id", demo::PRODUCTION_PROJECT_ID),
+            ("kind", "PAGER_DUTY"),
+        ],
+    ),
     (
         "integrations/create",
-        &[("group_id", demo::SANDBOX_PROJECT_ID), ("kind", "OPS_GENIE"), ("values[apiKey]", "k-123456")],
+        &[
+            ("group_id", demo::SANDBOX_PROJECT_ID),
+            ("kind", "OPS_GENIE"),
+            ("values[apiKey]", "k-123456"),
+        ],
     ),
-    ("integrations/update", &[("group_id", demo::PRODUCTION_PROJECT_ID), ("kind", "PAGER_DUTY")]),
-    ("integrations/delete", &[("group_id", demo::PRODUCTION_PROJECT_ID), ("kind", "PAGER_DUTY")]),
+    (
+        "integrations/update",
+        &[
+            ("group_id", demo::PRODUCTION_PROJECT_ID),
+            ("kind", "PAGER_DUTY"),
+        ],
+    ),
+    (
+        "integrations/delete",
+        &[
+            ("group_id", demo::PRODUCTION_PROJECT_ID),
+            ("kind", "PAGER_DUTY"),
+        ],
+    ),
 ];
 
 #[tokio::test]
@@ -29,8 +54,14 @@ async fn every_data_function_answers_401_without_a_session() {
         assert!(body.contains("NotSignedIn"), "{endpoint}: {body}");
     }
     // And nothing reached "Atlas" for them.
-    assert!(app.stored(demo::PRODUCTION_PROJECT_ID, "PAGER_DUTY").await.is_some());
-    assert!(app.stored(demo::SANDBOX_PROJECT_ID, "OPS_GENIE").await.is_none());
+    assert!(app
+        .stored(demo::PRODUCTION_PROJECT_ID, "PAGER_DUTY")
+        .await
+        .is_some());
+    assert!(app
+        .stored(demo::SANDBOX_PROJECT_ID, "OPS_GENIE")
+        .await
+        .is_none());
 }
 
 #[tokio::test]
@@ -38,19 +69,32 @@ async fn cross_site_posts_are_refused() {
     let mut app = TestApp::start().await;
     let (status, _) = app.login_api_key().await;
     assert_eq!(status, StatusCode::OK);
-    for (name, value) in [("sec-fetch-site", "cross-site"), ("sec-fetch-site", "same-site")] {
+    for (name, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+    ] {
         let mut request = server_fn_request("integrations/delete", DATA_FUNCTIONS[5].1);
-        request.headers_mut().insert(name, value.parse().expect("value"));
+        request
+            .headers_mut()
+            .insert(name, value.parse().expect("value"));
         let (status, _, body) = app.send(request).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{value}: {body}");
         assert!(body.contains("CrossSite"));
     }
     let mut request = server_fn_request("integrations/delete", DATA_FUNCTIONS[5].1);
     request.headers_mut().remove("sec-fetch-site");
-    request.headers_mut().insert(header::ORIGIN, "https://evil.example".parse().expect("origin"));
+    request.headers_mut().insert(
+        header::ORIGIN,
+        "https://evil.example".parse().expect("origin"),
+    );
     let (status, _, _) = app.send(request).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(app.stored(demo::PRODUCTION_PROJECT_ID, "PAGER_DUTY").await.is_some(), "nothing was deleted");
+    assert!(
+        app.stored(demo::PRODUCTION_PROJECT_ID, "PAGER_DUTY")
+            .await
+            .is_some(),
+        "nothing was deleted"
+    );
 }
 
 #[tokio::test]
@@ -58,7 +102,11 @@ async fn login_cycles_the_session_id_and_sets_strict_cookie_flags() {
     let mut app = TestApp::start().await;
     let request = server_fn_request(
         "session/login",
-        &[("method", "api_key"), ("public_id", demo::API_PUBLIC_KEY), ("secret", demo::API_PRIVATE_KEY)],
+        &[
+            ("method", "api_key"),
+            ("public_id", demo::API_PUBLIC_KEY),
+            ("secret", demo::API_PRIVATE_KEY),
+        ],
     );
     let (status, headers, _) = app.send(request).await;
     assert_eq!(status, StatusCode::OK);
@@ -66,7 +114,10 @@ async fn login_cycles_the_session_id_and_sets_strict_cookie_flags() {
     assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
     assert!(set_cookie.contains("SameSite=Strict"), "{set_cookie}");
     assert!(set_cookie.contains("Path=/"), "{set_cookie}");
-    assert!(!set_cookie.contains("Secure"), "loopback http: no Secure flag: {set_cookie}");
+    assert!(
+        !set_cookie.contains("Secure"),
+        "loopback http: no Secure flag: {set_cookie}"
+    );
     let first = app.cookie.clone().expect("cookie");
 
     // Logging in again with the first session's cookie yields a new id.
@@ -88,10 +139,16 @@ async fn secure_cookies_when_configured() {
     let mut app = TestApp::with_settings(settings).await;
     let request = server_fn_request(
         "session/login",
-        &[("method", "api_key"), ("public_id", demo::API_PUBLIC_KEY), ("secret", demo::API_PRIVATE_KEY)],
+        &[
+            ("method", "api_key"),
+            ("public_id", demo::API_PUBLIC_KEY),
+            ("secret", demo::API_PRIVATE_KEY),
+        ],
     );
     let (_, headers, _) = app.send(request).await;
-    assert!(header(&headers, "set-cookie").expect("cookie").contains("Secure"));
+    assert!(header(&headers, "set-cookie")
+        .expect("cookie")
+        .contains("Secure"));
 }
 
 #[tokio::test]
@@ -105,7 +162,11 @@ async fn logout_ends_the_session() {
     assert_eq!(status, StatusCode::OK);
     app.cookie = cookie;
     let (status, _) = app.call("projects/list", &[]).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old cookie is dead after logout");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the old cookie is dead after logout"
+    );
 }
 
 #[tokio::test]
@@ -124,13 +185,19 @@ async fn pages_without_a_session_go_to_login_and_remember_where() {
     let path = format!("/projects/{}", demo::PRODUCTION_PROJECT_ID);
     let (status, headers, _) = app.send(page_request(&path)).await;
     assert!(status.is_redirection(), "{status}");
-    assert_eq!(header(&headers, "location"), Some(format!("/login?next=%2Fprojects%2F{}", demo::PRODUCTION_PROJECT_ID).as_str()));
+    assert_eq!(
+        header(&headers, "location"),
+        Some(format!("/login?next=%2Fprojects%2F{}", demo::PRODUCTION_PROJECT_ID).as_str())
+    );
     let (status, _, _) = app.send(page_request("/login")).await;
     assert_eq!(status, StatusCode::OK);
     app.login_api_key().await;
     let (status, _, body) = app.send(page_request(&path)).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("Production"), "the project page renders its name");
+    assert!(
+        body.contains("Production"),
+        "the project page renders its name"
+    );
 }
 
 #[tokio::test]
@@ -142,15 +209,30 @@ async fn pages_carry_security_headers_and_a_nonce_policy() {
     assert_eq!(header(&headers, "x-content-type-options"), Some("nosniff"));
     assert_eq!(header(&headers, "referrer-policy"), Some("same-origin"));
     assert_eq!(header(&headers, "cache-control"), Some("no-store"));
-    assert!(header(&headers, "strict-transport-security").is_none(), "plain http: no HSTS");
+    assert!(
+        header(&headers, "strict-transport-security").is_none(),
+        "plain http: no HSTS"
+    );
     let csp = header(&headers, "content-security-policy").expect("CSP");
-    assert!(csp.contains("'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"), "{csp}");
-    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in CSP");
-    assert!(body.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the CSP nonce");
+    assert!(
+        csp.contains("'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("nonce in CSP");
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the CSP nonce"
+    );
 
     // Behind a TLS proxy, HSTS.
     let mut request = page_request("/login");
-    request.headers_mut().insert("x-forwarded-proto", "https".parse().expect("value"));
+    request
+        .headers_mut()
+        .insert("x-forwarded-proto", "https".parse().expect("value"));
     let (_, headers, _) = app.send(request).await;
     assert!(header(&headers, "strict-transport-security").is_some());
 
@@ -165,15 +247,36 @@ async fn bad_input_gets_field_errors_and_no_upstream_call() {
     app.login_api_key().await;
     let url = format!("{}/_emulator/counters", app.emulator.base_url());
     let counters = || async {
-        reqwest::get(url.clone()).await.expect("hook").json::<serde_json::Value>().await.expect("json")["total"].clone()
+        reqwest::get(url.clone())
+            .await
+            .expect("hook")
+            .json::<serde_json::Value>()
+            .await
+            .expect("json")["total"]
+            .clone()
     };
     let before = counters().await;
     let cases: &[&[(&str, &str)]] = &[
         &[("group_id", "not-a-group"), ("kind", "DATADOG")],
-        &[("group_id", demo::SANDBOX_PROJECT_ID), ("kind", "NOT_A_TYPE")],
-        &[("group_id", demo::SANDBOX_PROJECT_ID), ("kind", "DATADOG"), ("values[apiKey]", "xyz"), ("values[region]", "US")],
-        &[("group_id", demo::SANDBOX_PROJECT_ID), ("kind", "NEW_RELIC")],
-        &[("group_id", demo::SANDBOX_PROJECT_ID), ("kind", "SLACK"), ("values[channelName]", "alerts")],
+        &[
+            ("group_id", demo::SANDBOX_PROJECT_ID),
+            ("kind", "NOT_A_TYPE"),
+        ],
+        &[
+            ("group_id", demo::SANDBOX_PROJECT_ID),
+            ("kind", "DATADOG"),
+            ("values[apiKey]", "xyz"),
+            ("values[region]", "US"),
+        ],
+        &[
+            ("group_id", demo::SANDBOX_PROJECT_ID),
+            ("kind", "NEW_RELIC"),
+        ],
+        &[
+            ("group_id", demo::SANDBOX_PROJECT_ID),
+            ("kind", "SLACK"),
+            ("values[channelName]", "alerts"),
+        ],
     ];
     for form in cases {
         let (status, body) = app.call("integrations/create", form).await;
@@ -201,7 +304,10 @@ async fn a_masked_secret_is_never_sent_back() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.contains("LooksMasked"));
-    let stored = app.stored(demo::PRODUCTION_PROJECT_ID, "PAGER_DUTY").await.expect("stored");
+    let stored = app
+        .stored(demo::PRODUCTION_PROJECT_ID, "PAGER_DUTY")
+        .await
+        .expect("stored");
     assert_eq!(stored["serviceKey"], demo::secrets::PAGER_DUTY_SERVICE_KEY);
 }
 
@@ -212,11 +318,19 @@ async fn a_blank_secret_on_update_keeps_it() {
     let (status, body) = app
         .call(
             "integrations/update",
-            &[("group_id", demo::PRODUCTION_PROJECT_ID), ("kind", "PAGER_DUTY"), ("values[serviceKey]", ""), ("values[region]", "EU")],
+            &[
+                ("group_id", demo::PRODUCTION_PROJECT_ID),
+                ("kind", "PAGER_DUTY"),
+                ("values[serviceKey]", ""),
+                ("values[region]", "EU"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let stored = app.stored(demo::PRODUCTION_PROJECT_ID, "PAGER_DUTY").await.expect("stored");
+    let stored = app
+        .stored(demo::PRODUCTION_PROJECT_ID, "PAGER_DUTY")
+        .await
+        .expect("stored");
     assert_eq!(stored["serviceKey"], demo::secrets::PAGER_DUTY_SERVICE_KEY);
     assert_eq!(stored["region"], "EU");
 }
@@ -225,8 +339,12 @@ async fn a_blank_secret_on_update_keeps_it() {
 async fn a_second_create_is_its_own_error() {
     let mut app = TestApp::start().await;
     app.login_api_key().await;
-    let form: &[(&str, &str)] =
-        &[("group_id", demo::PRODUCTION_PROJECT_ID), ("kind", "PAGER_DUTY"), ("values[serviceKey]", "abc-123-xyz"), ("values[region]", "US")];
+    let form: &[(&str, &str)] = &[
+        ("group_id", demo::PRODUCTION_PROJECT_ID),
+        ("kind", "PAGER_DUTY"),
+        ("values[serviceKey]", "abc-123-xyz"),
+        ("values[region]", "US"),
+    ];
     let (status, body) = app.call("integrations/create", form).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body.contains("AlreadyConfigured"), "{body}");
@@ -235,7 +353,9 @@ async fn a_second_create_is_its_own_error() {
 #[tokio::test]
 async fn unknown_paths_get_the_not_found_page_not_a_crash() {
     let mut app = TestApp::start().await;
-    let request = Request::get("/pkg/nothing.js").body(Body::empty()).expect("request");
+    let request = Request::get("/pkg/nothing.js")
+        .body(Body::empty())
+        .expect("request");
     let (status, _, _) = app.send(request).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -40,7 +40,10 @@ pub fn router() -> Router<Emulator> {
 async fn demo_data() -> Response {
     use super::demo::{self, secrets};
     let pair = |public: &str, private: &str| json!({"publicKey": public, "privateKey": private});
-    let projects: Vec<_> = demo::PROJECTS.iter().map(|(id, name)| json!({"id": id, "name": name})).collect();
+    let projects: Vec<_> = demo::PROJECTS
+        .iter()
+        .map(|(id, name)| json!({"id": id, "name": name}))
+        .collect();
     Json(json!({
         "apiKey": pair(demo::API_PUBLIC_KEY, demo::API_PRIVATE_KEY),
         "readOnlyKey": pair(demo::READONLY_PUBLIC_KEY, demo::READONLY_PRIVATE_KEY),

@@ -10,7 +10,9 @@ mod validate;
 mod view;
 
 pub use form::{integration_from_form, FormValues};
-pub use masking::{display_secret, last_four, looks_masked, mask_secret, mask_url, masked_for_read};
+pub use masking::{
+    display_secret, last_four, looks_masked, mask_secret, mask_url, masked_for_read,
+};
 pub use model::{FieldValue, Integration, IntegrationParseError};
 pub use registry::{
     Availability, FieldInput, FieldSpec, IntegrationKind, KindSpec, Rule, Secrecy, DATADOG_REGIONS,

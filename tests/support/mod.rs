@@ -40,8 +40,13 @@ impl TestApp {
 
     pub async fn with_settings(settings: Settings) -> TestApp {
         let listen: SocketAddr = "127.0.0.1:0".parse().expect("addr");
-        let options = EmulatorOptions { test_hooks: true, ..Default::default() };
-        let emulator = emulator::start_embedded(listen, options).await.expect("emulator starts");
+        let options = EmulatorOptions {
+            test_hooks: true,
+            ..Default::default()
+        };
+        let emulator = emulator::start_embedded(listen, options)
+            .await
+            .expect("emulator starts");
         let client = AtlasClient::new(ClientConfig::new(emulator.base_url())).expect("client");
         let state = AppState {
             leptos_options: LeptosOptions::builder()
@@ -52,20 +57,39 @@ impl TestApp {
             atlas: Arc::new(client),
             settings: Arc::new(settings),
         };
-        TestApp { router: web::router(state), emulator, cookie: None }
+        TestApp {
+            router: web::router(state),
+            emulator,
+            cookie: None,
+        }
     }
 
     /// Sends a request as the browser would from our own page, with the session cookie.
-    pub async fn send(&mut self, mut request: Request<Body>) -> (StatusCode, Vec<(String, String)>, String) {
+    pub async fn send(
+        &mut self,
+        mut request: Request<Body>,
+    ) -> (StatusCode, Vec<(String, String)>, String) {
         if let Some(cookie) = &self.cookie {
-            request.headers_mut().insert(header::COOKIE, cookie.parse().expect("cookie"));
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookie.parse().expect("cookie"));
         }
-        let response: Response<Body> = self.router.clone().oneshot(request).await.expect("router answers");
+        let response: Response<Body> = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
         let status = response.status();
         let headers: Vec<(String, String)> = response
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or_default().to_string()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    v.to_str().unwrap_or_default().to_string(),
+                )
+            })
             .collect();
         for (k, v) in &headers {
             if k == "set-cookie" {
@@ -78,7 +102,12 @@ impl TestApp {
                 }
             }
         }
-        let body = response.into_body().collect().await.expect("body").to_bytes();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
         (status, headers, String::from_utf8_lossy(&body).into_owned())
     }
 
@@ -114,7 +143,10 @@ impl TestApp {
 
     /// What the emulator stored, secrets in clear (its inspection hook).
     pub async fn stored(&self, group_id: &str, kind: &str) -> Option<serde_json::Value> {
-        let url = format!("{}/_emulator/state/groups/{group_id}/integrations/{kind}", self.emulator.base_url());
+        let url = format!(
+            "{}/_emulator/state/groups/{group_id}/integrations/{kind}",
+            self.emulator.base_url()
+        );
         let res = reqwest::get(url).await.expect("hook");
         if res.status() == reqwest::StatusCode::NOT_FOUND {
             return None;
@@ -124,7 +156,9 @@ impl TestApp {
 }
 
 pub fn server_fn_request(endpoint: &str, form: &[(&str, &str)]) -> Request<Body> {
-    let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
     Request::post(format!("/api/{endpoint}"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json")
@@ -143,5 +177,8 @@ pub fn page_request(path: &str) -> Request<Body> {
 }
 
 pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 use serde::{Deserialize, Serialize};
 
@@ -57,10 +57,13 @@ pub fn App() -> impl IntoView {
             <main>
                 <Routes fallback=|| t(Key::NotFound).into_view()>
                     <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/") view=ProjectsPageView/>
-                    <Route path=path!("/projects/:group_id") view=ProjectPage/>
-                    <Route path=path!("/projects/:group_id/integrations/:kind") view=IntegrationPage/>
-                    <Route path=path!("/projects/:group_id/integrations/:kind/delete") view=DeletePage/>
+                    // Data pages render whole on the server (Async), not streamed out of order:
+                    // out-of-order streaming fills its placeholders with scripts, and the
+                    // core flows must work without JavaScript.
+                    <Route path=path!("/") view=ProjectsPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:group_id") view=ProjectPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:group_id/integrations/:kind") view=IntegrationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:group_id/integrations/:kind/delete") view=DeletePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

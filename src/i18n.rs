@@ -75,6 +75,7 @@ pub enum Key {
     Generate,
     Replace,
     BlankKeeps,
+    WriteOnlyAgain,
     Saved,
     PasswordOnce,
     ScrapeConfigIntro,
@@ -161,6 +162,7 @@ fn en(key: Key) -> &'static str {
         Generate => "Generate",
         Replace => "Replace",
         BlankKeeps => "Leave blank to keep the current value.",
+        WriteOnlyAgain => "Atlas never shows this value, so it cannot be kept unseen: enter it again, or generate a new one, on every save.",
         Saved => "Saved",
         PasswordOnce => "Copy the password now: Atlas will never show it again.",
         ScrapeConfigIntro => "Prometheus scrape configuration (HTTP service discovery, Prometheus 2.28 or later):",
@@ -180,6 +182,24 @@ pub fn kind_help(kind: IntegrationKind) -> &'static str {
 
 pub fn field_label(field: &FieldSpec) -> &'static str {
     field.label
+}
+
+/// The label of the field Atlas calls `name`, for messages that carry only the name; the
+/// first type that has it answers (the types share labels for shared names).
+fn label_of_name(name: &str) -> String {
+    crate::integrations::IntegrationKind::ALL
+        .iter()
+        .flat_map(|kind| kind.spec().fields)
+        .find(|field| field.name == name)
+        .map_or_else(|| name.to_string(), |field| field_label(field).to_string())
+}
+
+fn labels_of_names(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|name| label_of_name(name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn field_help(field: &FieldSpec) -> &'static str {
@@ -288,11 +308,11 @@ pub fn error_message(err: &AppError) -> String {
         }
         AppError::SecretsRequired(fields) => format!(
             "Atlas replaces the whole configuration on update here, so the current secrets must be entered again: {}.",
-            fields.join(", ")
+            labels_of_names(fields)
         ),
         AppError::SecretsLost(fields) => format!(
             "Saved, but Atlas replaced the whole configuration and cleared: {}. Enter it again to restore it.",
-            fields.join(", ")
+            labels_of_names(fields)
         ),
         AppError::Forbidden(detail) => format!("Your credential may not do this: {detail}"),
         AppError::NotFound(detail) => format!("Not found: {detail}"),

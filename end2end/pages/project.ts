@@ -40,18 +40,23 @@ export class IntegrationFormPage {
     return this.form.locator(".field").filter({ has: this.page.locator("label", { hasText: label }) });
   }
 
+  /** The control labelled `label`; a required field's label also carries a " *" mark. */
   input(label: string): Locator {
-    return this.form.getByLabel(label, { exact: true });
+    const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return this.form.getByLabel(new RegExp(`^${escaped}( \\*)?$`));
   }
 
   fieldError(label: string): Locator {
     return this.field(label).locator(".field-error");
   }
 
-  /** Opens "Replace" on a set secret and types the new value. */
+  /**
+   * Types a new value into a secret: opens "Replace" first where the secret shows as set (a
+   * write-only one, never shown, has a plain input instead).
+   */
   async replaceSecret(label: string, value: string): Promise<void> {
     const details = this.field(label).locator("details");
-    if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) {
+    if ((await details.count()) > 0 && !(await details.evaluate((d) => (d as HTMLDetailsElement).open))) {
       await details.locator("summary").click();
     }
     await this.input(label).fill(value);

@@ -5,9 +5,10 @@ type Options = {
   /**
    * Console errors a test provokes on purpose. Chromium logs every non-2xx fetch as
    * "Failed to load resource: … status of 401"; a test that drives an error path names the
-   * statuses it expects, and any other console or page error still fails it.
+   * statuses it expects (`httpStatus(401, 409)`), and any other console or page error still
+   * fails it. One pattern, not a list: Playwright reads an array option as [value, options].
    */
-  expectedConsoleErrors: RegExp[];
+  expectedConsoleErrors: RegExp | null;
 };
 
 type Fixtures = {
@@ -18,18 +19,22 @@ type Fixtures = {
 };
 
 export const test = base.extend<Options & Fixtures>({
-  expectedConsoleErrors: [[], { option: true }],
-  browserErrors: async ({ page, expectedConsoleErrors }, use) => {
-    const errors: string[] = [];
-    page.on("console", (msg) => {
-      if (msg.type() !== "error") return;
-      if (expectedConsoleErrors.some((re) => re.test(msg.text()))) return;
-      errors.push(`console: ${msg.text()}`);
-    });
-    page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
-    await use(errors);
-    expect(errors, "console or page errors during the test").toEqual([]);
-  },
+  expectedConsoleErrors: [null, { option: true }],
+  // Automatic: every test gets the error watch, whether or not it names the fixture.
+  browserErrors: [
+    async ({ page, expectedConsoleErrors }, use) => {
+      const errors: string[] = [];
+      page.on("console", (msg) => {
+        if (msg.type() !== "error") return;
+        if (expectedConsoleErrors?.test(msg.text())) return;
+        errors.push(`console: ${msg.text()}`);
+      });
+      page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
+      await use(errors);
+      expect(errors, "console or page errors during the test").toEqual([]);
+    },
+    { auto: true },
+  ],
   emulator: async ({ request }, use) => {
     const emulator = new Emulator(request);
     await emulator.reset();
@@ -37,11 +42,6 @@ export const test = base.extend<Options & Fixtures>({
   },
   demo: async ({ emulator }, use) => {
     await use(await emulator.demo());
-  },
-  // Every test gets the error watch, whether or not it names the fixture.
-  page: async ({ page, browserErrors }, use) => {
-    void browserErrors;
-    await use(page);
   },
 });
 
@@ -52,7 +52,7 @@ export async function waitForHydration(page: Page): Promise<void> {
   await page.locator("body[data-hydrated='true']").waitFor({ state: "attached" });
 }
 
-/** A console error Chromium logs for a fetch that answered `status`. */
-export function httpStatus(status: number): RegExp {
-  return new RegExp(`status of ${status}\\b`);
+/** The console error Chromium logs for a fetch that answered one of `statuses`. */
+export function httpStatus(...statuses: number[]): RegExp {
+  return new RegExp(`status of (${statuses.join("|")})\\b`);
 }

@@ -15,8 +15,12 @@ export type Sample = {
    * (all of whose fields are secret) the URL. None for Teams, whose one field is the secret.
    */
   edit?: { label: string; field: string; value: string; select?: boolean; secret?: boolean };
-  /** The secret to keep and replace: its label, Atlas name, first and second values. */
-  secret: { label: string; field: string; first: string; second: string };
+  /**
+   * The secret to keep and replace: its label, Atlas name, first and second values.
+   * `writeOnly`: Atlas never returns it (Prometheus password), so the page asks for it on
+   * every save instead of keeping it unseen.
+   */
+  secret: { label: string; field: string; first: string; second: string; writeOnly?: boolean };
 };
 
 export const SAMPLES: Sample[] = [
@@ -64,7 +68,13 @@ export const SAMPLES: Sample[] = [
     create: { Username: "prom_user_sandbox", Password: "prom-first-password-7878" },
     selects: { "Service discovery": "http" },
     edit: { label: "Username", field: "username", value: "prom_user_renamed" },
-    secret: { label: "Password", field: "password", first: "prom-first-password-7878", second: "prom-second-password-9090" },
+    secret: {
+      label: "Password",
+      field: "password",
+      first: "prom-first-password-7878",
+      second: "prom-second-password-9090",
+      writeOnly: true,
+    },
   },
   {
     type: "MICROSOFT_TEAMS",

@@ -9,6 +9,7 @@ test("invalid input is caught inline and nothing is sent", async ({ page, demo, 
   const form = new IntegrationFormPage(page);
   await form.open(sandbox.id, "DATADOG");
   await form.input("API key").fill("not-hex!");
+  await form.input("API key").blur();
   await form.input("Region").selectOption("US");
   await expect(form.fieldError("API key")).toContainText("hexadecimal");
   const before = await emulator.counters();
@@ -30,7 +31,7 @@ test("a masked value pasted into a secret is refused", async ({ page, demo, emul
 });
 
 test.describe("Atlas errors", () => {
-  test.use({ expectedConsoleErrors: [httpStatus(409), httpStatus(500), httpStatus(429)] });
+  test.use({ expectedConsoleErrors: httpStatus(409, 500, 429) });
 
   test("a duplicate create reaches the 409 path and offers to edit", async ({ page, context, demo }) => {
     const sandbox = demo.projects.find((p) => p.name === "Sandbox")!;
@@ -85,7 +86,7 @@ test.describe("Atlas errors", () => {
 });
 
 test.describe("session end", () => {
-  test.use({ expectedConsoleErrors: [httpStatus(401)] });
+  test.use({ expectedConsoleErrors: httpStatus(401) });
 
   test("an expired session goes to login and back", async ({ page, context, demo }) => {
     const production = demo.projects.find((p) => p.name === "Production")!;

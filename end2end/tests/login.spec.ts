@@ -23,7 +23,7 @@ for (const method of ["API key", "Service account"] as const) {
 }
 
 test.describe("refusals", () => {
-  test.use({ expectedConsoleErrors: [httpStatus(401)] });
+  test.use({ expectedConsoleErrors: httpStatus(401) });
 
   test("a wrong secret is refused in plain words", async ({ page, demo }) => {
     const login = new LoginPage(page);

@@ -173,6 +173,13 @@ impl FieldSpec {
     pub fn is_toggle(&self) -> bool {
         matches!(self.input, FieldInput::Toggle { .. })
     }
+    /// Whether a blank value on update means "keep what Atlas has". Only for secrets Atlas
+    /// shows as set, so the user sees what is kept. A write-only one (Prometheus `password`)
+    /// cannot be seen, and whether a PUT without it keeps it is undocumented [unverified]: a
+    /// replacing PUT would clear it without a trace, so it is asked for on every save.
+    pub fn blank_keeps(&self) -> bool {
+        self.is_secret() && self.secrecy != Secrecy::WriteOnly
+    }
 }
 
 /// Datadog sites for alert integrations. Not the log-export enum (US1, …): REFERENCE §3.3.

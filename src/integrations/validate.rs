@@ -103,7 +103,8 @@ fn is_http_url(s: &str) -> bool {
 }
 
 /// Every problem with an integration the dashboard is about to send, one per field at most.
-/// Empty text counts as absent: a blank secret on update means "keep".
+/// Empty text counts as absent: a blank secret on update means "keep" where it can
+/// ([`FieldSpec::blank_keeps`]).
 pub fn validate_for_write(integration: &Integration, mode: WriteMode) -> Vec<FieldError> {
     let mut errors = Vec::new();
     for field in integration.kind.spec().fields {
@@ -113,7 +114,7 @@ pub fn validate_for_write(integration: &Integration, mode: WriteMode) -> Vec<Fie
             .filter(|v| v.as_text() != Some(""));
         let problem = match value {
             None if field.required && !field.is_toggle() => {
-                let keeps_secret = mode == WriteMode::Update && field.is_secret();
+                let keeps_secret = mode == WriteMode::Update && field.blank_keeps();
                 (!keeps_secret).then_some(FieldProblem::Required)
             }
             None => None,
@@ -183,6 +184,22 @@ mod tests {
             FieldProblem::Required
         );
         assert!(validate_for_write(&i, WriteMode::Update).is_empty());
+    }
+
+    #[test]
+    fn write_only_secret_is_required_on_update_too() {
+        let i = with(
+            IntegrationKind::Prometheus,
+            &[
+                ("username", t("u")),
+                ("serviceDiscovery", t("http")),
+                ("enabled", FieldValue::Bool(true)),
+            ],
+        );
+        let errors = validate_for_write(&i, WriteMode::Update);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "password");
+        assert_eq!(errors[0].problem, FieldProblem::Required);
     }
 
     #[test]

@@ -133,15 +133,19 @@ pub fn IntegrationForm(
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };
-    let on_change = move |ev: leptos::ev::Event| {
+    // Leaving a field (change, focusout) marks it touched, so its problem shows; typing
+    // (input) re-checks, so a shown problem goes away as soon as it is fixed.
+    let check = move |ev: &leptos::ev::Event, touch: bool| {
         #[cfg(feature = "hydrate")]
         {
-            if let Some(name) = browser::changed_field(&ev) {
-                touched.update(|t| {
-                    t.insert(name);
-                });
+            if touch {
+                if let Some(name) = browser::changed_field(ev) {
+                    touched.update(|t| {
+                        t.insert(name);
+                    });
+                }
             }
-            if let Some(values) = browser::form_values_of_event(&ev) {
+            if let Some(values) = browser::form_values_of_event(ev) {
                 let errors = crate::integrations::integration_from_form(kind, &values, mode)
                     .err()
                     .unwrap_or_default();
@@ -149,7 +153,7 @@ pub fn IntegrationForm(
             }
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
+        let _ = (ev, touch);
     };
     let action = match mode {
         WriteMode::Create => CreateIntegration::PATH,
@@ -175,6 +179,8 @@ pub fn IntegrationForm(
     view! {
         {move || match result.get() {
             Some(Err(AppError::Invalid(_))) => Some(view! { <p class="alert" role="alert">{t(Key::FixFields)}</p> }.into_any()),
+            // The browser's own check stopped the submit: say so, not only on the fields.
+            _ if submitted.get() && !client_errors.with(Vec::is_empty) => Some(view! { <p class="alert" role="alert">{t(Key::FixFields)}</p> }.into_any()),
             Some(Err(AppError::AlreadyConfigured(kind))) => Some(view! {
                 <div class="alert" role="alert">
                     <p>{i18n::already_configured(kind)}</p>
@@ -194,7 +200,9 @@ pub fn IntegrationForm(
             aria-label=i18n::kind_label(kind)
             novalidate
             on:submit=on_submit
-            on:change=on_change
+            on:change=move |ev| check(&ev, true)
+            on:focusout=move |ev| check(&ev, true)
+            on:input=move |ev| check(&ev, false)
         >
             <input type="hidden" name="group_id" value=group_id.clone()/>
             <input type="hidden" name="kind" value=kind.as_wire()/>
@@ -235,7 +243,7 @@ fn Field(
     let describedby = format!("{help_id} {error_id}");
     let invalid = move || error.get().is_some().then_some("true");
     let required =
-        field.required && !field.is_toggle() && !(field.is_secret() && mode == WriteMode::Update);
+        field.required && !field.is_toggle() && !(field.blank_keeps() && mode == WriteMode::Update);
     let label = view! {
         <label for=id.clone()>
             {i18n::field_label(field)}
@@ -260,7 +268,11 @@ fn Field(
         <div class="field" class:toggle=field.is_toggle()>
             {label}
             {control}
-            <p class="help" id=help_id>{i18n::field_help(field)}</p>
+            <p class="help" id=help_id>
+                {i18n::field_help(field)}
+                {(mode == WriteMode::Update && field.is_secret() && !field.blank_keeps())
+                    .then(|| view! { " " {t(Key::WriteOnlyAgain)} })}
+            </p>
             <p class="field-error" id=error_id aria-live="polite">
                 {move || error.get().map(|p| i18n::field_problem(&p))}
             </p>

@@ -25,6 +25,12 @@ const INTEGRATION_LOOKUPS_IN_FLIGHT: usize = 8;
 
 /// Sets the response status for `err` and returns it, for `return Err(fail(..))`.
 pub fn fail(err: AppError) -> AppError {
+    // A plain form post (no JavaScript) gets the error as a redirect back to its page, with
+    // the error in the URL for the page's action to show (server_fn's form redirects); a
+    // status set here would replace that redirect's 302.
+    if plain_form_request() {
+        return err;
+    }
     if let Some(options) = use_context::<ResponseOptions>() {
         options.set_status(
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
@@ -335,7 +341,15 @@ fn omitted_secrets_named(sent: &Integration, info: &crate::atlas::ApiErrorInfo) 
 /// After a form posted without JavaScript, the browser is sent to `path`. Requests from the
 /// hydrated page (which ask for JSON) get the result instead and stay where they are.
 pub fn redirect_plain_form(path: &str) {
-    let plain_form = use_context::<axum::http::request::Parts>()
+    if plain_form_request() {
+        leptos_axum::redirect(path);
+    }
+}
+
+/// Whether this server-fn call is a browser's plain form post: it accepts HTML, where the
+/// WASM client asks for the server fn's own encoding (the test leptos_axum uses too).
+fn plain_form_request() -> bool {
+    use_context::<axum::http::request::Parts>()
         .and_then(|parts| {
             parts
                 .headers
@@ -343,10 +357,7 @@ pub fn redirect_plain_form(path: &str) {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         })
-        .is_some_and(|accept| accept.contains("text/html"));
-    if plain_form {
-        leptos_axum::redirect(path);
-    }
+        .is_some_and(|accept| accept.contains("text/html"))
 }
 
 /// The project's integrations page in the Atlas UI. Against the emulator this is real

@@ -17,7 +17,7 @@ use crate::api::{AppError, AtlasProblem, LoginRefusal};
 use crate::atlas::{AtlasError, Credential, Project};
 use crate::integrations::{
     integration_from_form, is_group_id, Availability, FormValues, Integration, IntegrationKind,
-    IntegrationView, Secrecy, WriteMode,
+    IntegrationView, WriteMode,
 };
 
 /// How many projects' integrations are fetched from Atlas at once on the projects page.
@@ -304,15 +304,15 @@ fn check_availability(kind: IntegrationKind, mode: WriteMode) -> Result<(), AppE
     Err(fail(AppError::BadRequest(refusal)))
 }
 
-/// Secrets Atlas shows as set that `update` leaves out. Write-only ones are never shown, so
-/// whether Atlas kept them cannot be seen and they are not listed.
+/// Secrets Atlas shows as set that `update` leaves out to keep them. Write-only ones are never
+/// left out: validation asks for them on every save (`FieldSpec::blank_keeps`).
 fn kept_secrets(before: &Integration, update: &Integration) -> Vec<&'static str> {
     before
         .kind
         .spec()
         .fields
         .iter()
-        .filter(|f| f.is_secret() && f.secrecy != Secrecy::WriteOnly)
+        .filter(|f| f.blank_keeps())
         .filter(|f| before.values.contains_key(f.name) && !update.values.contains_key(f.name))
         .map(|f| f.name)
         .collect()

@@ -843,6 +843,17 @@ async fn pages_through_more_than_two_pages_of_projects() {
     assert_eq!(page.total_count, Some(1205));
     let prod = all.iter().find(|p| p.id == PRODUCTION).unwrap();
     assert!(!prod.org_id.is_empty() && !prod.created.is_empty());
+
+    // One project by id is one request, however many projects there are.
+    let one = client.get_project(&key, PRODUCTION).await.unwrap();
+    assert_eq!(&one, prod);
+    let c = emu.counters().await;
+    assert_eq!(route(&c, "GET /api/atlas/v2/groups/{groupId}"), 1);
+    assert_eq!(
+        route(&c, GROUPS),
+        4,
+        "the three pages and the one page above"
+    );
 }
 
 #[tokio::test]

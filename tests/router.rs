@@ -64,6 +64,45 @@ async fn every_data_function_answers_401_without_a_session() {
         .is_none());
 }
 
+/// Atlas answers 401 both for a credential it no longer accepts and for a project outside the
+/// credential's organisation. The second must not sign the user out: a deep link to such a
+/// project would otherwise send them through login and back to the same 401, forever.
+#[tokio::test]
+async fn a_project_out_of_reach_is_forbidden_and_keeps_the_session() {
+    const MINE: &str = "6a0000000000000000000001";
+    const THEIRS: &str = "6a0000000000000000000002";
+    let mut app = TestApp::with_seed(
+        "out-of-reach",
+        serde_json::json!({
+            "projects": [{ "id": MINE, "name": "Mine" }, { "id": THEIRS, "name": "Theirs" }],
+            "apiKeys": [{
+                "publicKey": "partkey1",
+                "privateKey": "5e1f0c2a-9b8d-4c7e-a6f5-3d2c1b0a9f8e",
+                "roles": { MINE: "GROUP_OWNER" }
+            }]
+        }),
+    )
+    .await;
+    let (status, body) = app
+        .call(
+            "session/login",
+            &[
+                ("method", "api_key"),
+                ("public_id", "partkey1"),
+                ("secret", "5e1f0c2a-9b8d-4c7e-a6f5-3d2c1b0a9f8e"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let (status, body) = app.call("integrations/list", &[("group_id", THEIRS)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.contains("Forbidden"), "{body}");
+
+    let (status, body) = app.call("integrations/list", &[("group_id", MINE)]).await;
+    assert_eq!(status, StatusCode::OK, "still signed in: {body}");
+}
+
 #[tokio::test]
 async fn cross_site_posts_are_refused() {
     let mut app = TestApp::start().await;

@@ -24,13 +24,17 @@ pub struct SessionInfo {
 }
 
 /// Only paths inside the dashboard are followed after login: `next` comes from the URL and
-/// must not become an open redirect.
+/// must not become an open redirect. Browsers drop tabs and newlines from a `Location` and
+/// read `\` as `/`, so `/<tab>/evil.example` or `/\evil.example` would mean `//evil.example`:
+/// whitespace, control characters and backslashes are refused outright.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
                 && !n.starts_with("//")
-                && !n.contains('\\')
+                && !n
+                    .chars()
+                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
                 && !n.starts_with("/login") =>
         {
             n.to_string()
@@ -114,6 +118,9 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/");
         assert_eq!(safe_next(Some("/login?next=/x")), "/");
         assert_eq!(safe_next(None), "/");
     }

@@ -577,6 +577,23 @@ impl AtlasApi for AtlasClient {
             .await
     }
 
+    /// `GET /groups/{groupId}`: one request, where the trait's default pages through every
+    /// project. Atlas answers 401 for a project outside the credential's organisation.
+    async fn get_project(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+    ) -> Result<Project, AtlasError> {
+        let call = Call {
+            method: Method::GET,
+            route: "/api/atlas/v2/groups/{groupId}",
+            path_and_query: groups_path(group_id)?,
+            body: None,
+        };
+        let answer = self.call(credential, &call).await?;
+        wire::parse_one_project(&answer.body)
+    }
+
     async fn list_integrations(
         &self,
         credential: &Credential,

@@ -173,6 +173,12 @@ pub fn parse_integration_item(v: &Value) -> Result<Option<Integration>, AtlasErr
     }
 }
 
+/// `GET /groups/{groupId}`'s body: one project.
+pub fn parse_one_project(body: &[u8]) -> Result<Project, AtlasError> {
+    let json: Value = serde_json::from_slice(body).map_err(|e| unexpected("project body", e))?;
+    parse_project(&json)?.ok_or_else(|| AtlasError::UnexpectedResponse("empty project".into()))
+}
+
 /// A single integration (`GET …/integrations/{type}`).
 pub fn parse_integration(body: &[u8]) -> Result<Integration, AtlasError> {
     let json: Value =

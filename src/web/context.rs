@@ -109,12 +109,19 @@ pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
         .map_err(|_| internal("could not end the session"))
 }
 
-/// Awaits an Atlas call. A 401 means Atlas no longer accepts the session's credential: the
-/// session ends and the page sends the user to login.
+/// Awaits an Atlas call. A 401 means either that Atlas no longer accepts the session's
+/// credential, or that the credential is not a member of this project's organisation (Atlas
+/// documents 401 for that too; the error code is [unverified]). One call that needs no
+/// project (the first page of projects) tells them apart: if the credential still works, the
+/// user keeps the session and is told this project is out of reach (signing out would loop a
+/// deep link through login forever); if not, the session ends and the page goes to login.
 pub async fn atlas<T>(call: impl Future<Output = Result<T, AtlasError>>) -> Result<T, AppError> {
     match call.await {
         Ok(v) => Ok(v),
-        Err(AtlasError::Unauthorized(_)) => {
+        Err(AtlasError::Unauthorized(info)) => {
+            if credential_still_accepted().await {
+                return Err(fail(AppError::Forbidden(info.detail)));
+            }
             if let Ok(session) = tower_session().await {
                 let _ = session::end(&session).await;
             }
@@ -122,6 +129,17 @@ pub async fn atlas<T>(call: impl Future<Output = Result<T, AtlasError>>) -> Resu
         }
         Err(other) => Err(atlas_error(other)),
     }
+}
+
+async fn credential_still_accepted() -> bool {
+    let (Ok(state), Ok(Some(user))) = (app_state(), optional_session().await) else {
+        return false;
+    };
+    state
+        .atlas
+        .list_projects_page(&user.credential, 1, 1)
+        .await
+        .is_ok()
 }
 
 fn problem(info: &crate::atlas::ApiErrorInfo) -> AtlasProblem {

@@ -6,6 +6,7 @@ mod guard;
 mod logging;
 pub mod security;
 pub mod session;
+mod session_store;
 mod state;
 
 use std::sync::Arc;

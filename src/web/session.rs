@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, MemoryStore, Session, SessionManagerLayer};
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
+use super::session_store::SweptMemoryStore;
 use super::state::{AppState, Settings};
 use crate::api::session::{AuthMethod, SessionInfo};
 use crate::atlas::Credential;
@@ -48,10 +49,10 @@ impl UserSession {
 }
 
 /// The session layer: `HttpOnly`, `SameSite=Strict`, `Secure` as configured, expiring after
-/// the idle timeout. Expired sessions are refused on load; the in-memory store drops them
-/// only when they are next looked up [noted: fine for an internal tool's session counts].
-pub fn layer(settings: &Settings) -> SessionManagerLayer<MemoryStore> {
-    SessionManagerLayer::new(MemoryStore::default())
+/// the idle timeout. Expired sessions are refused on load and swept from memory
+/// ([`SweptMemoryStore`]).
+pub fn layer(settings: &Settings) -> SessionManagerLayer<SweptMemoryStore> {
+    SessionManagerLayer::new(SweptMemoryStore::new())
         .with_name(COOKIE_NAME)
         .with_http_only(true)
         .with_same_site(SameSite::Strict)

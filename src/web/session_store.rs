@@ -1,0 +1,164 @@
+//! The in-memory session store, swept. tower-sessions' `MemoryStore` drops an expired session
+//! only when its id is looked up again, so a session abandoned in a closed tab would keep its
+//! Atlas credential in memory for the life of the process. This is the same map, plus a task
+//! that deletes expired records every [`SWEEP_EVERY`], so a credential outlives its session
+//! by at most that long.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use tokio::sync::Mutex;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::{session_store, SessionStore};
+
+/// How often expired sessions are deleted.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+type Records = Mutex<HashMap<Id, Record>>;
+
+/// `default()` has no sweeper (for tests); the dashboard uses [`SweptMemoryStore::new`].
+#[derive(Clone, Debug, Default)]
+pub struct SweptMemoryStore(Arc<Records>);
+
+impl SweptMemoryStore {
+    /// A store whose sweeper runs on the current tokio runtime, when there is one (the router
+    /// factory may be called outside one, e.g. to list routes). The task holds only a weak
+    /// reference, so it ends when the store is dropped.
+    pub fn new() -> Self {
+        Self::swept_every(SWEEP_EVERY)
+    }
+
+    fn swept_every(period: Duration) -> Self {
+        let store = SweptMemoryStore::default();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(sweep(Arc::downgrade(&store.0), period));
+        }
+        store
+    }
+}
+
+#[cfg(test)]
+impl SweptMemoryStore {
+    async fn delete_expired(&self) -> usize {
+        delete_expired(&self.0).await
+    }
+
+    /// Sessions held, expired or not.
+    async fn len(&self) -> usize {
+        self.0.lock().await.len()
+    }
+
+    async fn is_empty(&self) -> bool {
+        self.len().await == 0
+    }
+}
+
+async fn sweep(records: Weak<Records>, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.tick().await; // the first tick is immediate
+    loop {
+        ticks.tick().await;
+        let Some(records) = records.upgrade() else {
+            return;
+        };
+        let removed = delete_expired(&records).await;
+        if removed > 0 {
+            tracing::debug!(removed, "expired sessions deleted");
+        }
+    }
+}
+
+async fn delete_expired(records: &Records) -> usize {
+    let mut records = records.lock().await;
+    let before = records.len();
+    records.retain(|_, record| is_active(record));
+    before - records.len()
+}
+
+fn is_active(record: &Record) -> bool {
+    record.expiry_date > OffsetDateTime::now_utc()
+}
+
+#[async_trait]
+impl SessionStore for SweptMemoryStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let mut records = self.0.lock().await;
+        // Ids are random 128-bit values; a collision is improbable, but never overwrite.
+        while records.contains_key(&record.id) {
+            record.id = Id::default();
+        }
+        records.insert(record.id, record.clone());
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.0.lock().await.insert(record.id, record.clone());
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        Ok(self
+            .0
+            .lock()
+            .await
+            .get(id)
+            .filter(|r| is_active(r))
+            .cloned())
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.0.lock().await.remove(id);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(expires_in: time::Duration) -> Record {
+        Record {
+            id: Id::default(),
+            data: Default::default(),
+            expiry_date: OffsetDateTime::now_utc() + expires_in,
+        }
+    }
+
+    #[tokio::test]
+    async fn expired_sessions_are_not_loaded_and_are_swept() {
+        let store = SweptMemoryStore::default();
+        let mut live = record(time::Duration::minutes(30));
+        let mut gone = record(-time::Duration::seconds(1));
+        store.create(&mut live).await.unwrap();
+        store.create(&mut gone).await.unwrap();
+
+        assert_eq!(store.load(&gone.id).await.unwrap(), None);
+        assert_eq!(store.len().await, 2, "load alone does not forget it");
+        assert_eq!(store.delete_expired().await, 1);
+        assert_eq!(store.len().await, 1);
+        assert_eq!(store.load(&live.id).await.unwrap(), Some(live));
+    }
+
+    #[tokio::test]
+    async fn the_sweeper_runs_on_its_own_and_stops_with_the_store() {
+        let tasks = || {
+            tokio::runtime::Handle::current()
+                .metrics()
+                .num_alive_tasks()
+        };
+        let period = Duration::from_millis(10);
+        let store = SweptMemoryStore::swept_every(period);
+        assert_eq!(tasks(), 1, "the sweeper");
+        let mut gone = record(-time::Duration::seconds(1));
+        store.create(&mut gone).await.unwrap();
+        tokio::time::sleep(period * 20).await;
+        assert!(store.is_empty().await);
+
+        drop(store);
+        tokio::time::sleep(period * 20).await;
+        assert_eq!(tasks(), 0, "the sweeper ends once the store is gone");
+    }
+}

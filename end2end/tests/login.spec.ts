@@ -50,3 +50,13 @@ test("login returns to the page that asked for it", async ({ page, demo }) => {
   await expect(page).toHaveURL(new RegExp(`/projects/${sandbox.id}$`));
   await expect(page.getByRole("heading", { name: "Sandbox" })).toBeVisible();
 });
+
+// Browsers drop a tab from a redirect target, so "/<tab>/evil.example" would become
+// "//evil.example", another site: the dashboard lands on its own home page instead.
+test("login never follows a next that leads off the dashboard", async ({ page, demo, baseURL }) => {
+  await page.goto(`/login?next=${encodeURIComponent("/\t/evil.example")}`);
+  await waitForHydration(page);
+  await new LoginPage(page).signIn("API key", demo.apiKey.publicKey, demo.apiKey.privateKey);
+  await expect(page).toHaveURL(`${baseURL}/`);
+  await expect(new ProjectsPage(page).heading).toBeVisible();
+});

@@ -5,6 +5,7 @@ export type Demo = {
   apiKey: { publicKey: string; privateKey: string };
   readOnlyKey: { publicKey: string; privateKey: string };
   emptyKey: { publicKey: string; privateKey: string };
+  sandboxKey: { publicKey: string; privateKey: string };
   serviceAccount: { clientId: string; clientSecret: string };
   projects: { id: string; name: string }[];
   secrets: Record<string, string>;

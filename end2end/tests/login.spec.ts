@@ -1,6 +1,7 @@
 import { test, expect, httpStatus, waitForHydration } from "../support/fixtures";
 import { LoginPage } from "../pages/login";
 import { ProjectsPage } from "../pages/projects";
+import { ProjectPage } from "../pages/project";
 
 for (const method of ["API key", "Service account"] as const) {
   test(`sign in with ${method}, see the projects, sign out`, async ({ page, demo }) => {
@@ -59,4 +60,29 @@ test("login never follows a next that leads off the dashboard", async ({ page, d
   await new LoginPage(page).signIn("API key", demo.apiKey.publicKey, demo.apiKey.privateKey);
   await expect(page).toHaveURL(`${baseURL}/`);
   await expect(new ProjectsPage(page).heading).toBeVisible();
+});
+
+// A credential that belongs to some projects and not others (Atlas answers 401 for a project
+// the key is not a member of): a deep link to another project is refused in plain words and
+// the user stays signed in, instead of being sent through login again and again.
+test.describe("a project out of the credential's reach", () => {
+  test.use({ expectedConsoleErrors: httpStatus(403) });
+
+  test("is refused and the session is kept", async ({ page, demo }) => {
+    const production = demo.projects.find((p) => p.name === "Production")!;
+    const login = new LoginPage(page);
+    await login.open();
+    await login.signIn("API key", demo.sandboxKey.publicKey, demo.sandboxKey.privateKey);
+    const projects = new ProjectsPage(page);
+    await expect(projects.project("Sandbox")).toBeVisible();
+    await expect(projects.project("Production")).toHaveCount(0);
+
+    const project = new ProjectPage(page);
+    await project.open(production.id);
+    await expect(project.alert).toContainText("may not do this");
+    await expect(page).toHaveURL(new RegExp(`/projects/${production.id}$`));
+
+    await page.goto("/");
+    await expect(projects.project("Sandbox")).toBeVisible();
+  });
 });

@@ -1,7 +1,7 @@
 //! Atlas's JSON on the wire: the `ApiError` body (and the OAuth endpoints' RFC 6749 error
 //! body), the status-to-error mapping, the pagination envelope, `Group` and the token answer.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde_json::Value;
@@ -79,17 +79,19 @@ pub fn error_info(status: u16, headers: &HeaderMap, body: &[u8]) -> ApiErrorInfo
     }
 }
 
-/// `Retry-After` in delta-seconds, as Atlas sends it. (An HTTP-date is not understood and
-/// counts as absent.)
+/// `Retry-After`: delta-seconds, as Atlas sends it, or an HTTP-date (RFC 9110 §10.2.3), which
+/// counts from now and is zero when already past. Anything else counts as absent.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
+    retry_after_at(headers, SystemTime::now())
+}
+
+fn retry_after_at(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// The typed error for a non-success answer (REFERENCE §4).
@@ -372,10 +374,24 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn retry_after_as_a_date_counts_from_now() {
+        let mut h = HeaderMap::new();
         h.insert(
             RETRY_AFTER,
             HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
         );
+        let at = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").expect("a date");
+        let before = at - Duration::from_secs(90);
+        assert_eq!(retry_after_at(&h, before), Some(Duration::from_secs(90)));
+        // A date already past means "now", not "absent".
+        assert_eq!(
+            retry_after_at(&h, at + Duration::from_secs(5)),
+            Some(Duration::ZERO)
+        );
+        h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&h), None);
     }
 

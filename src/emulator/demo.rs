@@ -21,6 +21,12 @@ pub const EMPTY_PUBLIC_KEY: &str = "demonone";
 /// Private half of [`EMPTY_PUBLIC_KEY`].
 pub const EMPTY_PRIVATE_KEY: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
+/// API key that owns "Sandbox" only: every other demo project is out of its reach and answers
+/// 401 USER_UNAUTHORIZED, as Atlas does for a project the key is not a member of.
+pub const SANDBOX_PUBLIC_KEY: &str = "demosand";
+/// Private half of [`SANDBOX_PUBLIC_KEY`].
+pub const SANDBOX_PRIVATE_KEY: &str = "7d6c5b4a-3e2f-4a1b-9c8d-e7f6a5b4c3d2";
+
 /// Service account (OAuth 2.0 client credentials) that owns every demo and generated project.
 pub const SERVICE_ACCOUNT_CLIENT_ID: &str = "mdb_sa_id_6650f1a2b3c4d5e6f7a8b9d1";
 /// Secret of [`SERVICE_ACCOUNT_CLIENT_ID`].

@@ -48,6 +48,7 @@ async fn demo_data() -> Response {
         "apiKey": pair(demo::API_PUBLIC_KEY, demo::API_PRIVATE_KEY),
         "readOnlyKey": pair(demo::READONLY_PUBLIC_KEY, demo::READONLY_PRIVATE_KEY),
         "emptyKey": pair(demo::EMPTY_PUBLIC_KEY, demo::EMPTY_PRIVATE_KEY),
+        "sandboxKey": pair(demo::SANDBOX_PUBLIC_KEY, demo::SANDBOX_PRIVATE_KEY),
         "serviceAccount": {
             "clientId": demo::SERVICE_ACCOUNT_CLIENT_ID,
             "clientSecret": demo::SERVICE_ACCOUNT_CLIENT_SECRET,

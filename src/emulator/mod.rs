@@ -234,31 +234,43 @@ pub async fn start_embedded(
     })
 }
 
-/// The demo credentials on stderr: public demo data, printed on purpose.
+/// What the emulator serves, on stderr. With the demo data, its credentials: public demo data,
+/// printed on purpose. A seed brings its own credentials, which are the operator's and are
+/// never printed (and the demo ones do not exist there).
 fn announce(addr: SocketAddr, options: &EmulatorOptions) {
-    let seeded = options
-        .seed
-        .as_ref()
-        .map(|p| format!(" (seed {})", p.display()))
-        .unwrap_or_default();
-    eprintln!(
-        "Atlas Admin API emulator on http://{addr}{seeded}\n  \
-         API key (owner):        {} / {}\n  \
-         API key (read only):    {} / {}\n  \
-         API key (no project):   {} / {}\n  \
-         Service account:        {} / {}\n  \
+    eprintln!("{}", banner(addr, options));
+}
+
+fn banner(addr: SocketAddr, options: &EmulatorOptions) -> String {
+    let credentials = match &options.seed {
+        Some(path) => format!(
+            "  Credentials: those in the seed {} (not printed)",
+            path.display()
+        ),
+        None => format!(
+            "  API key (owner):        {} / {}\n  \
+             API key (read only):    {} / {}\n  \
+             API key (no project):   {} / {}\n  \
+             API key (Sandbox only): {} / {}\n  \
+             Service account:        {} / {}",
+            demo::API_PUBLIC_KEY,
+            demo::API_PRIVATE_KEY,
+            demo::READONLY_PUBLIC_KEY,
+            demo::READONLY_PRIVATE_KEY,
+            demo::EMPTY_PUBLIC_KEY,
+            demo::EMPTY_PRIVATE_KEY,
+            demo::SANDBOX_PUBLIC_KEY,
+            demo::SANDBOX_PRIVATE_KEY,
+            demo::SERVICE_ACCOUNT_CLIENT_ID,
+            demo::SERVICE_ACCOUNT_CLIENT_SECRET,
+        ),
+    };
+    format!(
+        "Atlas Admin API emulator on http://{addr}\n{credentials}\n  \
          PUT mode: {:?}; test hooks: {}",
-        demo::API_PUBLIC_KEY,
-        demo::API_PRIVATE_KEY,
-        demo::READONLY_PUBLIC_KEY,
-        demo::READONLY_PRIVATE_KEY,
-        demo::EMPTY_PUBLIC_KEY,
-        demo::EMPTY_PRIVATE_KEY,
-        demo::SERVICE_ACCOUNT_CLIENT_ID,
-        demo::SERVICE_ACCOUNT_CLIENT_SECRET,
         options.put_mode,
         if options.test_hooks { "on" } else { "off" },
-    );
+    )
 }
 
 /// `atlas-integrations emulator`: serves on `args.listen` until Ctrl-C or SIGTERM.
@@ -302,5 +314,27 @@ mod tests {
         assert_eq!(p.put_mode, PutMode::Replace);
         assert_eq!(p.faults.len(), 2);
         assert!(p.test_hooks);
+    }
+
+    #[test]
+    fn the_banner_prints_demo_credentials_only_for_the_demo_data() {
+        let addr: SocketAddr = "127.0.0.1:1".parse().unwrap();
+        let demo = banner(addr, &EmulatorOptions::default());
+        assert!(demo.contains(demo::API_PRIVATE_KEY), "{demo}");
+        assert!(demo.contains(demo::SERVICE_ACCOUNT_CLIENT_SECRET), "{demo}");
+
+        let seeded = EmulatorOptions {
+            seed: Some(PathBuf::from("/etc/atlas-seed.json")),
+            ..EmulatorOptions::default()
+        };
+        let text = banner(addr, &seeded);
+        assert!(text.contains("/etc/atlas-seed.json"), "{text}");
+        for demo_value in [
+            demo::API_PUBLIC_KEY,
+            demo::API_PRIVATE_KEY,
+            demo::SERVICE_ACCOUNT_CLIENT_ID,
+        ] {
+            assert!(!text.contains(demo_value), "{text}");
+        }
     }
 }

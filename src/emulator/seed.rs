@@ -28,6 +28,11 @@ pub fn demo_api_keys() -> Vec<ApiKeyDoc> {
             private_key: demo::EMPTY_PRIVATE_KEY.into(),
             roles: BTreeMap::new(),
         },
+        ApiKeyDoc {
+            public_key: demo::SANDBOX_PUBLIC_KEY.into(),
+            private_key: demo::SANDBOX_PRIVATE_KEY.into(),
+            roles: BTreeMap::from([(demo::SANDBOX_PROJECT_ID.to_string(), Role::Owner)]),
+        },
     ]
 }
 

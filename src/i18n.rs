@@ -315,6 +315,9 @@ pub fn error_message(err: &AppError) -> String {
             labels_of_names(fields)
         ),
         AppError::Forbidden(detail) => format!("Your credential may not do this: {detail}"),
+        AppError::OutOfReach(detail) => format!(
+            "This project is outside your credential's reach (Atlas: {detail}). Ask an organization owner to grant it a role in the project, or sign in with another credential."
+        ),
         AppError::NotFound(detail) => format!("Not found: {detail}"),
         AppError::RateLimited { retry_after_secs: Some(s) } => {
             format!("Atlas is rate limiting requests. Try again in {s} seconds.")

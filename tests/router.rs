@@ -97,7 +97,7 @@ async fn a_project_out_of_reach_is_forbidden_and_keeps_the_session() {
 
     let (status, body) = app.call("integrations/list", &[("group_id", THEIRS)]).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert!(body.contains("Forbidden"), "{body}");
+    assert!(body.contains("OutOfReach"), "{body}");
 
     let (status, body) = app.call("integrations/list", &[("group_id", MINE)]).await;
     assert_eq!(status, StatusCode::OK, "still signed in: {body}");

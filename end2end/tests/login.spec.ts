@@ -79,7 +79,7 @@ test.describe("a project out of the credential's reach", () => {
 
     const project = new ProjectPage(page);
     await project.open(production.id);
-    await expect(project.alert).toContainText("may not do this");
+    await expect(project.alert).toContainText("outside your credential's reach");
     await expect(page).toHaveURL(new RegExp(`/projects/${production.id}$`));
 
     await page.goto("/");

@@ -61,6 +61,10 @@ pub enum AppError {
     /// The credential may not do this in this project (e.g. read-only).
     #[error("not allowed: {0}")]
     Forbidden(String),
+    /// The credential works, but this project is not one of its projects (Atlas answers 401
+    /// for that, as for a bad credential; the session is kept).
+    #[error("project out of reach: {0}")]
+    OutOfReach(String),
     /// The project or integration does not exist (any more) or is not visible.
     #[error("not found: {0}")]
     NotFound(String),
@@ -91,7 +95,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotSignedIn | AppError::LoginRefused(_) => 401,
-            AppError::CrossSite | AppError::Forbidden(_) => 403,
+            AppError::CrossSite | AppError::Forbidden(_) | AppError::OutOfReach(_) => 403,
             AppError::Invalid(_) | AppError::BadRequest(_) | AppError::SecretsRequired(_) => 400,
             AppError::SecretsLost(_) => 409,
             AppError::NotFound(_) => 404,

@@ -120,7 +120,7 @@ pub async fn atlas<T>(call: impl Future<Output = Result<T, AtlasError>>) -> Resu
         Ok(v) => Ok(v),
         Err(AtlasError::Unauthorized(info)) => {
             if credential_still_accepted().await {
-                return Err(fail(AppError::Forbidden(info.detail)));
+                return Err(fail(AppError::OutOfReach(info.detail)));
             }
             if let Ok(session) = tower_session().await {
                 let _ = session::end(&session).await;

@@ -316,7 +316,7 @@ pub fn error_message(err: &AppError) -> String {
         ),
         AppError::Forbidden(detail) => format!("Your credential may not do this: {detail}"),
         AppError::OutOfReach(detail) => format!(
-            "This project is outside your credential's reach (Atlas: {detail}). Ask an organization owner to grant it a role in the project, or sign in with another credential."
+            "This project is outside your credential's reach. Ask an organization owner to grant it a role in the project, or sign in with another credential. Atlas said: {detail}"
         ),
         AppError::NotFound(detail) => format!("Not found: {detail}"),
         AppError::RateLimited { retry_after_secs: Some(s) } => {

@@ -319,9 +319,12 @@ mod tests {
     #[test]
     fn the_banner_prints_demo_credentials_only_for_the_demo_data() {
         let addr: SocketAddr = "127.0.0.1:1".parse().unwrap();
-        let demo = banner(addr, &EmulatorOptions::default());
-        assert!(demo.contains(demo::API_PRIVATE_KEY), "{demo}");
-        assert!(demo.contains(demo::SERVICE_ACCOUNT_CLIENT_SECRET), "{demo}");
+        let shown = banner(addr, &EmulatorOptions::default());
+        assert!(shown.contains(demo::API_PRIVATE_KEY), "{shown}");
+        assert!(
+            shown.contains(demo::SERVICE_ACCOUNT_CLIENT_SECRET),
+            "{shown}"
+        );
 
         let seeded = EmulatorOptions {
             seed: Some(PathBuf::from("/etc/atlas-seed.json")),

@@ -69,27 +69,17 @@ async fn every_data_function_answers_401_without_a_session() {
 /// project would otherwise send them through login and back to the same 401, forever.
 #[tokio::test]
 async fn a_project_out_of_reach_is_forbidden_and_keeps_the_session() {
-    const MINE: &str = "6a0000000000000000000001";
-    const THEIRS: &str = "6a0000000000000000000002";
-    let mut app = TestApp::with_seed(
-        "out-of-reach",
-        serde_json::json!({
-            "projects": [{ "id": MINE, "name": "Mine" }, { "id": THEIRS, "name": "Theirs" }],
-            "apiKeys": [{
-                "publicKey": "partkey1",
-                "privateKey": "5e1f0c2a-9b8d-4c7e-a6f5-3d2c1b0a9f8e",
-                "roles": { MINE: "GROUP_OWNER" }
-            }]
-        }),
-    )
-    .await;
+    // The demo key that owns Sandbox only.
+    const MINE: &str = demo::SANDBOX_PROJECT_ID;
+    const THEIRS: &str = demo::PRODUCTION_PROJECT_ID;
+    let mut app = TestApp::start().await;
     let (status, body) = app
         .call(
             "session/login",
             &[
                 ("method", "api_key"),
-                ("public_id", "partkey1"),
-                ("secret", "5e1f0c2a-9b8d-4c7e-a6f5-3d2c1b0a9f8e"),
+                ("public_id", demo::SANDBOX_PUBLIC_KEY),
+                ("secret", demo::SANDBOX_PRIVATE_KEY),
             ],
         )
         .await;

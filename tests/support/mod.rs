@@ -39,29 +39,11 @@ impl TestApp {
     }
 
     pub async fn with_settings(settings: Settings) -> TestApp {
-        let options = EmulatorOptions {
-            test_hooks: true,
-            ..Default::default()
-        };
-        TestApp::with(settings, options).await
-    }
-
-    /// With the emulator's data from a seed document (JSON, as `--seed` takes it).
-    pub async fn with_seed(name: &str, document: serde_json::Value) -> TestApp {
-        let path = std::env::temp_dir().join(format!("{name}-{}.json", std::process::id()));
-        std::fs::write(&path, document.to_string()).expect("seed written");
-        let options = EmulatorOptions {
-            test_hooks: true,
-            seed: Some(path.clone()),
-            ..Default::default()
-        };
-        let app = TestApp::with(settings(), options).await;
-        let _ = std::fs::remove_file(path);
-        app
-    }
-
-    async fn with(settings: Settings, options: EmulatorOptions) -> TestApp {
         let listen: SocketAddr = "127.0.0.1:0".parse().expect("addr");
+        let options = EmulatorOptions {
+            test_hooks: true,
+            ..Default::default()
+        };
         let emulator = emulator::start_embedded(listen, options)
             .await
             .expect("emulator starts");

@@ -9,11 +9,11 @@ pub mod session;
 mod session_store;
 mod state;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 
 pub use guard::LOGIN_PATH;
 pub use logging::init_tracing;
@@ -61,10 +61,21 @@ pub fn settings(args: &ServeArgs, backend_label: String) -> Settings {
     }
 }
 
+/// The app's routes, generated once per process. Generating renders the app with resource
+/// loading switched off through a process-wide flag (leptos_server's `SuppressResourceLoad`),
+/// and a resource first polled by a render on another thread meanwhile never resolves
+/// (leptos-rs/leptos#4773). The dashboard builds one router before it serves, but tests build
+/// many side by side: one router's generation hung another test's page render (3 hangs in 17
+/// runs of tests/router.rs; none in 80 since).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole dashboard as a router: pages, server functions, site files, with sessions,
 /// the login guard, cross-site refusal, security headers and request logging.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     let context_state = state.clone();
     let sessions = session::layer(&state.settings);

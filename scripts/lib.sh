@@ -14,9 +14,88 @@ TOOLS_DIR="$ROOT/target/tools"
 export PATH="$TOOLS_DIR/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Runs one named step and says how long it took, so a person waiting sees where the minutes
+# go: `step "release build" cargo leptos build --release`.
+step() {
+  local name="$1" start=$SECONDS rc=0
+  shift
+  log "$name"
+  "$@" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    printf '\033[1m==> %s: failed after %s\033[0m\n' "$name" "$(elapsed $((SECONDS - start)))" >&2
+    return "$rc"
+  fi
+  printf '\033[1m==> %s: done in %s\033[0m\n' "$name" "$(elapsed $((SECONDS - start)))" >&2
+}
+
+elapsed() { # seconds -> "1 m 05 s" or "7 s"
+  if [ "$1" -ge 60 ]; then printf '%d m %02d s' $(($1 / 60)) $(($1 % 60)); else printf '%d s' "$1"; fi
+}
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Runs a command as root: directly when we are root, through sudo otherwise.
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# The release build (`cargo leptos build --release`) is skipped when none of its inputs changed
+# since the last one: cargo-leptos re-runs wasm-bindgen and wasm-opt on every build, about
+# half a minute even when cargo itself has nothing to do. "Inputs" are read from the build's
+# own record, never guessed: cargo's dep-info files (`*.d`) list every source file that went
+# into the server binary and into the WASM, and to those come the manifests, `style/`,
+# `public/`, the tool versions and the environment variables that change a build. The
+# outputs' size and mtime are part of the record too, so a build by other means (another
+# profile, other features) into the same files is noticed.
+BUILD_STAMP="$ROOT/target/.release-build-inputs"
+SERVER_BIN="$ROOT/target/release/atlas-integrations"
+
+dep_info_files() {
+  ls "$ROOT"/target/release/atlas-integrations.d \
+    "$ROOT"/target/front/wasm32-unknown-unknown/wasm-release/*.d 2>/dev/null
+}
+
+build_fingerprint() {
+  local dfiles
+  dfiles=$(dep_info_files) || return 1
+  [ "$(echo "$dfiles" | wc -l)" -ge 2 ] || return 1
+  {
+    echo "tools:"
+    rustc -vV
+    cargo leptos --version
+    wasm-bindgen --version
+    wasm-opt --version 2>/dev/null || echo "no wasm-opt"
+    echo "environment:"
+    env | grep -E '^(RUSTFLAGS|RUSTC[A-Z_]*|CARGO_[A-Z_]+|LEPTOS_(OUTPUT_NAME|SITE_PKG_DIR|HASH_FILES|BIN_TARGET)[A-Z_]*)=' | sort
+    echo "inputs:"
+    # Every path in the dep-info files that lies inside the project (crates from the registry
+    # are pinned by Cargo.lock), plus what cargo-leptos reads besides Rust sources.
+    {
+      # shellcheck disable=SC2086
+      sed -e 's/^[^:]*://' -e 's/\\ /\x01/g' $dfiles | tr ' ' '\n' | tr '\001' ' ' | grep "^$ROOT/"
+      printf '%s\n' "$ROOT/Cargo.toml" "$ROOT/Cargo.lock"
+      [ -f "$ROOT/rust-toolchain.toml" ] && echo "$ROOT/rust-toolchain.toml"
+      find "$ROOT/style" "$ROOT/public" -type f
+    } | sort -u | tr '\n' '\0' | xargs -0 sha256sum
+    echo "outputs:"
+    stat -c '%n %s %Y' "$SERVER_BIN" "$ROOT"/target/site/pkg/* $dfiles
+  } | sha256sum | cut -d' ' -f1
+}
+
+release_build_is_current() {
+  local now
+  [ -f "$BUILD_STAMP" ] && [ -x "$SERVER_BIN" ] || return 1
+  now=$(build_fingerprint 2>/dev/null) || return 1
+  [ "$now" = "$(cat "$BUILD_STAMP")" ]
+}
+
+# Builds the release site unless nothing changed since the last build.
+release_build() {
+  if release_build_is_current; then
+    log "release build: up to date (no input changed since the last build)"
+    return 0
+  fi
+  rm -f "$BUILD_STAMP"
+  step "release build (cargo leptos build --release)" cargo leptos build --release
+  build_fingerprint >"$BUILD_STAMP"
 }

@@ -46,7 +46,8 @@ pub enum Key {
     NextPage,
     Breadcrumbs,
     LegacyBadge,
-    AtlasUiOnlyBadge,
+    LegacyTokenBadge,
+    RetiredBadge,
     Configured,
     NotConfigured,
     NotConfiguredShort,
@@ -54,7 +55,10 @@ pub enum Key {
     Edit,
     Delete,
     Configure,
-    SlackOnlyInAtlas,
+    SlackCaution,
+    NewRelicCaution,
+    Remove,
+    RemoveHelp,
     OpenAtlasUi,
     LegacyNotOffered,
     LegacyReadOnly,
@@ -129,7 +133,8 @@ fn en(key: Key) -> &'static str {
         NextPage => "Next",
         Breadcrumbs => "Breadcrumbs",
         LegacyBadge => "legacy",
-        AtlasUiOnlyBadge => "set up in Atlas",
+        LegacyTokenBadge => "legacy token",
+        RetiredBadge => "retired by New Relic",
         Configured => "Configured",
         NotConfigured => "Not configured in this project.",
         NotConfiguredShort => "Not configured",
@@ -137,9 +142,14 @@ fn en(key: Key) -> &'static str {
         Edit => "Edit",
         Delete => "Delete",
         Configure => "Configure",
-        SlackOnlyInAtlas => {
-            "Creating a Slack integration needs Slack's sign-in, which only the Atlas UI offers. Once it exists, you can edit its channel here."
+        SlackCaution => {
+            "Atlas recommends setting up Slack with Slack's own sign-in, which only the Atlas UI offers. Here you can use a legacy bot token instead; Atlas says legacy tokens will soon no longer be supported, so it may refuse one, and then this page shows Atlas's answer."
         }
+        NewRelicCaution => {
+            "New Relic retired this plugin-based integration on 16 June 2021 and Atlas does not recommend it. Atlas's API still takes it, but Atlas may refuse it; this page then shows Atlas's answer."
+        }
+        Remove => "Remove",
+        RemoveHelp => "Removes the current value from Atlas on save.",
         OpenAtlasUi => "Open the project's integrations in Atlas",
         LegacyNotOffered => "End-of-life in Atlas: no longer offered for new configurations.",
         LegacyReadOnly => "End-of-life in Atlas: shown read-only. You can delete it.",
@@ -206,6 +216,22 @@ pub fn field_help(field: &FieldSpec) -> &'static str {
     field.help
 }
 
+/// Under a template whose text alone is over Atlas's limit for the rendered output.
+pub fn template_over_limit(limit_bytes: usize) -> String {
+    format!(
+        "This template alone is longer than the {} KB Atlas allows its rendered output. Atlas still saves it, but if the rendered output is too large, Atlas sends its default instead.",
+        limit_bytes / 1024
+    )
+}
+
+/// The note on a discouraged type's form and card.
+pub fn caution(caution: crate::integrations::Caution) -> &'static str {
+    match caution {
+        crate::integrations::Caution::SlackLegacyToken => t(Key::SlackCaution),
+        crate::integrations::Caution::NewRelicRetired => t(Key::NewRelicCaution),
+    }
+}
+
 pub fn secret_set(hint: &str) -> String {
     format!("set · {hint}")
 }
@@ -248,7 +274,7 @@ pub fn already_configured(kind: IntegrationKind) -> String {
     )
 }
 
-/// The scrape configuration for Atlas's HTTP service discovery (REFERENCE §3.8). Not a
+/// The scrape configuration for Atlas's HTTP service discovery (docs/atlas-facts.md, Prometheus). Not a
 /// translation, but it lives here with the other text the user copies.
 pub fn prometheus_scrape_config(group_id: &str, password: Option<&str>) -> String {
     let password = password.unwrap_or("<the password you saved>");
@@ -277,8 +303,14 @@ pub fn field_problem(problem: &FieldProblem) -> String {
         FieldProblem::TooShort { min } => format!("At least {min} characters."),
         FieldProblem::TooLong { max } => format!("At most {max} characters."),
         FieldProblem::NotHttpUrl => "Must be an http:// or https:// URL.".into(),
+        FieldProblem::UrlUserinfo => {
+            "Remove the user name and password from the URL: Atlas would show them to everyone in the project. Put a token in the path or use the webhook secret instead.".into()
+        }
         FieldProblem::NotAChoice => "Choose one of the listed values.".into(),
-        FieldProblem::TooLarge { max_bytes } => format!("At most {} KB.", max_bytes / 1024),
+        FieldProblem::RemoveAndValue => {
+            "Either type a new value or tick Remove, not both.".into()
+        }
+        FieldProblem::CannotRemove => "This field cannot be removed.".into(),
         FieldProblem::LooksMasked => {
             "This looks like Atlas's masked value (****). Type the real secret, or leave it blank to keep the current one.".into()
         }
@@ -312,6 +344,10 @@ pub fn error_message(err: &AppError) -> String {
         ),
         AppError::SecretsLost(fields) => format!(
             "Saved, but Atlas replaced the whole configuration and cleared: {}. Enter it again to restore it.",
+            labels_of_names(fields)
+        ),
+        AppError::NotRemoved(fields) => format!(
+            "Saved, but Atlas kept what you asked to remove: {}. Atlas may not support removing it through its API; remove it in the Atlas UI, or delete the integration and create it again without it.",
             labels_of_names(fields)
         ),
         AppError::Forbidden(detail) => format!("Your credential may not do this: {detail}"),

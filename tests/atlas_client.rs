@@ -167,6 +167,7 @@ fn service_account() -> Credential {
     Credential::ServiceAccount {
         client_id: demo::SERVICE_ACCOUNT_CLIENT_ID.into(),
         client_secret: SecretValue::new(demo::SERVICE_ACCOUNT_CLIENT_SECRET),
+        token_scope: String::new(),
     }
 }
 
@@ -438,6 +439,7 @@ async fn a_wrong_client_secret_is_unauthorized_and_never_gets_the_cached_token()
     let wrong = Credential::ServiceAccount {
         client_id: demo::SERVICE_ACCOUNT_CLIENT_ID.into(),
         client_secret: SecretValue::new("mdb_sa_sk_wrong"),
+        token_scope: String::new(),
     };
     let e = client.list_all_projects(&wrong).await.unwrap_err();
     assert!(
@@ -989,6 +991,7 @@ async fn no_credential_or_secret_reaches_a_log_line() {
     let wrong = Credential::ServiceAccount {
         client_id: demo::SERVICE_ACCOUNT_CLIENT_ID.into(),
         client_secret: SecretValue::new("mdb_sa_sk_wrong_never_logged"),
+        token_scope: String::new(),
     };
     client.list_all_projects(&wrong).await.unwrap_err();
     client.forget(&service_account()).await.unwrap();

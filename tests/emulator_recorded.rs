@@ -1,5 +1,5 @@
 //! Replays every exchange recorded from real Atlas (tests/fixtures/recorded, copied from
-//! ../shared/atlas/recorded) against the emulator over HTTP, and compares status, content
+//! the Atlas CLI's end-to-end snapshots; see docs/atlas-facts.md) against the emulator over HTTP, and compares status, content
 //! type, rate-limit headers, the set of fields, masking and the shape of the body.
 //! Request bodies were not recorded: the secrets sent are chosen so that Atlas's masks
 //! (length and last four) come out identical.

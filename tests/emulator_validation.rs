@@ -1,4 +1,4 @@
-//! Atlas's validation of integration writes (REFERENCE §3, §4), POST/PUT/DELETE answers, and
+//! Atlas's validation of integration writes (docs/atlas-facts.md), POST/PUT/DELETE answers, and
 //! the two PUT modes.
 #![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 

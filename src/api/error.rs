@@ -58,6 +58,9 @@ pub enum AppError {
     /// the whole configuration): they must be entered again.
     #[error("cleared by Atlas: {}", .0.join(", "))]
     SecretsLost(Vec<String>),
+    /// The update went through, but Atlas still has these fields we asked it to remove.
+    #[error("not removed by Atlas: {}", .0.join(", "))]
+    NotRemoved(Vec<String>),
     /// The credential may not do this in this project (e.g. read-only).
     #[error("not allowed: {0}")]
     Forbidden(String),
@@ -97,7 +100,7 @@ impl AppError {
             AppError::NotSignedIn | AppError::LoginRefused(_) => 401,
             AppError::CrossSite | AppError::Forbidden(_) | AppError::OutOfReach(_) => 403,
             AppError::Invalid(_) | AppError::BadRequest(_) | AppError::SecretsRequired(_) => 400,
-            AppError::SecretsLost(_) => 409,
+            AppError::SecretsLost(_) | AppError::NotRemoved(_) => 409,
             AppError::NotFound(_) => 404,
             AppError::AlreadyConfigured(_) => 409,
             AppError::RateLimited { .. } => 429,

@@ -63,12 +63,14 @@ pub async fn create_integration(
     group_id: String,
     kind: String,
     #[server(default)] values: FormValues,
+    #[server(default)] remove: FormValues,
 ) -> Result<Vec<IntegrationView>, AppError> {
     use crate::web::context;
     context::write(
         group_id,
         kind,
         values,
+        remove,
         crate::integrations::WriteMode::Create,
     )
     .await
@@ -80,12 +82,14 @@ pub async fn update_integration(
     group_id: String,
     kind: String,
     #[server(default)] values: FormValues,
+    #[server(default)] remove: FormValues,
 ) -> Result<Vec<IntegrationView>, AppError> {
     use crate::web::context;
     context::write(
         group_id,
         kind,
         values,
+        remove,
         crate::integrations::WriteMode::Update,
     )
     .await

@@ -87,10 +87,7 @@ pub async fn login(
             public_key: public_id,
             private_key: secret,
         },
-        AuthMethod::ServiceAccount => Credential::ServiceAccount {
-            client_id: public_id,
-            client_secret: secret,
-        },
+        AuthMethod::ServiceAccount => Credential::service_account_session(public_id, secret),
     };
     let state = context::app_state()?;
     let user = context::sign_in(&state, credential).await?;

@@ -260,8 +260,10 @@ impl AtlasClient {
             Credential::ServiceAccount {
                 client_id,
                 client_secret,
+                token_scope,
             } => {
-                self.with_bearer(client_id, client_secret, call, attempt)
+                let key = TokenKey::new(client_id, client_secret, token_scope);
+                self.with_bearer(key, client_id, client_secret, call, attempt)
                     .await
             }
         }
@@ -316,29 +318,28 @@ impl AtlasClient {
         }
     }
 
-    /// OAuth: the cached token; a 401 to a cached token renews it once.
+    /// OAuth: the cached token. A 401 drops that token and the call is tried once more with a
+    /// new one before the 401 counts: Atlas revokes or expires tokens on its own, and a token
+    /// fetched a moment ago can have been revoked in between, so being fresh proves nothing.
     async fn with_bearer(
         &self,
+        key: TokenKey,
         client_id: &str,
         client_secret: &SecretValue,
         call: &Call,
         attempt: u32,
     ) -> Result<Answer, Failed> {
-        let key = TokenKey::new(client_id, client_secret);
         let tokens = &self.inner.tokens;
         let fetch = || self.fetch_token(client_id, client_secret, attempt);
         let token = tokens.token(key, fetch).await.map_err(Failed::token)?;
-        let answer = self
-            .send(call, Some(&bearer(&token.value)), attempt)
-            .await?;
-        if answer.status != StatusCode::UNAUTHORIZED || token.fresh {
+        let answer = self.send(call, Some(&bearer(&token)), attempt).await?;
+        if answer.status != StatusCode::UNAUTHORIZED {
             return Ok(answer);
         }
-        // Revoked or expired before its time: one new token, one more try.
-        tokens.invalidate(key, &token.value).await;
+        tokens.invalidate(key, &token).await;
         let fetch = || self.fetch_token(client_id, client_secret, attempt);
         let token = tokens.token(key, fetch).await.map_err(Failed::token)?;
-        self.send(call, Some(&bearer(&token.value)), attempt).await
+        self.send(call, Some(&bearer(&token)), attempt).await
     }
 
     /// `POST /api/oauth/token` with HTTP Basic client authentication.
@@ -655,8 +656,9 @@ impl AtlasApi for AtlasClient {
             Credential::ServiceAccount {
                 client_id,
                 client_secret,
+                token_scope,
             } => {
-                let key = TokenKey::new(client_id, client_secret);
+                let key = TokenKey::new(client_id, client_secret, token_scope);
                 let Some(token) = self.inner.tokens.take(key).await else {
                     return Ok(());
                 };

@@ -107,7 +107,7 @@ mod tests {
     use md5::{Digest, Md5};
     use reqwest::header::HeaderValue;
 
-    /// The challenge Atlas sent, byte for byte (REFERENCE §5.1).
+    /// The challenge Atlas sent, byte for byte (recorded; docs/atlas-facts.md).
     const RECORDED: &str = r#"Digest realm="MMS Public API", domain="", nonce="+4YICU5YLx6mQEzmVhx1G5ySQVrufjv6", algorithm=MD5, qop="auth", stale=false"#;
 
     fn md5_hex(s: &str) -> String {

@@ -1,4 +1,4 @@
-//! What can go wrong calling Atlas, typed from Atlas's `ApiError` body (REFERENCE.md §4).
+//! What can go wrong calling Atlas, typed from Atlas's `ApiError` body (docs/atlas-facts.md, Errors).
 
 use std::time::Duration;
 

@@ -1,9 +1,11 @@
-//! OAuth 2.0 client-credentials tokens for service accounts, cached per credential.
+//! OAuth 2.0 client-credentials tokens for service accounts, cached per credential and session.
 //!
-//! A token is reused until shortly before it expires, then renewed. Each credential has its
-//! own async mutex, held across the renewal, so concurrent calls wait for one token request
-//! instead of each sending their own. The cache key is a SHA-256 of client id *and* secret:
-//! a wrong secret must never be answered with the token that the right one obtained.
+//! A token is reused until shortly before it expires, then renewed. Each key has its own async
+//! mutex, held across the renewal, so concurrent calls wait for one token request instead of
+//! each sending their own. The cache key is a SHA-256 of client id, secret *and* token scope:
+//! a wrong secret must never be answered with the token that the right one obtained, and each
+//! signed-in session (its own scope) has its own token, which its sign-out revokes without
+//! touching the tokens other sessions of the same service account are using.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -19,11 +21,13 @@ use super::{AtlasError, SecretValue};
 pub struct TokenKey([u8; 32]);
 
 impl TokenKey {
-    pub fn new(client_id: &str, client_secret: &SecretValue) -> Self {
+    pub fn new(client_id: &str, client_secret: &SecretValue, scope: &str) -> Self {
         let mut h = Sha256::new();
-        h.update(client_id.as_bytes());
-        h.update([0u8]);
-        h.update(client_secret.expose().as_bytes());
+        // Length-prefixed, so no two different triples hash the same input.
+        for part in [client_id, client_secret.expose(), scope] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
         TokenKey(h.finalize().into())
     }
 }
@@ -34,12 +38,6 @@ struct CachedToken {
 }
 
 type Slot = Arc<tokio::sync::Mutex<Option<CachedToken>>>;
-
-/// A token handed to a call, and whether it was fetched for this very call.
-pub struct IssuedToken {
-    pub value: SecretValue,
-    pub fresh: bool,
-}
 
 pub struct TokenCache {
     slots: Mutex<HashMap<TokenKey, Slot>>,
@@ -68,7 +66,7 @@ impl TokenCache {
 
     /// A usable token: the cached one, or one `fetch` obtains (only one fetch at a time per
     /// credential; the others wait and then use its result).
-    pub async fn token<F, Fut>(&self, key: TokenKey, fetch: F) -> Result<IssuedToken, AtlasError>
+    pub async fn token<F, Fut>(&self, key: TokenKey, fetch: F) -> Result<SecretValue, AtlasError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<TokenAnswer, AtlasError>>,
@@ -77,10 +75,7 @@ impl TokenCache {
         let mut cached = slot.lock().await;
         if let Some(t) = cached.as_ref() {
             if Instant::now() < t.renew_at {
-                return Ok(IssuedToken {
-                    value: t.value.clone(),
-                    fresh: false,
-                });
+                return Ok(t.value.clone());
             }
         }
         let obtained = Instant::now();
@@ -90,7 +85,7 @@ impl TokenCache {
             value: value.clone(),
             renew_at: self.renew_at(obtained, answer.expires_in),
         });
-        Ok(IssuedToken { value, fresh: true })
+        Ok(value)
     }
 
     /// Atlas refused `rejected` (revoked, or expired early): drop it, unless a concurrent call
@@ -127,7 +122,19 @@ mod tests {
     }
 
     fn key(secret: &str) -> TokenKey {
-        TokenKey::new("id", &SecretValue::new(secret))
+        TokenKey::new("id", &SecretValue::new(secret), "")
+    }
+
+    #[test]
+    fn sessions_have_their_own_keys() {
+        let s = SecretValue::new("s");
+        assert_ne!(TokenKey::new("id", &s, "a"), TokenKey::new("id", &s, "b"));
+        assert_eq!(TokenKey::new("id", &s, "a"), TokenKey::new("id", &s, "a"));
+        // Parts cannot run into each other.
+        assert_ne!(
+            TokenKey::new("ab", &SecretValue::new("c"), ""),
+            TokenKey::new("a", &SecretValue::new("bc"), "")
+        );
     }
 
     #[tokio::test]
@@ -137,18 +144,18 @@ mod tests {
             .token(key("s"), || async { Ok(answer("one", 3600)) })
             .await
             .unwrap();
-        assert!(t.fresh);
+        assert_eq!(t.expose(), "one");
         let t = cache
             .token(key("s"), || async { panic!("must come from the cache") })
             .await
             .unwrap();
-        assert_eq!((t.value.expose(), t.fresh), ("one", false));
+        assert_eq!(t.expose(), "one");
         // Same client id, another secret: never the cached token.
         let t = cache
             .token(key("wrong"), || async { Ok(answer("two", 3600)) })
             .await
             .unwrap();
-        assert_eq!((t.value.expose(), t.fresh), ("two", true));
+        assert_eq!(t.expose(), "two");
     }
 
     #[test]
@@ -177,7 +184,7 @@ mod tests {
             .token(key("s"), || async { Ok(answer("new", 3600)) })
             .await
             .unwrap();
-        assert_eq!((t.value.expose(), t.fresh), ("new", true));
+        assert_eq!(t.expose(), "new");
     }
 
     #[tokio::test]
@@ -196,7 +203,6 @@ mod tests {
                     })
                     .await
                     .unwrap()
-                    .value
             }));
         }
         for t in tasks {
@@ -218,7 +224,7 @@ mod tests {
             .token(key("s"), || async { Ok(answer("ok", 3600)) })
             .await
             .unwrap();
-        assert!(t.fresh);
+        assert_eq!(t.expose(), "ok");
     }
 
     #[tokio::test]
@@ -233,13 +239,13 @@ mod tests {
             .token(key("s"), || async { panic!("still cached") })
             .await
             .unwrap();
-        assert_eq!(t.value.expose(), "a");
+        assert_eq!(t.expose(), "a");
         cache.invalidate(key("s"), &SecretValue::new("a")).await;
         let t = cache
             .token(key("s"), || async { Ok(answer("b", 3600)) })
             .await
             .unwrap();
-        assert_eq!((t.value.expose(), t.fresh), ("b", true));
+        assert_eq!(t.expose(), "b");
         assert_eq!(
             cache.take(key("s")).await.map(|t| t.expose().to_owned()),
             Some("b".into())

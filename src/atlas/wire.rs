@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::{ApiErrorInfo, AtlasError, FieldViolation, Page, Project};
 use crate::integrations::{Integration, IntegrationParseError};
 
-/// The media type of every groups and integrations call (REFERENCE §1).
+/// The media type of every groups and integrations call (docs/atlas-facts.md).
 pub const ATLAS_MEDIA_TYPE: &str = "application/vnd.atlas.2023-01-01+json";
 
 const X_ERROR_CODE: &str = "x-error-code";
@@ -94,7 +94,7 @@ fn retry_after_at(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// The typed error for a non-success answer (REFERENCE §4).
+/// The typed error for a non-success answer (docs/atlas-facts.md, Errors).
 pub fn error_from_response(status: u16, headers: &HeaderMap, body: &[u8]) -> AtlasError {
     let info = error_info(status, headers, body);
     match status {

@@ -1,7 +1,7 @@
 //! The embedded MongoDB Atlas Administration API v2 emulator: the part of Atlas the dashboard
 //! uses (projects and third-party integrations), with Digest and OAuth authentication,
 //! per-project roles, Atlas's validation, masking, errors and rate limits, plus opt-in test
-//! hooks. Ground truth, in order: the recorded responses, the official spec, REFERENCE.md.
+//! hooks. Ground truth, in order: the recorded responses, the official spec, then docs/atlas-facts.md.
 //! Every behaviour Atlas does not document is marked `[unverified]` where it is decided.
 //! Usage and the hook contract: docs/emulator.md.
 
@@ -32,7 +32,7 @@ use crate::config::StandaloneEmulatorArgs;
 pub use faults::FaultRule;
 pub use server::Emulator;
 
-/// What PUT does, since Atlas's v2 docs do not say (REFERENCE §11).
+/// What PUT does, since Atlas's v2 docs do not say (docs/atlas-facts.md, Writes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum PutMode {

@@ -1,4 +1,4 @@
-//! Token buckets per endpoint set and scope (REFERENCE §5.3): the integrations endpoints and
+//! Token buckets per endpoint set and scope (docs/atlas-facts.md): the integrations endpoints and
 //! the project endpoints are two sets; the scope is the project when the path names a known
 //! one, else the credential. Capacity and refill come from the flags; the defaults (1200, as
 //! recorded, refilled 1200 per second) never get in a demo's way.

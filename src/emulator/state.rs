@@ -153,7 +153,8 @@ impl Store {
                         )
                     })?;
                 let mut values = wire::parse_fields(kind, value)
-                    .map_err(|e| anyhow::anyhow!("project {}: {kind}: {}", p.id, e.detail))?;
+                    .map_err(|e| anyhow::anyhow!("project {}: {kind}: {}", p.id, e.detail))?
+                    .values;
                 wire::check_required(kind, &values)
                     .map_err(|e| anyhow::anyhow!("project {}: {kind}: {}", p.id, e.detail))?;
                 wire::apply_defaults(kind, &mut values);
@@ -162,9 +163,9 @@ impl Store {
                     None => derived_id(&p.id, kind),
                 };
                 let integration = Integration {
-                    kind,
                     id: Some(id),
                     values,
+                    ..Integration::new(kind)
                 };
                 anyhow::ensure!(
                     integrations.insert(kind, integration).is_none(),

@@ -1,8 +1,8 @@
 //! The integration object on the wire, read and written through the shared registry
-//! (`crate::integrations`): which fields a type has, their rules, and how Atlas masks them.
-//! Only the emulator-specific facts (Atlas's own required list, the error codes) live here.
+//! (`crate::integrations`): which fields a type has, which Atlas requires, their rules, how
+//! Atlas masks them and what it returns when unset. Only the error codes live here.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
@@ -10,29 +10,11 @@ use serde_json::{Map, Value};
 use super::errors::ApiError;
 use crate::integrations::{
     check_value, masked_for_read, FieldInput, FieldProblem, FieldSpec, FieldValue, Integration,
-    IntegrationKind, Rule,
+    IntegrationKind, WhenUnset,
 };
 
-/// Fields the registry requires for the dashboard's sake that Atlas's spec leaves optional
-/// (REFERENCE §3.6, §3.8): the emulator accepts their absence, as Atlas does.
-const ATLAS_OPTIONAL: &[(IntegrationKind, &str)] = &[
-    (IntegrationKind::VictorOps, "routingKey"),
-    (IntegrationKind::Prometheus, "password"),
-];
-
-/// Optional fields Atlas returns as `null` when unset (recorded for the webhook templates).
-const NULL_WHEN_UNSET: &[(IntegrationKind, &str)] = &[
-    (IntegrationKind::Webhook, "bodyTemplate"),
-    (IntegrationKind::Webhook, "headersTemplate"),
-];
-
-/// Whether Atlas requires the field on create (spec `required`).
-pub fn atlas_requires(kind: IntegrationKind, field: &FieldSpec) -> bool {
-    field.required && !ATLAS_OPTIONAL.contains(&(kind, field.name))
-}
-
 /// 400 for a type that cannot be written: HIP_CHAT is in the enums but has no schema
-/// (REFERENCE §3.10). [unverified] code and text.
+/// (docs/atlas-facts.md). [unverified] code and text.
 fn no_schema(kind: IntegrationKind) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
@@ -100,10 +82,14 @@ fn problem_error(
         FieldProblem::TooShort { min } => format!("must be at least {min} characters long"),
         FieldProblem::TooLong { max } => format!("must be at most {max} characters long"),
         FieldProblem::NotHttpUrl => "must be an http or https URL".to_string(),
-        FieldProblem::TooLarge { max_bytes } => format!("must be at most {max_bytes} bytes"),
-        FieldProblem::Required | FieldProblem::LooksMasked => "is invalid".to_string(),
+        // The dashboard's own checks, never produced by `check_value`.
+        FieldProblem::Required
+        | FieldProblem::LooksMasked
+        | FieldProblem::UrlUserinfo
+        | FieldProblem::RemoveAndValue
+        | FieldProblem::CannotRemove => "is invalid".to_string(),
     };
-    // Recorded for Datadog's apiKey (REFERENCE §4.2, TF #3379); the same shape for every
+    // Recorded for Datadog's apiKey (TF #3379, docs/atlas-facts.md); the same shape for every
     // value rule the registry holds [unverified for the others].
     let message = format!("{} {text}", field.name);
     ApiError::new(
@@ -115,15 +101,21 @@ fn problem_error(
     .field(field.name, text)
 }
 
+/// A POST/PUT body, read: the values sent, and the fields sent as an explicit `null`.
+#[derive(Debug)]
+pub struct Sent {
+    pub values: BTreeMap<String, FieldValue>,
+    /// A merging PUT removes these (JSON merge-patch semantics, RFC 7396); elsewhere a null is
+    /// the same as an absent field.
+    pub nulled: BTreeSet<String>,
+}
+
 /// Reads a POST/PUT body for `kind`: `type` must name the path's type, every other field
-/// must belong to the type, values must follow the registry's rules. Nulls count as absent.
+/// must belong to the type, values must follow the registry's rules. Nulls are not values.
 /// Presence of required fields is checked separately (merge PUT may omit them).
-/// A masked value sent back is accepted and stored literally, as Atlas may do (REFERENCE
-/// §3.12) — unless a rule refuses it (Datadog's hex key refuses a mask, TF #3379).
-pub fn parse_fields(
-    kind: IntegrationKind,
-    body: &Value,
-) -> Result<BTreeMap<String, FieldValue>, ApiError> {
+/// A masked value sent back is accepted and stored literally, as Atlas may do
+/// (docs/atlas-facts.md) — unless a rule refuses it (Datadog's hex key refuses a mask).
+pub fn parse_fields(kind: IntegrationKind, body: &Value) -> Result<Sent, ApiError> {
     let spec = kind.spec();
     if spec.fields.is_empty() {
         return Err(no_schema(kind));
@@ -137,6 +129,7 @@ pub fn parse_fields(
         Some(_) => return Err(invalid_attribute("type")),
     }
     let mut values = BTreeMap::new();
+    let mut nulled = BTreeSet::new();
     for (name, value) in obj {
         if name == "type" || name == "id" {
             // `id` is read-only and ignored on write, as a GET-then-PUT round trip sends it.
@@ -149,7 +142,10 @@ pub fn parse_fields(
             return Err(invalid_attribute(name));
         };
         let parsed = match value {
-            Value::Null => continue,
+            Value::Null => {
+                nulled.insert(name.clone());
+                continue;
+            }
             Value::Bool(b) => FieldValue::Bool(*b),
             Value::String(s) => FieldValue::Text(s.clone()),
             _ => return Err(invalid_attribute(name)),
@@ -159,7 +155,7 @@ pub fn parse_fields(
         }
         values.insert(name.clone(), parsed);
     }
-    Ok(values)
+    Ok(Sent { values, nulled })
 }
 
 /// Every field Atlas requires is present (an empty string counts as absent).
@@ -171,7 +167,7 @@ pub fn check_required(
         let present = values
             .get(field.name)
             .is_some_and(|v| v.as_text() != Some(""));
-        if atlas_requires(kind, field) && !present {
+        if field.atlas_requires() && !present {
             return Err(missing_attribute(field.name));
         }
     }
@@ -191,7 +187,7 @@ pub fn apply_defaults(kind: IntegrationKind, values: &mut BTreeMap<String, Field
             } => {
                 values.insert(field.name.into(), FieldValue::Text(d.into()));
             }
-            FieldInput::Toggle { default } if !field.required => {
+            FieldInput::Toggle { default } if !field.atlas_requires() => {
                 values.insert(field.name.into(), FieldValue::Bool(default));
             }
             _ => {}
@@ -207,14 +203,6 @@ pub fn render(integration: &Integration) -> Value {
     let mut obj = Map::new();
     for field in spec.fields {
         match integration.values.get(field.name) {
-            // [unverified] The spec gives New Relic's licenseKey the response pattern
-            // ^([0-9a-f]){40}$, which a mask cannot match: a field with that rule is returned
-            // in clear, as a spec-conformant Atlas must.
-            Some(value) if field.rule == Rule::Hex40 => {
-                if let Some(text) = value.as_text() {
-                    obj.insert(field.name.into(), Value::String(text.into()));
-                }
-            }
             Some(value) => {
                 if let Some(shown) = masked_for_read(field, value) {
                     let json = match shown {
@@ -224,7 +212,7 @@ pub fn render(integration: &Integration) -> Value {
                     obj.insert(field.name.into(), json);
                 }
             }
-            None if NULL_WHEN_UNSET.contains(&(kind, field.name)) => {
+            None if field.when_unset == WhenUnset::Null => {
                 obj.insert(field.name.into(), Value::Null);
             }
             None => {}
@@ -250,7 +238,7 @@ mod tests {
         let body = json!({"type": "WEBHOOK", "url": "https://example.com/abcd2101", "secret": "0123456789abcdefghijklmnop2101"});
         let mut i = Integration::new(IntegrationKind::Webhook);
         i.id = Some("6a7940642c88faeba59bf3da".into());
-        i.values = parse_fields(IntegrationKind::Webhook, &body).unwrap();
+        i.values = parse_fields(IntegrationKind::Webhook, &body).unwrap().values;
         assert_eq!(
             render(&i),
             json!({"bodyTemplate": null, "headersTemplate": null, "id": "6a7940642c88faeba59bf3da",
@@ -289,7 +277,8 @@ mod tests {
             IntegrationKind::VictorOps,
             &json!({"type": "VICTOR_OPS", "apiKey": "k"}),
         )
-        .unwrap();
+        .unwrap()
+        .values;
         assert!(check_required(IntegrationKind::VictorOps, &v).is_ok());
         apply_defaults(IntegrationKind::VictorOps, &mut v);
         assert_eq!(v.len(), 1);
@@ -297,12 +286,71 @@ mod tests {
             IntegrationKind::Prometheus,
             &json!({"type": "PROMETHEUS", "username": "u", "serviceDiscovery": "http"}),
         )
-        .unwrap();
+        .unwrap()
+        .values;
         assert_eq!(
             check_required(IntegrationKind::Prometheus, &p)
                 .unwrap_err()
                 .detail,
             "The required attribute enabled was not specified."
         );
+    }
+
+    #[test]
+    fn nulls_are_collected_for_a_merging_put() {
+        let sent = parse_fields(
+            IntegrationKind::Webhook,
+            &json!({"type": "WEBHOOK", "url": "https://h.example/x", "secret": null, "bodyTemplate": null}),
+        )
+        .unwrap();
+        assert_eq!(sent.values.len(), 1);
+        assert_eq!(
+            sent.nulled.into_iter().collect::<Vec<_>>(),
+            ["bodyTemplate", "secret"]
+        );
+    }
+
+    #[test]
+    fn new_relic_keys_come_back_in_clear_and_teams_url_masked_as_a_url() {
+        let mut nr = Integration::new(IntegrationKind::NewRelic);
+        nr.values = parse_fields(
+            IntegrationKind::NewRelic,
+            &json!({"type": "NEW_RELIC", "accountId": "bcc3c81b344a6030a3935c2527e2216535af7718",
+                    "licenseKey": "bc3768f44193c282b2688ab39e00f8e4fc8d75ea",
+                    "readToken": "193c96aee4a3ac640b98634562e2631f17ae0a69",
+                    "writeToken": "a67b10e5cd7f8fb6a34b501136c409f373edc218"}),
+        )
+        .unwrap()
+        .values;
+        // As the docs pages show it.
+        assert_eq!(
+            render(&nr),
+            json!({"type": "NEW_RELIC", "accountId": "bcc3c81b344a6030a3935c2527e2216535af7718",
+                   "licenseKey": "bc3768f44193c282b2688ab39e00f8e4fc8d75ea",
+                   "readToken": "193c96aee4a3ac640b98634562e2631f17ae0a69",
+                   "writeToken": "a67b10e5cd7f8fb6a34b501136c409f373edc218"})
+        );
+        let mut teams = Integration::new(IntegrationKind::MicrosoftTeams);
+        teams.values = parse_fields(
+            IntegrationKind::MicrosoftTeams,
+            &json!({"type": "MICROSOFT_TEAMS", "microsoftTeamsWebhookUrl": "https://webhook.com/webhookb2/abcd"}),
+        )
+        .unwrap()
+        .values;
+        assert_eq!(
+            render(&teams)["microsoftTeamsWebhookUrl"],
+            json!("https://webhook.com/******************abcd")
+        );
+    }
+
+    #[test]
+    fn a_template_is_never_refused_for_its_length() {
+        let big = "x".repeat(64 * 1024);
+        let sent = parse_fields(
+            IntegrationKind::Webhook,
+            &json!({"type": "WEBHOOK", "url": "https://h.example/x", "bodyTemplate": big}),
+        )
+        .unwrap();
+        assert!(sent.values.contains_key("bodyTemplate"));
     }
 }

@@ -8,20 +8,46 @@ use super::model::{FieldValue, Integration};
 use super::registry::{FieldInput, IntegrationKind};
 use super::validate::{validate_for_write, FieldError, WriteMode};
 
-/// A submitted form: field name → text. Unchecked checkboxes are absent, as in HTML.
+/// A submitted form: field name → text. Unchecked checkboxes are absent, as in HTML. The
+/// form's controls are named `values[name]` (see [`value_control`]); the "remove" boxes of
+/// set optional fields `remove[name]` ([`remove_control`]), read into a map of their own.
 pub type FormValues = BTreeMap<String, String>;
+
+/// The control name of a field's value, as the server functions' `values` map reads it.
+pub fn value_control(field: &str) -> String {
+    format!("values[{field}]")
+}
+
+/// The control name of a field's "remove" box, as the server functions' `remove` map reads it.
+pub fn remove_control(field: &str) -> String {
+    format!("remove[{field}]")
+}
+
+/// The field a control name belongs to, and whether it is a "remove" box.
+pub fn control_field(control: &str) -> Option<(&str, bool)> {
+    let inner = |prefix: &str| control.strip_prefix(prefix).and_then(|k| k.strip_suffix(']'));
+    inner("values[")
+        .map(|f| (f, false))
+        .or_else(|| inner("remove[").map(|f| (f, true)))
+}
 
 /// Reads a form for `kind`. Empty text is "not given" (for a secret on update: keep the
 /// current one). Whitespace around single-line values is dropped (a pasted key often brings
 /// a newline); templates are kept as typed. A toggle is on when submitted as `on`/`true`.
 /// Keys that are not fields of `kind` are ignored: only the kind's fields are ever sent.
+/// A field in `remove` (its box ticked) is sent as a removal; validation refuses that where a
+/// field cannot be removed or a new value was typed too.
 pub fn integration_from_form(
     kind: IntegrationKind,
     form: &FormValues,
+    remove: &FormValues,
     mode: WriteMode,
 ) -> Result<Integration, Vec<FieldError>> {
     let mut integration = Integration::new(kind);
     for field in kind.spec().fields {
+        if remove.get(field.name).is_some_and(|v| matches!(v.as_str(), "on" | "true")) {
+            integration.cleared.insert(field.name.to_string());
+        }
         let raw = form.get(field.name).map(String::as_str);
         let value = match field.input {
             FieldInput::Toggle { .. } => Some(FieldValue::Bool(matches!(raw, Some("on" | "true")))),
@@ -60,7 +86,7 @@ mod tests {
     #[test]
     fn blank_secret_on_update_is_left_out_so_atlas_keeps_it() {
         let f = form(&[("serviceKey", ""), ("region", "EU")]);
-        let i = integration_from_form(IntegrationKind::PagerDuty, &f, WriteMode::Update).unwrap();
+        let i = integration_from_form(IntegrationKind::PagerDuty, &f, &FormValues::new(), WriteMode::Update).unwrap();
         assert!(!i.values.contains_key("serviceKey"));
         assert_eq!(i.text("region"), Some("EU"));
         assert!(!i.to_request_json().to_string().contains("serviceKey"));
@@ -70,7 +96,7 @@ mod tests {
     fn blank_secret_on_create_is_required() {
         let f = form(&[("serviceKey", "  "), ("region", "EU")]);
         let errs =
-            integration_from_form(IntegrationKind::PagerDuty, &f, WriteMode::Create).unwrap_err();
+            integration_from_form(IntegrationKind::PagerDuty, &f, &FormValues::new(), WriteMode::Create).unwrap_err();
         assert_eq!(
             errs,
             vec![FieldError {
@@ -87,7 +113,7 @@ mod tests {
             ("region", "US"),
         ]);
         let errs =
-            integration_from_form(IntegrationKind::PagerDuty, &f, WriteMode::Update).unwrap_err();
+            integration_from_form(IntegrationKind::PagerDuty, &f, &FormValues::new(), WriteMode::Update).unwrap_err();
         assert_eq!(errs[0].problem, FieldProblem::LooksMasked);
     }
 
@@ -99,7 +125,7 @@ mod tests {
             ("sendDatabaseMetrics", "on"),
             ("url", "x"),
         ]);
-        let i = integration_from_form(IntegrationKind::Datadog, &f, WriteMode::Create).unwrap();
+        let i = integration_from_form(IntegrationKind::Datadog, &f, &FormValues::new(), WriteMode::Create).unwrap();
         assert_eq!(
             i.values.get("sendDatabaseMetrics"),
             Some(&FieldValue::Bool(true))
@@ -112,9 +138,25 @@ mod tests {
     }
 
     #[test]
+    fn a_ticked_remove_box_clears_the_field() {
+        let f = form(&[("url", "https://h.example/x"), ("secret", "")]);
+        let remove = form(&[("secret", "on"), ("bodyTemplate", "on")]);
+        let i = integration_from_form(IntegrationKind::Webhook, &f, &remove, WriteMode::Update)
+            .unwrap();
+        assert!(i.cleared.contains("secret") && i.cleared.contains("bodyTemplate"));
+        let json = i.to_request_json();
+        assert_eq!(json["secret"], serde_json::Value::Null);
+        assert_eq!(json["bodyTemplate"], serde_json::Value::Null);
+        assert!(json.get("headersTemplate").is_none(), "{json}");
+        assert_eq!(control_field("remove[secret]"), Some(("secret", true)));
+        assert_eq!(control_field("values[url]"), Some(("url", false)));
+        assert_eq!(control_field("group_id"), None);
+    }
+
+    #[test]
     fn single_line_values_are_trimmed() {
         let f = form(&[("apiKey", " abc123\n"), ("region", "US")]);
-        let i = integration_from_form(IntegrationKind::Datadog, &f, WriteMode::Create).unwrap();
+        let i = integration_from_form(IntegrationKind::Datadog, &f, &FormValues::new(), WriteMode::Create).unwrap();
         assert_eq!(i.text("apiKey"), Some("abc123"));
     }
 }

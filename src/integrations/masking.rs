@@ -1,5 +1,5 @@
-//! Atlas's masking of secret values, as recorded in ../shared/atlas/recorded/, and the
-//! checks the dashboard uses so that a masked value is never mistaken for a real one.
+//! Atlas's masking of secret values, as recorded (docs/atlas-facts.md), and the checks the
+//! dashboard uses so that a masked value is never mistaken for a real one.
 
 use super::model::FieldValue;
 use super::registry::{FieldSpec, Secrecy};
@@ -19,23 +19,38 @@ pub fn mask_secret(value: &str) -> String {
 }
 
 /// Scheme and host kept, the path masked but its last four: `https://example.com/****2101`
-/// (recorded for the webhook `url`). A URL that does not parse is masked like a secret.
+/// (recorded for the webhook `url`; the spec shows Teams' URL the same way). What follows the
+/// authority (path, query, fragment) is masked as one; whether Atlas keeps userinfo in the
+/// authority is [unverified], so the emulator keeps it, as the worst case the dashboard must
+/// survive (it refuses userinfo on input and never shows it). A URL that does not parse is
+/// masked like a secret.
 pub fn mask_url(value: &str) -> String {
     let Some((scheme, rest)) = value.split_once("://") else {
         return mask_secret(value);
     };
-    match rest.find('/') {
-        Some(slash) => {
-            let (host, path) = rest.split_at(slash);
-            let path = &path[1..];
-            if path.is_empty() {
-                format!("{scheme}://{host}/")
-            } else {
-                format!("{scheme}://{host}/{}", mask_secret(path))
-            }
-        }
-        None => format!("{scheme}://{rest}"),
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let tail = tail.strip_prefix('/').unwrap_or(tail);
+    if tail.is_empty() {
+        format!("{scheme}://{authority}/")
+    } else {
+        format!("{scheme}://{authority}/{}", mask_secret(tail))
     }
+}
+
+/// `scheme://host` of a URL, without userinfo, port, path or query: all a person needs to
+/// recognise a webhook, and nothing that could be a credential.
+fn scheme_and_host(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    let host = if host_port.starts_with('[') {
+        // An IPv6 literal keeps its brackets; the port follows them.
+        host_port.split_inclusive(']').next()?
+    } else {
+        host_port.split(':').next()?
+    };
+    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
 }
 
 /// What Atlas returns on read for a stored value of `field`, by the field's secrecy; `None`
@@ -51,6 +66,7 @@ pub fn masked_for_read(field: &FieldSpec, value: &FieldValue) -> Option<FieldVal
         Secrecy::MaskedUrlPath => mask_url(text),
         Secrecy::WriteOnly => return None,
         Secrecy::Redacted => "******".to_string(),
+        Secrecy::ClearOnRead => text.clone(),
     };
     Some(FieldValue::Text(shown))
 }
@@ -72,16 +88,15 @@ pub fn last_four(masked: &str) -> Option<&str> {
     }
 }
 
-/// What the dashboard shows for a secret that is set: `••••abcd`, the host for a masked
-/// URL, or bullets alone when Atlas shows nothing.
+/// What the dashboard shows for a secret that is set: `••••abcd`, scheme and host for a
+/// masked URL (`https://hooks.example.com/••••abcd`), or bullets alone when Atlas shows
+/// nothing.
 pub fn display_secret(field: &FieldSpec, masked: &str) -> String {
-    match (field.secrecy, last_four(masked)) {
-        (Secrecy::MaskedUrlPath, Some(tail)) => match masked.rsplit_once('/') {
-            Some((head, _)) => format!("{head}/••••{tail}"),
-            None => format!("••••{tail}"),
-        },
-        (_, Some(tail)) => format!("••••{tail}"),
-        _ => "••••".to_string(),
+    let tail = last_four(masked).map(|t| format!("••••{t}"));
+    let tail = tail.as_deref().unwrap_or("••••");
+    match (field.secrecy, scheme_and_host(masked)) {
+        (Secrecy::MaskedUrlPath, Some(origin)) => format!("{origin}/{tail}"),
+        _ => tail.to_string(),
     }
 }
 
@@ -105,8 +120,31 @@ mod tests {
             mask_url("https://example.com/abcd2101"),
             "https://example.com/****2101"
         );
-        assert_eq!(mask_url("https://example.com"), "https://example.com");
+        assert_eq!(mask_url("https://example.com"), "https://example.com/");
+        assert_eq!(mask_url("https://h.example?token=abcdef"), "https://h.example/********cdef");
         assert_eq!(mask_secret("abc"), "****");
+    }
+
+    #[test]
+    fn the_hint_of_a_url_is_scheme_and_host_only() {
+        let url = crate::integrations::IntegrationKind::Webhook
+            .spec()
+            .field("url")
+            .expect("url");
+        for (masked, hint) in [
+            ("https://example.com/****2101", "https://example.com/••••2101"),
+            ("https://user:pass@example.com/****2101", "https://example.com/••••2101"),
+            ("https://example.com:8443/****2101", "https://example.com/••••2101"),
+            ("https://[::1]:8443/****2101", "https://[::1]/••••2101"),
+            ("https://example.com/", "https://example.com/••••"),
+            ("not a url ****abcd", "••••abcd"),
+        ] {
+            assert_eq!(display_secret(url, masked), hint, "{masked}");
+        }
+        // Whatever Atlas leaves before the path, userinfo and query never reach the hint.
+        let hint = display_secret(url, &mask_url("https://u:p4ss@h.example?token=s3cr3t-token"));
+        assert!(!hint.contains("p4ss") && !hint.contains("s3cr3t"), "{hint}");
+        assert_eq!(hint, "https://h.example/••••oken");
     }
 
     #[test]

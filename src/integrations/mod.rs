@@ -9,16 +9,18 @@ mod registry;
 mod validate;
 mod view;
 
-pub use form::{integration_from_form, FormValues};
+pub use form::{control_field, integration_from_form, remove_control, value_control, FormValues};
 pub use masking::{
     display_secret, last_four, looks_masked, mask_secret, mask_url, masked_for_read,
 };
 pub use model::{FieldValue, Integration, IntegrationParseError};
 pub use registry::{
-    Availability, FieldInput, FieldSpec, IntegrationKind, KindSpec, Rule, Secrecy, DATADOG_REGIONS,
-    US_EU_REGIONS,
+    Availability, Caution, FieldInput, FieldSpec, IntegrationKind, KindSpec, Presence, Rule,
+    Secrecy, WhenUnset, DATADOG_REGIONS, US_EU_REGIONS,
 };
-pub use validate::{check_value, validate_for_write, FieldError, FieldProblem, WriteMode};
+pub use validate::{
+    check_value, template_over_limit, validate_for_write, FieldError, FieldProblem, WriteMode,
+};
 pub use view::{IntegrationView, ShownValue};
 
 /// Atlas's project id pattern, `^([a-f0-9]{24})$`.

@@ -2,7 +2,7 @@
 //! that kind's fields are read or written. Unknown and null fields from Atlas are tolerated
 //! and dropped; a request body never carries a field the type does not have.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -37,6 +37,10 @@ pub struct Integration {
     pub kind: IntegrationKind,
     pub id: Option<String>,
     pub values: BTreeMap<String, FieldValue>,
+    /// Fields to remove, sent as an explicit `null`: with a merging PUT (JSON merge-patch
+    /// semantics) that removes the value, with a replacing PUT an absent or null field is not
+    /// set either. Empty in everything read from Atlas.
+    pub cleared: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,6 +59,7 @@ impl Integration {
             kind,
             id: None,
             values: BTreeMap::new(),
+            cleared: BTreeSet::new(),
         }
     }
 
@@ -90,7 +95,12 @@ impl Integration {
             };
             values.insert(field.name.to_string(), parsed);
         }
-        Ok(Integration { kind, id, values })
+        Ok(Integration {
+            kind,
+            id,
+            values,
+            cleared: BTreeSet::new(),
+        })
     }
 
     /// The request body for POST/PUT: `type` and the kind's fields that have a value.
@@ -104,6 +114,8 @@ impl Integration {
                     FieldValue::Text(s) => Value::String(s.clone()),
                 };
                 obj.insert(field.name.to_string(), json);
+            } else if self.cleared.contains(field.name) {
+                obj.insert(field.name.to_string(), Value::Null);
             }
         }
         obj.insert("type".into(), Value::String(self.kind.as_wire().into()));

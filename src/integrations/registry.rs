@@ -1,8 +1,9 @@
 //! The registry: one `KindSpec` per integration type, one `FieldSpec` per Atlas field.
 //!
-//! A new Atlas field is one `FieldSpec` line here. Labels and help are the English text; the
-//! translation layer looks them up by `label_key()` / `help_key()` and falls back to these.
-//! Sources: ../shared/atlas/REFERENCE.md §3 (SPEC, recorded responses, peer tools).
+//! A new Atlas field, or a correction to one, is one edit here: the dashboard's form, the
+//! validation in browser and server, the Atlas client and the emulator all follow from this
+//! table. Labels and help are the English text. Every fact cites its source; the sources and
+//! the decisions taken where Atlas's behaviour is unverified are in docs/atlas-facts.md.
 
 use serde::{Deserialize, Serialize};
 
@@ -67,10 +68,24 @@ impl std::fmt::Display for IntegrationKind {
 pub enum Availability {
     /// Create, edit, delete.
     Creatable,
-    /// Only Atlas's UI can create it (Slack's OAuth flow); existing ones can be edited and deleted.
-    AtlasUiOnly,
-    /// End-of-life in Atlas: shown read-only when present, deletable, never offered for creation.
+    /// The API takes it, but Atlas or the vendor discourages it: the form says why first, and
+    /// Atlas's answer decides (its refusal is shown as Atlas words it).
+    Discouraged(Caution),
+    /// No schema in the spec (HIP_CHAT): shown read-only when present, deletable, never offered.
     Legacy,
+}
+
+/// Why a type is discouraged; each has its own note on the form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Caution {
+    /// Spec (Slack `apiToken`): new integrations "must be initially configured … through the
+    /// Atlas third-party service integrations page. Legacy tokens will soon no longer be
+    /// supported", so a legacy bot token still works for now. The Atlas UI is recommended.
+    SlackLegacyToken,
+    /// Spec (`NewRelic`): "Effective Wednesday, June 16th, 2021, New Relic no longer supports
+    /// the plugin-based integration … We do not recommend that you sign up". The schema is
+    /// not deprecated and the docs pages give POST and PUT bodies for it.
+    NewRelicRetired,
 }
 
 pub struct KindSpec {
@@ -122,6 +137,10 @@ pub enum Secrecy {
     MaskedUrlPath,
     /// Never returned (`writeOnly`, Prometheus `password`).
     WriteOnly,
+    /// A secret for people, which Atlas nevertheless returns in clear (New Relic's keys: the
+    /// docs pages show them unmasked, and the spec's response pattern for `licenseKey`,
+    /// `^([0-9a-f]){40}$`, cannot match a mask). The dashboard never shows it whole.
+    ClearOnRead,
     /// Returned fully masked. Webhook templates (`format: password`): the UI shows `******`;
     /// what the API returns once set is [unverified], so we treat them as secrets either way.
     Redacted,
@@ -148,11 +167,33 @@ pub enum Rule {
     },
     /// An absolute http(s) URL.
     HttpUrl,
-    /// A FreeMarker template whose text is at most this many bytes. Atlas limits the rendered
-    /// output (4 KB headers, 16 KB body); the template itself can be no larger in practice.
+    /// A FreeMarker template. Atlas limits its *rendered* output (4 KB headers, 16 KB body)
+    /// and falls back to its default payload when rendering fails or is too large (spec); it
+    /// does not refuse the template, so neither do we. The form warns when the text alone is
+    /// over the limit.
     Template {
-        max_bytes: usize,
+        rendered_limit_bytes: usize,
     },
+}
+
+/// Whether a field must be given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// In the spec's `required` list: Atlas refuses a create without it.
+    Required,
+    /// Optional for Atlas, asked for by the dashboard; the field's comment says why.
+    AskedFor,
+    /// Optional. Once set, the edit form offers to remove it.
+    Optional,
+}
+
+/// What Atlas returns for a field that is not set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhenUnset {
+    /// The field is left out.
+    Absent,
+    /// `"field": null` (recorded for the webhook templates).
+    Null,
 }
 
 pub struct FieldSpec {
@@ -160,13 +201,31 @@ pub struct FieldSpec {
     pub name: &'static str,
     pub label: &'static str,
     pub help: &'static str,
-    pub required: bool,
+    pub presence: Presence,
     pub input: FieldInput,
     pub secrecy: Secrecy,
     pub rule: Rule,
+    pub when_unset: WhenUnset,
 }
 
 impl FieldSpec {
+    /// Whether the dashboard's form requires it.
+    pub fn required(&self) -> bool {
+        self.presence != Presence::Optional
+    }
+    /// Whether Atlas requires it on create (the spec's `required` list).
+    pub fn atlas_requires(&self) -> bool {
+        self.presence == Presence::Required
+    }
+    /// Whether a value that is set can be removed on update: optional text fields. Toggles and
+    /// choices have a value either way.
+    pub fn removable(&self) -> bool {
+        self.presence == Presence::Optional
+            && matches!(
+                self.input,
+                FieldInput::Text | FieldInput::Url | FieldInput::TextArea
+            )
+    }
     pub fn is_secret(&self) -> bool {
         self.secrecy.is_secret()
     }
@@ -182,7 +241,7 @@ impl FieldSpec {
     }
 }
 
-/// Datadog sites for alert integrations. Not the log-export enum (US1, …): REFERENCE §3.3.
+/// Datadog sites for alert integrations. Not the log-export enum (US1, …): docs/atlas-facts.md.
 pub const DATADOG_REGIONS: &[&str] = &["US", "EU", "US3", "US5", "AP1", "US1_FED"];
 /// PagerDuty and Opsgenie regions.
 pub const US_EU_REGIONS: &[&str] = &["US", "EU"];
@@ -192,10 +251,11 @@ const fn text(name: &'static str, label: &'static str, help: &'static str) -> Fi
         name,
         label,
         help,
-        required: true,
+        presence: Presence::Required,
         input: FieldInput::Text,
         secrecy: Secrecy::Plain,
         rule: Rule::None,
+        when_unset: WhenUnset::Absent,
     }
 }
 
@@ -204,10 +264,11 @@ const fn secret(name: &'static str, label: &'static str, help: &'static str) -> 
         name,
         label,
         help,
-        required: true,
+        presence: Presence::Required,
         input: FieldInput::Text,
         secrecy: Secrecy::MaskedLastFour,
         rule: Rule::None,
+        when_unset: WhenUnset::Absent,
     }
 }
 
@@ -216,10 +277,11 @@ const fn toggle(name: &'static str, label: &'static str, help: &'static str) -> 
         name,
         label,
         help,
-        required: false,
+        presence: Presence::Optional,
         input: FieldInput::Toggle { default: false },
         secrecy: Secrecy::Plain,
         rule: Rule::None,
+        when_unset: WhenUnset::Absent,
     }
 }
 
@@ -228,18 +290,24 @@ const fn region(options: &'static [&'static str], help: &'static str) -> FieldSp
         name: "region",
         label: "Region",
         help,
-        required: false,
+        presence: Presence::Optional,
         input: FieldInput::Choice {
             options,
             default: Some("US"),
         },
         secrecy: Secrecy::Plain,
         rule: Rule::None,
+        when_unset: WhenUnset::Absent,
     }
 }
 
 const fn optional(mut f: FieldSpec) -> FieldSpec {
-    f.required = false;
+    f.presence = Presence::Optional;
+    f
+}
+
+const fn with_secrecy(mut f: FieldSpec, secrecy: Secrecy) -> FieldSpec {
+    f.secrecy = secrecy;
     f
 }
 
@@ -266,10 +334,10 @@ static KINDS: [KindSpec; 10] = [
         kind: IntegrationKind::Slack,
         wire: "SLACK",
         label: "Slack",
-        help: "Posts Atlas alerts to a Slack channel. New Slack integrations need Atlas's OAuth sign-in, which only the Atlas UI offers.",
-        availability: Availability::AtlasUiOnly,
+        help: "Posts Atlas alerts to a Slack channel.",
+        availability: Availability::Discouraged(Caution::SlackLegacyToken),
         fields: &[
-            secret("apiToken", "API token", "Set by Atlas's Slack sign-in; legacy tokens are being retired."),
+            secret("apiToken", "API token", "A legacy Slack bot token (xoxb-…). Atlas's Slack sign-in sets it for you."),
             with_rule(
                 text("channelName", "Channel", "Slack channel that receives alerts, e.g. alerts."),
                 Rule::Length { min: 1, max: 80 },
@@ -309,13 +377,18 @@ static KINDS: [KindSpec; 10] = [
         kind: IntegrationKind::NewRelic,
         wire: "NEW_RELIC",
         label: "New Relic",
-        help: "Retired by New Relic in 2021. Existing ones can be viewed and deleted.",
-        availability: Availability::Legacy,
+        help: "Sends Atlas metrics to New Relic through its plugin-based integration.",
+        availability: Availability::Discouraged(Caution::NewRelicRetired),
+        // All four required (spec). Atlas returns the three keys in clear (docs pages, and
+        // the spec's response pattern for licenseKey); they stay secrets for people.
         fields: &[
             with_rule(text("accountId", "Account ID", "40 hexadecimal digits."), Rule::Hex40),
-            with_rule(secret("licenseKey", "License key", "40 hexadecimal digits."), Rule::Hex40),
-            secret("readToken", "Insights query key", "Read token."),
-            secret("writeToken", "Insights insert key", "Write token."),
+            with_rule(
+                with_secrecy(secret("licenseKey", "License key", "40 hexadecimal digits."), Secrecy::ClearOnRead),
+                Rule::Hex40,
+            ),
+            with_secrecy(secret("readToken", "Insights query key", "Read token."), Secrecy::ClearOnRead),
+            with_secrecy(secret("writeToken", "Insights insert key", "Write token."), Secrecy::ClearOnRead),
         ],
         null_fields: &[],
     },
@@ -339,9 +412,14 @@ static KINDS: [KindSpec; 10] = [
         availability: Availability::Creatable,
         fields: &[
             secret("apiKey", "API key", "The Splunk On-Call REST endpoint API key."),
-            // Optional in the spec, but Atlas once dropped integrations without it (CLI PR 434),
-            // and Atlas returns it in clear, so it is no secret.
-            text("routingKey", "Routing key", "Routes alerts to a Splunk On-Call team."),
+            // Optional in the spec (`required: [apiKey]`). In 2020 Atlas dropped integrations
+            // without it (CLI PR 434): the help says so, the form does not insist. Atlas
+            // returns it in clear (recorded), so it is no secret.
+            optional(text(
+                "routingKey",
+                "Routing key",
+                "Routes alerts to a Splunk On-Call team. Optional; without one, Splunk On-Call uses its default routing.",
+            )),
         ],
         null_fields: &[],
     },
@@ -356,10 +434,11 @@ static KINDS: [KindSpec; 10] = [
                 name: "url",
                 label: "URL",
                 help: "Endpoint that receives alert POSTs. Atlas shows only its host afterwards.",
-                required: true,
+                presence: Presence::Required,
                 input: FieldInput::Url,
                 secrecy: Secrecy::MaskedUrlPath,
                 rule: Rule::HttpUrl,
+                when_unset: WhenUnset::Absent,
             },
             // Optional in the spec; once required in practice (CLI PR 435). Kept optional.
             optional(secret(
@@ -367,23 +446,26 @@ static KINDS: [KindSpec; 10] = [
                 "Secret",
                 "Signs every request: X-MMS-Signature is the base64 HMAC-SHA1 of the body with this secret.",
             )),
+            // `null` when unset (recorded); `format: password` (spec).
             FieldSpec {
                 name: "headersTemplate",
                 label: "Headers template",
-                help: "FreeMarker template rendering a JSON object of headers; at most 4 KB.",
-                required: false,
+                help: "FreeMarker template rendering a JSON object of headers. If the rendered headers fail or exceed 4 KB, Atlas sends its default headers.",
+                presence: Presence::Optional,
                 input: FieldInput::TextArea,
                 secrecy: Secrecy::Redacted,
-                rule: Rule::Template { max_bytes: 4 * 1024 },
+                rule: Rule::Template { rendered_limit_bytes: 4 * 1024 },
+                when_unset: WhenUnset::Null,
             },
             FieldSpec {
                 name: "bodyTemplate",
                 label: "Body template",
-                help: "FreeMarker template rendering the JSON body; at most 16 KB.",
-                required: false,
+                help: "FreeMarker template rendering the JSON body. If the rendered body fails or exceeds 16 KB, Atlas sends its default payload.",
+                presence: Presence::Optional,
                 input: FieldInput::TextArea,
                 secrecy: Secrecy::Redacted,
-                rule: Rule::Template { max_bytes: 16 * 1024 },
+                rule: Rule::Template { rendered_limit_bytes: 16 * 1024 },
+                when_unset: WhenUnset::Null,
             },
         ],
         null_fields: &[],
@@ -410,29 +492,32 @@ static KINDS: [KindSpec; 10] = [
                 label: "Password",
                 help: "Atlas never shows it again after saving.",
                 // Not in the spec's required list; Terraform requires it and a scrape without
-                // it cannot authenticate, so we require it.
-                required: true,
+                // it cannot authenticate, so the dashboard asks for it.
+                presence: Presence::AskedFor,
                 input: FieldInput::Text,
                 secrecy: Secrecy::WriteOnly,
                 rule: Rule::None,
+                when_unset: WhenUnset::Absent,
             },
             FieldSpec {
                 name: "serviceDiscovery",
                 label: "Service discovery",
                 help: "http needs Prometheus 2.28 or later.",
-                required: true,
+                presence: Presence::Required,
                 input: FieldInput::Choice { options: &["http", "file"], default: None },
                 secrecy: Secrecy::Plain,
                 rule: Rule::None,
+                when_unset: WhenUnset::Absent,
             },
             FieldSpec {
                 name: "enabled",
                 label: "Enabled",
                 help: "Whether Atlas serves metrics to Prometheus.",
-                required: true,
+                presence: Presence::Required,
                 input: FieldInput::Toggle { default: false },
                 secrecy: Secrecy::Plain,
                 rule: Rule::None,
+                when_unset: WhenUnset::Absent,
             },
             toggle(
                 "sendUserProvidedResourceTagsEnabled",
@@ -448,14 +533,17 @@ static KINDS: [KindSpec; 10] = [
         label: "Microsoft Teams",
         help: "Posts Atlas alerts to a Teams channel through an incoming webhook.",
         availability: Availability::Creatable,
+        // The spec's example shows it "partially redacted" as a URL, https://webhook.com/****,
+        // like the webhook `url`.
         fields: &[FieldSpec {
             name: "microsoftTeamsWebhookUrl",
             label: "Incoming webhook URL",
             help: "The Teams channel's incoming webhook URL.",
-            required: true,
+            presence: Presence::Required,
             input: FieldInput::Url,
-            secrecy: Secrecy::MaskedLastFour,
+            secrecy: Secrecy::MaskedUrlPath,
             rule: Rule::HttpUrl,
+            when_unset: WhenUnset::Absent,
         }],
         null_fields: &[],
     },
@@ -489,19 +577,51 @@ mod tests {
     }
 
     #[test]
-    fn only_slack_needs_the_atlas_ui_and_two_are_legacy() {
-        let ui_only: Vec<_> = IntegrationKind::ALL
-            .into_iter()
-            .filter(|k| k.spec().availability == Availability::AtlasUiOnly)
-            .collect();
-        assert_eq!(ui_only, [IntegrationKind::Slack]);
+    fn every_type_with_a_schema_can_be_written_and_only_hip_chat_is_legacy() {
         let legacy: Vec<_> = IntegrationKind::ALL
             .into_iter()
             .filter(|k| k.spec().availability == Availability::Legacy)
             .collect();
+        assert_eq!(legacy, [IntegrationKind::HipChat]);
+        assert!(IntegrationKind::HipChat.spec().fields.is_empty());
         assert_eq!(
-            legacy,
-            [IntegrationKind::NewRelic, IntegrationKind::HipChat]
+            IntegrationKind::Slack.spec().availability,
+            Availability::Discouraged(Caution::SlackLegacyToken)
+        );
+        assert_eq!(
+            IntegrationKind::NewRelic.spec().availability,
+            Availability::Discouraged(Caution::NewRelicRetired)
+        );
+    }
+
+    /// The spec's `required` lists, as read from the official spec (docs/atlas-facts.md).
+    #[test]
+    fn atlas_required_fields_follow_the_spec() {
+        let required = |kind: IntegrationKind| -> Vec<&str> {
+            kind.spec()
+                .fields
+                .iter()
+                .filter(|f| f.atlas_requires())
+                .map(|f| f.name)
+                .collect()
+        };
+        assert_eq!(required(IntegrationKind::PagerDuty), ["serviceKey"]);
+        assert_eq!(required(IntegrationKind::Slack), ["apiToken", "channelName"]);
+        assert_eq!(required(IntegrationKind::Datadog), ["apiKey"]);
+        assert_eq!(
+            required(IntegrationKind::NewRelic),
+            ["accountId", "licenseKey", "readToken", "writeToken"]
+        );
+        assert_eq!(required(IntegrationKind::OpsGenie), ["apiKey"]);
+        assert_eq!(required(IntegrationKind::VictorOps), ["apiKey"]);
+        assert_eq!(required(IntegrationKind::Webhook), ["url"]);
+        assert_eq!(
+            required(IntegrationKind::Prometheus),
+            ["username", "serviceDiscovery", "enabled"]
+        );
+        assert_eq!(
+            required(IntegrationKind::MicrosoftTeams),
+            ["microsoftTeamsWebhookUrl"]
         );
     }
 }

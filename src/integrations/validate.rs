@@ -30,10 +30,14 @@ pub enum FieldProblem {
         max: usize,
     },
     NotHttpUrl,
+    /// A URL with `user:password@`: Atlas's masked read-back keeps everything before the
+    /// path, so every project member's browser would get the credentials in clear.
+    UrlUserinfo,
     NotAChoice,
-    TooLarge {
-        max_bytes: usize,
-    },
+    /// "Remove" was ticked and a new value typed: which one is meant is unclear.
+    RemoveAndValue,
+    /// "Remove" on a field that must have a value.
+    CannotRemove,
     /// Contains a run of `*` like Atlas's masks: it would overwrite the secret with the mask.
     LooksMasked,
     /// A text where a boolean belongs or the reverse.
@@ -47,7 +51,8 @@ pub struct FieldError {
 }
 
 /// Atlas's own rules for one present value (no presence or masking checks). The emulator
-/// enforces exactly these; the dashboard adds `validate_for_write`'s on top.
+/// enforces exactly these; the dashboard adds `validate_for_write`'s on top (masks, userinfo
+/// in URLs, removals).
 pub fn check_value(field: &FieldSpec, value: &FieldValue) -> Option<FieldProblem> {
     let text = match (field.input, value) {
         (FieldInput::Toggle { .. }, FieldValue::Bool(_)) => return None,
@@ -81,30 +86,47 @@ pub fn check_value(field: &FieldSpec, value: &FieldValue) -> Option<FieldProblem
         Rule::Length { .. } => None,
         Rule::HttpUrl if !is_http_url(text) => Some(FieldProblem::NotHttpUrl),
         Rule::HttpUrl => None,
-        Rule::Template { max_bytes } if text.len() > max_bytes => {
-            Some(FieldProblem::TooLarge { max_bytes })
-        }
+        // Never refused for its length: see Rule::Template.
         Rule::Template { .. } => None,
     }
 }
 
 /// An absolute http(s) URL with a non-empty host and no whitespace.
 fn is_http_url(s: &str) -> bool {
+    match authority(s) {
+        Some(authority) => !authority.is_empty() && !s.chars().any(char::is_whitespace),
+        None => false,
+    }
+}
+
+/// The authority of an http(s) URL: what lies between `://` and the first `/`, `?` or `#`.
+fn authority(s: &str) -> Option<&str> {
     let rest = s
         .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"));
-    match rest {
-        Some(rest) => {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-            !host.is_empty() && !s.chars().any(char::is_whitespace)
-        }
-        None => false,
+        .or_else(|| s.strip_prefix("http://"))?;
+    rest.split(['/', '?', '#']).next()
+}
+
+fn has_userinfo(s: &str) -> bool {
+    authority(s).is_some_and(|a| a.contains('@'))
+}
+
+/// Whether a template's text alone is over the size Atlas allows its rendered output: worth a
+/// warning (the output is likely too large and Atlas would send its default instead), never a
+/// refusal. `None` for other fields.
+pub fn template_over_limit(field: &FieldSpec, text: &str) -> Option<usize> {
+    match field.rule {
+        Rule::Template {
+            rendered_limit_bytes,
+        } if text.len() > rendered_limit_bytes => Some(rendered_limit_bytes),
+        _ => None,
     }
 }
 
 /// Every problem with an integration the dashboard is about to send, one per field at most.
 /// Empty text counts as absent: a blank secret on update means "keep" where it can
-/// ([`FieldSpec::blank_keeps`]).
+/// ([`FieldSpec::blank_keeps`]). A field to remove ([`Integration::cleared`]) must be
+/// removable and have no new value.
 pub fn validate_for_write(integration: &Integration, mode: WriteMode) -> Vec<FieldError> {
     let mut errors = Vec::new();
     for field in integration.kind.spec().fields {
@@ -112,14 +134,26 @@ pub fn validate_for_write(integration: &Integration, mode: WriteMode) -> Vec<Fie
             .values
             .get(field.name)
             .filter(|v| v.as_text() != Some(""));
+        let removing = integration.cleared.contains(field.name);
         let problem = match value {
-            None if field.required && !field.is_toggle() => {
+            _ if removing && (mode == WriteMode::Create || !field.removable()) => {
+                Some(FieldProblem::CannotRemove)
+            }
+            Some(_) if removing => Some(FieldProblem::RemoveAndValue),
+            None if removing => None,
+            None if field.required() && !field.is_toggle() => {
                 let keeps_secret = mode == WriteMode::Update && field.blank_keeps();
                 (!keeps_secret).then_some(FieldProblem::Required)
             }
             None => None,
             Some(FieldValue::Text(s)) if field.is_secret() && looks_masked(s) => {
                 Some(FieldProblem::LooksMasked)
+            }
+            // The dashboard's rule, not Atlas's (which is not known to refuse userinfo).
+            Some(FieldValue::Text(s))
+                if field.rule == Rule::HttpUrl && is_http_url(s) && has_userinfo(s) =>
+            {
+                Some(FieldProblem::UrlUserinfo)
             }
             Some(v) => check_value(field, v),
         };
@@ -255,15 +289,72 @@ mod tests {
             validate_for_write(&bad, WriteMode::Create)[0].problem,
             FieldProblem::NotHttpUrl
         );
-        let big = "x".repeat(4 * 1024 + 1);
+        // Atlas limits the rendered output, not the template: a long one is not refused.
+        let big = "x".repeat(64 * 1024);
         let i = with(
             IntegrationKind::Webhook,
             &[("url", t("https://h/p")), ("headersTemplate", t(&big))],
         );
+        assert!(validate_for_write(&i, WriteMode::Create).is_empty());
+        let field = IntegrationKind::Webhook.spec().field("headersTemplate").unwrap();
+        assert_eq!(template_over_limit(field, &big), Some(4096));
+        assert_eq!(template_over_limit(field, "{}"), None);
+    }
+
+    #[test]
+    fn credentials_in_a_url_are_refused_everywhere() {
+        for (kind, name) in [
+            (IntegrationKind::Webhook, "url"),
+            (IntegrationKind::MicrosoftTeams, "microsoftTeamsWebhookUrl"),
+        ] {
+            for url in ["https://user:pass@h.example/p", "https://user@h.example", "http://a:b@h.example?x=1"] {
+                let i = with(kind, &[(name, t(url))]);
+                assert_eq!(
+                    validate_for_write(&i, WriteMode::Create)[0].problem,
+                    FieldProblem::UrlUserinfo,
+                    "{url}"
+                );
+            }
+        }
+        // An @ after the authority is no userinfo.
+        let ok = with(IntegrationKind::Webhook, &[("url", t("https://h.example/a@b?c=d@e"))]);
+        assert!(validate_for_write(&ok, WriteMode::Create).is_empty());
+    }
+
+    #[test]
+    fn routing_key_is_optional_as_in_the_spec() {
+        let i = with(IntegrationKind::VictorOps, &[("apiKey", t("k"))]);
+        assert!(validate_for_write(&i, WriteMode::Create).is_empty());
+    }
+
+    #[test]
+    fn removal_only_of_optional_text_on_update_and_not_with_a_value() {
+        let mut i = with(IntegrationKind::Slack, &[("channelName", t("alerts"))]);
+        i.cleared.insert("teamName".into());
+        assert!(validate_for_write(&i, WriteMode::Update).is_empty());
         assert_eq!(
-            validate_for_write(&i, WriteMode::Create)[0].problem,
-            FieldProblem::TooLarge { max_bytes: 4096 }
+            validate_for_write(&i, WriteMode::Create)
+                .iter()
+                .find(|e| e.field == "teamName")
+                .map(|e| &e.problem),
+            Some(&FieldProblem::CannotRemove)
         );
+        i.values.insert("teamName".into(), t("Team"));
+        assert_eq!(
+            validate_for_write(&i, WriteMode::Update)[0].problem,
+            FieldProblem::RemoveAndValue
+        );
+        let mut required = with(IntegrationKind::Slack, &[("channelName", t("alerts"))]);
+        required.cleared.insert("apiToken".into());
+        assert_eq!(
+            validate_for_write(&required, WriteMode::Update)[0].problem,
+            FieldProblem::CannotRemove
+        );
+        let mut toggle = with(IntegrationKind::Datadog, &[]);
+        toggle.cleared.insert("sendDatabaseMetrics".into());
+        assert!(validate_for_write(&toggle, WriteMode::Update)
+            .iter()
+            .any(|e| e.problem == FieldProblem::CannotRemove));
     }
 
     #[test]

@@ -38,7 +38,7 @@ impl IntegrationView {
             let shown = match (field.secrecy, value) {
                 (_, FieldValue::Bool(b)) => ShownValue::Bool(*b),
                 (Secrecy::Plain, FieldValue::Text(s)) => ShownValue::Text(s.clone()),
-                (Secrecy::MaskedLastFour, FieldValue::Text(s)) => {
+                (Secrecy::MaskedLastFour | Secrecy::ClearOnRead, FieldValue::Text(s)) => {
                     let masked = if looks_masked(s) {
                         s.clone()
                     } else {

@@ -15,14 +15,9 @@ use crate::api::integrations::{CreateIntegration, UpdateIntegration};
 use crate::api::AppError;
 use crate::i18n::{self, t, Key};
 use crate::integrations::{
-    FieldError, FieldInput, FieldSpec, IntegrationKind, IntegrationView, Secrecy, ShownValue,
-    WriteMode,
+    remove_control, template_over_limit, value_control, FieldError, FieldInput, FieldSpec,
+    FormValues, IntegrationKind, IntegrationView, Secrecy, ShownValue, WriteMode,
 };
-
-/// Form control names: `values[apiKey]`, as the server function's `values` map reads them.
-fn control_name(field: &FieldSpec) -> String {
-    format!("values[{}]", field.name)
-}
 
 fn control_id(field: &FieldSpec) -> String {
     format!("field-{}", field.name)
@@ -52,6 +47,8 @@ pub fn IntegrationForm(
     let submitted = RwSignal::new(false);
     // A Prometheus password as typed, kept in the page only, to show it once after saving.
     let saved_password = RwSignal::new(None::<String>);
+    // The form's values as last read, for the notes that follow what is typed.
+    let typed = RwSignal::new(FormValues::new());
 
     let server_field_errors = move || match result.get() {
         Some(Err(AppError::Invalid(errs))) => errs,
@@ -101,11 +98,11 @@ pub fn IntegrationForm(
         #[cfg(feature = "hydrate")]
         {
             ev.prevent_default();
-            let Some(values) = browser::form_values(&ev) else {
+            let Some((values, remove)) = browser::form_values(&ev) else {
                 return;
             };
             submitted.set(true);
-            match crate::integrations::integration_from_form(kind, &values, mode) {
+            match crate::integrations::integration_from_form(kind, &values, &remove, mode) {
                 Err(errors) => client_errors.set(errors),
                 Ok(_) => {
                     client_errors.set(Vec::new());
@@ -120,11 +117,13 @@ pub fn IntegrationForm(
                             group_id,
                             kind,
                             values,
+                            remove,
                         }),
                         WriteMode::Update => update.dispatch(UpdateIntegration {
                             group_id,
                             kind,
                             values,
+                            remove,
                         }),
                     };
                 }
@@ -145,11 +144,13 @@ pub fn IntegrationForm(
                     });
                 }
             }
-            if let Some(values) = browser::form_values_of_event(ev) {
-                let errors = crate::integrations::integration_from_form(kind, &values, mode)
-                    .err()
-                    .unwrap_or_default();
+            if let Some((values, remove)) = browser::form_values_of_event(ev) {
+                let errors =
+                    crate::integrations::integration_from_form(kind, &values, &remove, mode)
+                        .err()
+                        .unwrap_or_default();
                 client_errors.set(errors);
+                typed.set(values);
             }
         }
         #[cfg(not(feature = "hydrate"))]
@@ -169,7 +170,10 @@ pub fn IntegrationForm(
                 .and_then(|c| c.values.get(field.name).cloned());
             let must_reenter =
                 Signal::derive(move || secrets_required().iter().any(|f| f == field.name));
-            view! { <Field field shown error=error_for(field.name) must_reenter mode/> }
+            let note = Signal::derive(move || {
+                typed.with(|v| v.get(field.name).and_then(|text| template_over_limit(field, text)))
+            });
+            view! { <Field field shown error=error_for(field.name) must_reenter note mode/> }
         })
         .collect_view();
     let submit_label = match mode {
@@ -234,16 +238,22 @@ fn Field(
     shown: Option<ShownValue>,
     error: Signal<Option<crate::integrations::FieldProblem>>,
     must_reenter: Signal<bool>,
+    /// Over Atlas's limit for a template's rendered output: a warning, not an error.
+    note: Signal<Option<usize>>,
     mode: WriteMode,
 ) -> impl IntoView {
     let id = control_id(field);
-    let name = control_name(field);
+    let name = value_control(field.name);
+    // A set optional value can be removed, distinct from leaving it as it is.
+    let removable = mode == WriteMode::Update && field.removable() && shown.is_some();
+    let remove_id = format!("{id}-remove");
     let help_id = format!("{id}-help");
     let error_id = format!("{id}-error");
     let describedby = format!("{help_id} {error_id}");
     let invalid = move || error.get().is_some().then_some("true");
-    let required =
-        field.required && !field.is_toggle() && !(field.blank_keeps() && mode == WriteMode::Update);
+    let required = field.required()
+        && !field.is_toggle()
+        && !(field.blank_keeps() && mode == WriteMode::Update);
     let label = view! {
         <label for=id.clone()>
             {i18n::field_label(field)}
@@ -268,11 +278,19 @@ fn Field(
         <div class="field" class:toggle=field.is_toggle()>
             {label}
             {control}
+            {removable.then(|| view! {
+                <label class="remove" for=remove_id.clone()>
+                    <input type="checkbox" id=remove_id.clone() name=remove_control(field.name) value="on"/>
+                    " " {t(Key::Remove)}
+                    <span class="muted">" " {t(Key::RemoveHelp)}</span>
+                </label>
+            })}
             <p class="help" id=help_id>
                 {i18n::field_help(field)}
                 {(mode == WriteMode::Update && field.is_secret() && !field.blank_keeps())
                     .then(|| view! { " " {t(Key::WriteOnlyAgain)} })}
             </p>
+            {move || note.get().map(|limit| view! { <p class="note" role="status">{i18n::template_over_limit(limit)}</p> })}
             <p class="field-error" id=error_id aria-live="polite">
                 {move || error.get().map(|p| i18n::field_problem(&p))}
             </p>
@@ -457,31 +475,31 @@ fn PrometheusDone(group_id: String, password: Option<String>) -> impl IntoView {
 mod browser {
     use leptos::wasm_bindgen::JsCast;
 
-    use crate::integrations::FormValues;
+    use crate::integrations::{control_field, FormValues};
 
-    fn values_of(form: &web_sys::HtmlFormElement) -> Option<FormValues> {
+    /// The form's field values and its ticked "remove" boxes, as the server function gets them.
+    fn values_of(form: &web_sys::HtmlFormElement) -> Option<(FormValues, FormValues)> {
         let data = web_sys::FormData::new_with_form(form).ok()?;
-        let mut values = FormValues::new();
+        let (mut values, mut remove) = (FormValues::new(), FormValues::new());
         for entry in data.entries() {
             let pair: js_sys::Array = entry.ok()?.unchecked_into();
             let key = pair.get(0).as_string()?;
             let value = pair.get(1).as_string().unwrap_or_default();
-            if let Some(name) = key
-                .strip_prefix("values[")
-                .and_then(|k| k.strip_suffix(']'))
-            {
-                values.insert(name.to_string(), value);
-            }
+            match control_field(&key) {
+                Some((name, false)) => values.insert(name.to_string(), value),
+                Some((name, true)) => remove.insert(name.to_string(), value),
+                None => None,
+            };
         }
-        Some(values)
+        Some((values, remove))
     }
 
-    pub fn form_values(ev: &leptos::ev::SubmitEvent) -> Option<FormValues> {
+    pub fn form_values(ev: &leptos::ev::SubmitEvent) -> Option<(FormValues, FormValues)> {
         let form: web_sys::HtmlFormElement = ev.target()?.dyn_into().ok()?;
         values_of(&form)
     }
 
-    pub fn form_values_of_event(ev: &leptos::ev::Event) -> Option<FormValues> {
+    pub fn form_values_of_event(ev: &leptos::ev::Event) -> Option<(FormValues, FormValues)> {
         let form: web_sys::HtmlFormElement = ev.current_target()?.dyn_into().ok()?;
         values_of(&form)
     }
@@ -489,8 +507,6 @@ mod browser {
     pub fn changed_field(ev: &leptos::ev::Event) -> Option<String> {
         let el: web_sys::Element = ev.target()?.dyn_into().ok()?;
         let name = el.get_attribute("name")?;
-        name.strip_prefix("values[")
-            .and_then(|k| k.strip_suffix(']'))
-            .map(str::to_string)
+        control_field(&name).map(|(field, _)| field.to_string())
     }
 }

@@ -8,7 +8,7 @@ use super::layout::{Breadcrumbs, ErrorAlert, Header, Loading};
 use super::project::{integration_href, Values};
 use crate::api::integrations::{list_integrations, DeleteIntegration, ProjectIntegrations};
 use crate::i18n::{self, t, Key};
-use crate::integrations::{Availability, IntegrationKind};
+use crate::integrations::{Availability, Caution, IntegrationKind};
 
 fn route_params() -> (Memo<String>, Memo<Option<IntegrationKind>>) {
     let params = use_params_map();
@@ -60,12 +60,17 @@ fn IntegrationEditor(project: ProjectIntegrations, kind: IntegrationKind) -> imp
         }
         .into_any(),
         (None, Availability::Legacy) => view! { <p class="notice">{t(Key::LegacyNotOffered)}</p> }.into_any(),
-        (None, Availability::AtlasUiOnly) => view! {
-            <p class="notice">{t(Key::SlackOnlyInAtlas)}</p>
-            <a class="button" href=project.atlas_ui_url.clone() target="_blank" rel="noopener noreferrer">{t(Key::OpenAtlasUi)}</a>
+        (current, Availability::Discouraged(caution)) => view! {
+            <div class="notice caution" role="note">
+                <p>{i18n::caution(caution)}</p>
+                {(caution == Caution::SlackLegacyToken).then(|| view! {
+                    <a class="button secondary" href=project.atlas_ui_url.clone() target="_blank" rel="noopener noreferrer">{t(Key::OpenAtlasUi)}</a>
+                })}
+            </div>
+            <IntegrationForm group_id=project.group_id.clone() kind current/>
         }
         .into_any(),
-        (current, _) => view! { <IntegrationForm group_id=project.group_id.clone() kind current/> }.into_any(),
+        (current, Availability::Creatable) => view! { <IntegrationForm group_id=project.group_id.clone() kind current/> }.into_any(),
     };
     view! {
         <Breadcrumbs project=crumbs here=Some(i18n::kind_label(kind).to_string())/>

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::layout::{Breadcrumbs, ErrorAlert, Header, Loading};
 use crate::api::integrations::{list_integrations, ProjectIntegrations};
 use crate::i18n::{self, t, Key};
-use crate::integrations::{Availability, IntegrationKind, IntegrationView, ShownValue};
+use crate::integrations::{Availability, Caution, IntegrationKind, IntegrationView, ShownValue};
 
 pub fn integration_href(group_id: &str, kind: IntegrationKind) -> String {
     format!("/projects/{group_id}/integrations/{}", kind.as_wire())
@@ -70,7 +70,8 @@ fn IntegrationCard(
     let delete_href = format!("{href}/delete");
     let badge = match spec.availability {
         Availability::Legacy => Some(t(Key::LegacyBadge)),
-        Availability::AtlasUiOnly => Some(t(Key::AtlasUiOnlyBadge)),
+        Availability::Discouraged(Caution::SlackLegacyToken) => Some(t(Key::LegacyTokenBadge)),
+        Availability::Discouraged(Caution::NewRelicRetired) => Some(t(Key::RetiredBadge)),
         Availability::Creatable => None,
     };
     let configured = current.is_some();
@@ -87,10 +88,13 @@ fn IntegrationCard(
             <a class="button danger" href=delete_href>{t(Key::Delete)}</a>
         }
         .into_any(),
-        (false, Availability::Creatable) => view! { <a class="button" href=href>{t(Key::Configure)}</a> }.into_any(),
-        (false, Availability::AtlasUiOnly) => view! {
-            <p class="muted">{t(Key::SlackOnlyInAtlas)}</p>
-            <a class="button secondary" href=atlas_ui_url target="_blank" rel="noopener noreferrer">{t(Key::OpenAtlasUi)}</a>
+        (false, Availability::Creatable | Availability::Discouraged(Caution::NewRelicRetired)) => {
+            view! { <a class="button" href=href>{t(Key::Configure)}</a> }.into_any()
+        }
+        // Slack: the Atlas UI's sign-in is the recommended way; a legacy token is the other.
+        (false, Availability::Discouraged(Caution::SlackLegacyToken)) => view! {
+            <a class="button" href=atlas_ui_url target="_blank" rel="noopener noreferrer">{t(Key::OpenAtlasUi)}</a>
+            <a class="button secondary" href=href>{t(Key::Configure)}</a>
         }
         .into_any(),
         (false, Availability::Legacy) => view! { <p class="muted">{t(Key::LegacyNotOffered)}</p> }.into_any(),

@@ -69,21 +69,23 @@ pub async fn require_session() -> Result<UserSession, AppError> {
 }
 
 /// Verifies the credential with one real call (the first page of projects), then stores it
-/// in a session with a new id.
+/// in a session with a new id. A refused sign-in leaves nothing behind: whatever the check
+/// obtained (a token, a nonce) is forgotten, so failed attempts cannot fill memory.
 pub async fn sign_in(state: &AppState, credential: Credential) -> Result<UserSession, AppError> {
     let refused = |r| fail(AppError::LoginRefused(r));
-    match state.atlas.list_projects_page(&credential, 1, 1).await {
-        Ok(page) if page.results.is_empty() => {
-            let _ = state.atlas.forget(&credential).await;
-            return Err(refused(LoginRefusal::NoProjects));
-        }
-        Ok(_) => {}
-        Err(AtlasError::Unauthorized(_)) => return Err(refused(LoginRefusal::WrongCredential)),
+    let refusal = match state.atlas.list_projects_page(&credential, 1, 1).await {
+        Ok(page) if page.results.is_empty() => Some(refused(LoginRefusal::NoProjects)),
+        Ok(_) => None,
+        Err(AtlasError::Unauthorized(_)) => Some(refused(LoginRefusal::WrongCredential)),
         Err(AtlasError::Forbidden(info)) if info.error_code.contains("ACCESS_LIST") => {
-            return Err(refused(LoginRefusal::AccessList))
+            Some(refused(LoginRefusal::AccessList))
         }
-        Err(AtlasError::Forbidden(info)) => return Err(refused(LoginRefusal::Other(info.detail))),
-        Err(other) => return Err(atlas_error(other)),
+        Err(AtlasError::Forbidden(info)) => Some(refused(LoginRefusal::Other(info.detail))),
+        Err(other) => Some(atlas_error(other)),
+    };
+    if let Some(refusal) = refusal {
+        let _ = state.atlas.forget(&credential).await;
+        return Err(refusal);
     }
     let user = UserSession::new(credential);
     let session = tower_session().await?;
@@ -237,14 +239,15 @@ pub async fn write(
     group_id: String,
     kind: String,
     values: FormValues,
+    remove: FormValues,
     mode: WriteMode,
 ) -> Result<Vec<IntegrationView>, AppError> {
     let state = app_state()?;
     let user = require_session().await?;
     let group_id = checked_group_id(&group_id)?;
     let kind = checked_kind(&kind)?;
-    check_availability(kind, mode)?;
-    let integration = integration_from_form(kind, &values, mode)
+    check_availability(kind)?;
+    let integration = integration_from_form(kind, &values, &remove, mode)
         .map_err(|errors| fail(AppError::Invalid(errors)))?;
     let cred = &user.credential;
     // Secrets set now and left out of this update (to keep them) are checked again afterwards:
@@ -291,6 +294,23 @@ pub async fn write(
         "integration written"
     );
     let after = list.iter().find(|i| i.kind == kind);
+    // A removal is checked like a kept secret: whether Atlas honours an explicit null on PUT
+    // is [unverified], so the answer decides, and the user hears if it did not.
+    let not_removed: Vec<String> = integration
+        .cleared
+        .iter()
+        .filter(|name| after.is_some_and(|i| i.values.contains_key(name.as_str())))
+        .cloned()
+        .collect();
+    if !not_removed.is_empty() {
+        tracing::warn!(
+            group_id,
+            kind = kind.as_wire(),
+            ?not_removed,
+            "Atlas kept fields the update removed"
+        );
+        return Err(fail(AppError::NotRemoved(not_removed)));
+    }
     let lost: Vec<String> = kept
         .into_iter()
         .filter(|name| after.is_none_or(|i| !i.values.contains_key(*name)))
@@ -309,21 +329,21 @@ pub async fn write(
     Ok(views(&list))
 }
 
-fn check_availability(kind: IntegrationKind, mode: WriteMode) -> Result<(), AppError> {
-    let refusal = match (mode, kind.spec().availability) {
-        (_, Availability::Legacy) => {
-            format!("{} is end-of-life: it can only be deleted", kind.label())
-        }
-        (WriteMode::Create, Availability::AtlasUiOnly) => {
-            format!("{} can only be created in the Atlas UI", kind.label())
-        }
-        _ => return Ok(()),
-    };
-    Err(fail(AppError::BadRequest(refusal)))
+/// Only a type without a schema (HIP_CHAT) cannot be written; discouraged ones can, and
+/// Atlas's answer decides.
+fn check_availability(kind: IntegrationKind) -> Result<(), AppError> {
+    if kind.spec().availability == Availability::Legacy {
+        return Err(fail(AppError::BadRequest(format!(
+            "{} has no schema in Atlas's API any more: it can only be deleted",
+            kind.label()
+        ))));
+    }
+    Ok(())
 }
 
-/// Secrets Atlas shows as set that `update` leaves out to keep them. Write-only ones are never
-/// left out: validation asks for them on every save (`FieldSpec::blank_keeps`).
+/// Secrets Atlas shows as set that `update` leaves out to keep them (not those it removes).
+/// Write-only ones are never left out: validation asks for them on every save
+/// (`FieldSpec::blank_keeps`).
 fn kept_secrets(before: &Integration, update: &Integration) -> Vec<&'static str> {
     before
         .kind
@@ -332,6 +352,7 @@ fn kept_secrets(before: &Integration, update: &Integration) -> Vec<&'static str>
         .iter()
         .filter(|f| f.blank_keeps())
         .filter(|f| before.values.contains_key(f.name) && !update.values.contains_key(f.name))
+        .filter(|f| !update.cleared.contains(f.name))
         .map(|f| f.name)
         .collect()
 }

@@ -18,7 +18,7 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     pub router: Router,
-    pub emulator: RunningEmulator,
+    pub emulator: Arc<RunningEmulator>,
     /// `name=value` of the session cookie, as a browser would keep it.
     pub cookie: Option<String>,
 }
@@ -59,7 +59,16 @@ impl TestApp {
         };
         TestApp {
             router: web::router(state),
-            emulator,
+            emulator: Arc::new(emulator),
+            cookie: None,
+        }
+    }
+
+    /// Another browser on the same dashboard and emulator, with a cookie jar of its own.
+    pub fn another_browser(&self) -> TestApp {
+        TestApp {
+            router: self.router.clone(),
+            emulator: self.emulator.clone(),
             cookie: None,
         }
     }

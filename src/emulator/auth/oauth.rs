@@ -1,4 +1,4 @@
-//! OAuth 2.0 client credentials for service accounts (REFERENCE §5.2): `POST
+//! OAuth 2.0 client credentials for service accounts (docs/atlas-facts.md): `POST
 //! /api/oauth/token` and `POST /api/oauth/revoke`, both with HTTP Basic client
 //! authentication and form bodies; bearer tokens live `--token-ttl-secs` (3600 as Atlas).
 

@@ -98,7 +98,7 @@ pub async fn create(
     let items = emu
         .mutate(|s| {
             let project = project_for_mut(s, &principal, &group_id, Access::Write)?;
-            let mut values = wire::parse_fields(kind, &body_json(&body)?)?;
+            let mut values = wire::parse_fields(kind, &body_json(&body)?)?.values;
             wire::check_required(kind, &values)?;
             // As TF #1038 shows: one configuration per type, a second POST is a conflict.
             if project.integrations.contains_key(&kind) {
@@ -115,9 +115,9 @@ pub async fn create(
             project.integrations.insert(
                 kind,
                 Integration {
-                    kind,
                     id: Some(new_object_id()),
                     values,
+                    ..Integration::new(kind)
                 },
             );
             Ok(rendered(project))
@@ -130,9 +130,11 @@ pub async fn create(
     ))
 }
 
-/// PUT, by `--put-mode` (REFERENCE §11: v2 does not document it):
+/// PUT, by `--put-mode` (docs/atlas-facts.md, Writes: v2 does not document it):
 /// - merge (the v1 docs' wording): fields sent replace stored ones, omitted fields keep
-///   their values, a missing type is created (then its required fields must be sent);
+///   their values, a field sent as `null` is removed (JSON merge-patch semantics: whether
+///   Atlas does this is [unverified]), a missing type is created (then its required fields
+///   must be sent);
 /// - replace: the body is the whole new configuration; a missing type is a 404 and missing
 ///   required fields a 400.
 pub async fn update(
@@ -154,11 +156,12 @@ pub async fn update(
             let (id, mut values) = match (mode, existing) {
                 (PutMode::Merge, Some(current)) => {
                     let mut values = current.values.clone();
-                    values.extend(sent);
+                    values.retain(|name, _| !sent.nulled.contains(name));
+                    values.extend(sent.values);
                     (current.id.clone(), values)
                 }
-                (PutMode::Merge, None) => (None, sent),
-                (PutMode::Replace, Some(current)) => (current.id.clone(), sent),
+                (PutMode::Merge, None) => (None, sent.values),
+                (PutMode::Replace, Some(current)) => (current.id.clone(), sent.values),
                 (PutMode::Replace, None) => return Err(not_configured(kind)),
             };
             wire::check_required(kind, &values)?;
@@ -167,9 +170,9 @@ pub async fn update(
             project.integrations.insert(
                 kind,
                 Integration {
-                    kind,
                     id: Some(id),
                     values,
+                    ..Integration::new(kind)
                 },
             );
             Ok(rendered(project))

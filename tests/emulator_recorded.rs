@@ -276,6 +276,11 @@ async fn project_list_has_atlas_shape() {
             first["id"].as_str().unwrap()
         )
     );
+    // Every project: the recorded fields with the recorded JSON types (clusterCount a
+    // number, tags an array, …), as the spec's required Group fields demand.
+    for group in ours["results"].as_array().unwrap() {
+        assert_eq!(kinds(group), kinds(&theirs["results"][0]), "{group}");
+    }
     // Sorted by name in byte order, as recorded.
     let names: Vec<_> = ours["results"]
         .as_array()
@@ -286,6 +291,44 @@ async fn project_list_has_atlas_shape() {
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted);
+}
+
+/// Each field's JSON type: `{"clusterCount": "number", "name": "string", …}`.
+fn kinds(v: &Value) -> BTreeMap<String, &'static str> {
+    v.as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, x)| {
+            let kind = match x {
+                Value::Null => "null",
+                Value::Bool(_) => "boolean",
+                Value::Number(n) if n.is_u64() => "non-negative integer",
+                Value::Number(_) => "number",
+                Value::String(_) => "string",
+                Value::Array(_) => "array",
+                Value::Object(_) => "object",
+            };
+            (k.clone(), kind)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn one_project_has_the_recorded_group_shape() {
+    let emu = start_with_hooks().await;
+    let rec = recorded("TestAtlasProjects__List__GET_api_atlas_v2_groups_1");
+    let theirs = &rec.body.as_ref().unwrap()["results"][0];
+    let path = format!("/api/atlas/v2/groups/{}", demo::PRODUCTION_PROJECT_ID);
+    let resp = emu.owner(Method::GET, &path, None).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], rec.headers["content-type"]);
+    let (_, ours) = json_of(resp).await;
+    assert_eq!(kinds(&ours), kinds(theirs));
+    // The demo's fixed count (demo data: Production has three clusters).
+    assert_eq!(ours["clusterCount"], 3);
+    assert_eq!(ours["orgId"], demo::ORG_ID);
+    assert_eq!(ours["withDefaultAlertsSettings"], true);
+    assert_eq!(ours["tags"], json!([{"key": "env", "value": "prod"}]));
 }
 
 #[tokio::test]

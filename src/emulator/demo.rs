@@ -34,9 +34,9 @@ pub const SERVICE_ACCOUNT_CLIENT_SECRET: &str = "mdb_sa_sk_Zq3vX9tL2mR8wK4pN7cJ5
 
 /// "Production": PAGER_DUTY, DATADOG and WEBHOOK.
 pub const PRODUCTION_PROJECT_ID: &str = "65f0a1b2c3d4e5f6a7b8c901";
-/// "Staging": a legacy SLACK integration (only Atlas's UI can create new ones) and OPS_GENIE.
+/// "Staging": a SLACK integration with a legacy token (Atlas recommends its UI sign-in) and OPS_GENIE.
 pub const STAGING_PROJECT_ID: &str = "65f0a1b2c3d4e5f6a7b8c902";
-/// "Legacy-Monitoring": an end-of-life NEW_RELIC integration and VICTOR_OPS.
+/// "Legacy-Monitoring": a NEW_RELIC integration (retired by New Relic in 2021) and VICTOR_OPS.
 pub const LEGACY_PROJECT_ID: &str = "65f0a1b2c3d4e5f6a7b8c903";
 /// "Analytics": PROMETHEUS and MICROSOFT_TEAMS.
 pub const ANALYTICS_PROJECT_ID: &str = "65f0a1b2c3d4e5f6a7b8c904";

@@ -118,8 +118,10 @@ impl ApiError {
         )
     }
 
-    /// 406 when `Accept` does not name a version the resource has. [unverified] REFERENCE §2:
-    /// seen in third-party notes, not in Atlas's docs.
+    /// 406 when `Accept` resolves to no version of the resource: missing, not a versioned
+    /// type, a malformed or impossible date, or a date before the first version
+    /// (`response::resolve_accept`). [unverified] Code and text from third-party notes
+    /// (docs/atlas-facts.md), not from Atlas's docs; the spec documents no 406 for these operations.
     pub fn invalid_version() -> Self {
         ApiError::new(
             StatusCode::NOT_ACCEPTABLE,

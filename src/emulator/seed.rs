@@ -137,7 +137,8 @@ pub fn generated_project_id(i: usize) -> String {
 }
 
 /// Adds `n` projects named `bench-00001`… with a deterministic mix of integrations: every
-/// third has PAGER_DUTY, every fifth DATADOG, every seventh WEBHOOK. Owners are whoever has
+/// third has PAGER_DUTY, every fifth DATADOG, every seventh WEBHOOK, and `clusterCount` the
+/// index modulo 4 (0..=3, so lists show zero and non-zero counts). Owners are whoever has
 /// `"*"` in the document (the demo owner key and service account by default).
 pub fn add_generated(doc: &mut Document, n: usize) {
     for i in 0..n {
@@ -194,5 +195,17 @@ mod tests {
                 .len(),
             3
         );
+    }
+
+    #[test]
+    fn cluster_counts_are_fixed_for_the_demo_and_derived_from_the_index_when_generated() {
+        let mut doc = demo_document();
+        add_generated(&mut doc, 6);
+        let store = Store::from_document(doc).unwrap();
+        let count = |id: &str| store.projects[id].cluster_count;
+        assert_eq!(count(demo::PRODUCTION_PROJECT_ID), 3);
+        assert_eq!(count(demo::SANDBOX_PROJECT_ID), 0);
+        let generated: Vec<u64> = (0..6).map(|i| count(&generated_project_id(i))).collect();
+        assert_eq!(generated, [0, 1, 2, 3, 0, 1]);
     }
 }

@@ -19,7 +19,10 @@ use super::errors::ApiError;
 use super::faults::{FaultEffect, Faults};
 use super::persist::Persister;
 use super::ratelimit::{RateLimiter, Verdict};
-use super::response::{accepts_version, with_media_type};
+use super::response::{
+    resolve_accept, versions_of, with_media_type, GROUPS_PATH, GROUP_PATH, INTEGRATIONS_PATH,
+    INTEGRATION_PATH,
+};
 use super::state::{Principal, Store};
 use super::{hooks, routes, PutMode};
 
@@ -166,19 +169,13 @@ impl Emulator {
 pub fn router(emu: Emulator) -> Router {
     let api = Router::new()
         .route(
-            "/api/atlas/v2/groups",
+            GROUPS_PATH,
             get(routes::groups::list).post(routes::groups::create),
         )
+        .route(GROUP_PATH, get(routes::groups::get_one))
+        .route(INTEGRATIONS_PATH, get(routes::integrations::list))
         .route(
-            "/api/atlas/v2/groups/{groupId}",
-            get(routes::groups::get_one),
-        )
-        .route(
-            "/api/atlas/v2/groups/{groupId}/integrations",
-            get(routes::integrations::list),
-        )
-        .route(
-            "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}",
+            INTEGRATION_PATH,
             get(routes::integrations::get_one)
                 .post(routes::integrations::create)
                 .put(routes::integrations::update)
@@ -372,10 +369,13 @@ async fn pipeline(
         }
     };
 
-    if !accepts_version(req.headers()) {
+    // Atlas serves the newest version of the resource dated on or before the `Accept` date
+    // (the rule and its sources: `response::resolve_date`).
+    let template = matched.as_ref().map(MatchedPath::as_str).unwrap_or(&path);
+    let Some(version) = resolve_accept(versions_of(&method, template), req.headers()) else {
         drain(req).await;
         return ApiError::invalid_version().into_response();
-    }
+    };
 
     // [unverified] Whether Atlas's Digest pre-challenge costs a token is unknown; here only
     // authenticated requests do.
@@ -418,12 +418,25 @@ async fn pipeline(
 
     let mut req = req;
     req.extensions_mut().insert(principal);
+    // For a handler whose operation has more than one representation to pick from.
+    req.extensions_mut().insert(version);
     let mut resp = next.run(req).await;
     // As recorded: on successes (the recorded 401 and 404 carry none).
     if resp.status().is_success() {
         let h = resp.headers_mut();
         h.insert("ratelimit-limit", HeaderValue::from(limit));
         h.insert("ratelimit-remaining", HeaderValue::from(remaining));
+        // A success is labelled with the version that answered, not the one asked for: a
+        // request for 2025-03-12 gets `application/vnd.atlas.2023-01-01+json`.
+        let versioned = h
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/vnd.atlas."));
+        if versioned {
+            if let Ok(v) = HeaderValue::from_str(&version.content_type()) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+        }
     }
     resp
 }

@@ -70,6 +70,8 @@ pub struct ProjectDoc {
     pub name: String,
     #[serde(default = "default_created")]
     pub created: String,
+    /// `Group.clusterCount`: required in every response (spec), so a seed without it gets 0.
+    /// The emulator has no clusters; this number is only reported.
     #[serde(default)]
     pub cluster_count: u64,
     #[serde(default)]
@@ -139,6 +141,13 @@ impl Store {
                 is_group_id(&p.id),
                 "project id {:?} is not 24 lowercase hex digits",
                 p.id
+            );
+            // The spec's `clusterCount` is an int64.
+            anyhow::ensure!(
+                i64::try_from(p.cluster_count).is_ok(),
+                "project {}: clusterCount {} is beyond int64",
+                p.id,
+                p.cluster_count
             );
             let mut integrations = BTreeMap::new();
             for value in &p.integrations {
@@ -279,4 +288,38 @@ pub fn new_object_id() -> String {
         id.push_str(&format!("{b:02x}"));
     }
     id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(project: Value) -> Document {
+        serde_json::from_value(serde_json::json!({"projects": [project]})).unwrap()
+    }
+
+    #[test]
+    fn cluster_count_defaults_to_zero_and_round_trips() {
+        let id = "65f0a1b2c3d4e5f6a7b8c9aa";
+        let store = Store::from_document(doc(serde_json::json!({"id": id, "name": "a"}))).unwrap();
+        assert_eq!(store.projects[id].cluster_count, 0);
+        let store = Store::from_document(doc(
+            serde_json::json!({"id": id, "name": "a", "clusterCount": 7}),
+        ))
+        .unwrap();
+        assert_eq!(store.projects[id].cluster_count, 7);
+        let saved = serde_json::to_value(store.to_document()).unwrap();
+        assert_eq!(saved["projects"][0]["clusterCount"], 7);
+    }
+
+    #[test]
+    fn cluster_count_must_be_a_non_negative_int64() {
+        let id = "65f0a1b2c3d4e5f6a7b8c9aa";
+        let bad: Result<Document, _> = serde_json::from_value(
+            serde_json::json!({"projects": [{"id": id, "name": "a", "clusterCount": -1}]}),
+        );
+        assert!(bad.is_err());
+        let huge = doc(serde_json::json!({"id": id, "name": "a", "clusterCount": u64::MAX}));
+        assert!(Store::from_document(huge).is_err());
+    }
 }

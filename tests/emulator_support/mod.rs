@@ -124,15 +124,47 @@ impl Emu {
         body: Option<&Value>,
     ) -> Response {
         let auth = digest_header(method.as_str(), path, user, pass, nonce, nc);
+        self.send(Some(ACCEPT), &auth, method, path, body).await
+    }
+
+    /// One request with this `Authorization` and this `Accept` (none when `None`); a body goes
+    /// out labelled with the same type (`ACCEPT` when none), as the SDK and MongoDB's
+    /// TypeScript client label theirs.
+    pub async fn send(
+        &self,
+        accept: Option<&str>,
+        authorization: &str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Response {
         let mut req = self
             .http
             .request(method, self.url(path))
-            .header("Accept", ACCEPT)
-            .header("Authorization", auth);
+            .header("Authorization", authorization);
+        if let Some(a) = accept {
+            req = req.header("Accept", a);
+        }
         if let Some(b) = body {
-            req = req.header("Content-Type", ACCEPT).body(b.to_string());
+            req = req
+                .header("Content-Type", accept.unwrap_or(ACCEPT))
+                .body(b.to_string());
         }
         req.send().await.expect("request")
+    }
+
+    /// The Digest handshake with this `Accept` on the signed request.
+    pub async fn digest_accept(
+        &self,
+        accept: Option<&str>,
+        (user, pass): (&str, &str),
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        let nonce = self.nonce().await;
+        let auth = digest_header(method.as_str(), path, user, pass, &nonce, 1);
+        self.send(accept, &auth, method, path, body).await
     }
 
     /// As the demo owner key.
@@ -172,15 +204,21 @@ impl Emu {
         path: &str,
         body: Option<&Value>,
     ) -> Response {
-        let mut req = self
-            .http
-            .request(method, self.url(path))
-            .header("Accept", ACCEPT)
-            .bearer_auth(token);
-        if let Some(b) = body {
-            req = req.header("Content-Type", ACCEPT).body(b.to_string());
-        }
-        req.send().await.expect("request")
+        self.bearer_accept(Some(ACCEPT), token, method, path, body)
+            .await
+    }
+
+    /// A bearer-token request with this `Accept` (none when `None`).
+    pub async fn bearer_accept(
+        &self,
+        accept: Option<&str>,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        self.send(accept, &format!("Bearer {token}"), method, path, body)
+            .await
     }
 
     pub async fn hook_get(&self, path: &str) -> (StatusCode, Value) {

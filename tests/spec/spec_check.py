@@ -8,6 +8,10 @@ tests/fixtures/atlas-admin-api-v2.yaml). Started by scripts/spec-check.
 (b) A generated-input run (schemathesis + hypothesis) of the same operations, with Digest
     auth, requires no 5xx, documented statuses and content types, and schema-valid bodies.
 
+Both send `Accept: application/vnd.atlas.2023-01-01+json` and, like MongoDB's TypeScript
+client, `application/vnd.atlas.2025-03-12+json`: Atlas answers the newest version dated on or
+before the requested date, so the answer must still be one of the spec's content types.
+
 Usage: spec_check.py BASE_URL SPEC [EXAMPLES_PER_OPERATION]
 """
 import json
@@ -22,6 +26,8 @@ from requests.auth import HTTPDigestAuth
 from schemathesis.checks import ALL_CHECKS
 
 ACCEPT = "application/vnd.atlas.2023-01-01+json"
+# What MongoDB's TypeScript Atlas client sends on every call (ATLAS_API_VERSION = "2025-03-12").
+TS_ACCEPT = "application/vnd.atlas.2025-03-12+json"
 OWNER = ("demoownr", "3f2b8c1e-7a4d-4e9b-b6c5-0d1e2f3a4b5c")
 READONLY = ("demoread", "9c8d7e6f-5a4b-4c3d-a2e1-f0a9b8c7d6e5")
 EMPTY = ("demonone", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
@@ -59,13 +65,13 @@ def validate(schema, template, method, resp, failures, label):
 
 def scenario(base, schema):
     s = requests.Session()
-    s.headers["Accept"] = ACCEPT
+    failures_early = []
 
-    def call(method, path, cred=OWNER, body=None):
-        kw = {"auth": HTTPDigestAuth(*cred) if cred else None}
+    def call(method, path, cred=OWNER, body=None, accept=ACCEPT):
+        kw = {"auth": HTTPDigestAuth(*cred) if cred else None, "headers": {"Accept": accept}}
         if body is not None:
             kw["data"] = json.dumps(body)
-            kw["headers"] = {"Content-Type": ACCEPT}
+            kw["headers"]["Content-Type"] = accept
         return s.request(method, base + path, **kw)
 
     one = lambda g, t: f"/api/atlas/v2/groups/{g}/integrations/{t}"
@@ -110,7 +116,23 @@ def scenario(base, schema):
         ("bad query", "GET", "/api/atlas/v2/groups/{groupId}/integrations",
          call("GET", f"{GROUPS}/{PROJECTS[0]}/integrations?itemsPerPage=501")),
     ]
-    failures = []
+    # Every operation again as a client asking for 2025-03-12 (answered with 2023-01-01).
+    ts = lambda method, path, body=None: call(method, path, body=body, accept=TS_ACCEPT)
+    steps += [
+        ("2025-03-12: list groups", "GET", GROUPS, ts("GET", GROUPS)),
+        ("2025-03-12: get group", "GET", "/api/atlas/v2/groups/{groupId}", ts("GET", f"{GROUPS}/{SANDBOX}")),
+        ("2025-03-12: list integrations", "GET", "/api/atlas/v2/groups/{groupId}/integrations",
+         ts("GET", f"{GROUPS}/{PROJECTS[0]}/integrations")),
+        ("2025-03-12: create", "POST", ONE, ts("POST", one(SANDBOX, "OPS_GENIE"),
+                                              {"type": "OPS_GENIE", "apiKey": "00000000-0000-0000-0000-000000001234"})),
+        ("2025-03-12: get", "GET", ONE, ts("GET", one(SANDBOX, "OPS_GENIE"))),
+        ("2025-03-12: update", "PUT", ONE, ts("PUT", one(SANDBOX, "OPS_GENIE"), {"type": "OPS_GENIE", "region": "EU"})),
+        ("2025-03-12: delete", "DELETE", ONE, ts("DELETE", one(SANDBOX, "OPS_GENIE"))),
+    ]
+    for label, _, _, resp in steps:
+        if label.startswith("2025-03-12") and resp.status_code >= 300:
+            failures_early.append(f"{label}: status {resp.status_code}, expected a success")
+    failures = failures_early
     for label, method, template, resp in steps:
         validate(schema, template, method, resp, failures, label)
     # 429: a fault rule answers like the rate limiter does.
@@ -129,8 +151,9 @@ def generated(base, schema, examples):
         @hypothesis.settings(max_examples=examples, deadline=None, database=None, derandomize=False,
                              suppress_health_check=list(hypothesis.HealthCheck),
                              phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate])
-        @hypothesis.given(case=op.as_strategy(), pick=st.integers(0, len(PROJECTS)))
-        def run(case, pick):
+        @hypothesis.given(case=op.as_strategy(), pick=st.integers(0, len(PROJECTS)),
+                          accept=st.sampled_from([ACCEPT, TS_ACCEPT]))
+        def run(case, pick, accept):
             if case.path_parameters and "groupId" in case.path_parameters and pick < len(PROJECTS):
                 case.path_parameters["groupId"] = PROJECTS[pick]
             body = case.body if isinstance(case.body, dict) else None
@@ -142,7 +165,7 @@ def generated(base, schema, examples):
                 # The spec's schemas describe the unwrapped body; envelope=true wraps it.
                 case.query.pop("envelope", None)
             calls[0] += 1
-            response = case.call(base_url=base, session=session, headers={"Accept": ACCEPT}, auth=auth)
+            response = case.call(base_url=base, session=session, headers={"Accept": accept}, auth=auth)
             case.validate_response(response, checks=CHECKS)
 
         try:

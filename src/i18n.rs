@@ -308,7 +308,7 @@ pub fn field_problem(problem: &FieldProblem) -> String {
         }
         FieldProblem::NotAChoice => "Choose one of the listed values.".into(),
         FieldProblem::RemoveAndValue => {
-            "Either type a new value or tick Remove, not both.".into()
+            "Either type a new secret or tick Remove, not both.".into()
         }
         FieldProblem::CannotRemove => "This field cannot be removed.".into(),
         FieldProblem::LooksMasked => {

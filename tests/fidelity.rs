@@ -90,7 +90,10 @@ async fn removing_a_required_field_or_with_a_value_is_refused_before_any_call() 
     ] {
         let (status, body) = app.call("integrations/update", form).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-        assert!(body.contains("CannotRemove") || body.contains("RemoveAndValue"), "{body}");
+        assert!(
+            body.contains("CannotRemove") || body.contains("RemoveAndValue"),
+            "{body}"
+        );
     }
     assert_eq!(total_calls(&app).await, before, "nothing reached Atlas");
 }
@@ -106,7 +109,10 @@ async fn credentials_inside_a_url_are_refused_before_any_call() {
             &[
                 ("group_id", demo::SANDBOX_PROJECT_ID),
                 ("kind", "MICROSOFT_TEAMS"),
-                ("values[microsoftTeamsWebhookUrl]", "https://u:hunter2@example.webhook.office.com/x"),
+                (
+                    "values[microsoftTeamsWebhookUrl]",
+                    "https://u:hunter2@example.webhook.office.com/x",
+                ),
             ],
         )
         .await;
@@ -127,7 +133,10 @@ async fn new_relic_is_written_and_its_clear_keys_never_reach_the_browser() {
             &[
                 ("group_id", demo::SANDBOX_PROJECT_ID),
                 ("kind", "NEW_RELIC"),
-                ("values[accountId]", "0123456789abcdef0123456789abcdef01234567"),
+                (
+                    "values[accountId]",
+                    "0123456789abcdef0123456789abcdef01234567",
+                ),
                 ("values[licenseKey]", license),
                 ("values[readToken]", "query-key-2222"),
                 ("values[writeToken]", "insert-key-3333"),
@@ -143,7 +152,10 @@ async fn new_relic_is_written_and_its_clear_keys_never_reach_the_browser() {
     let (status, body) = app
         .call(
             "integrations/get",
-            &[("group_id", demo::SANDBOX_PROJECT_ID), ("kind", "NEW_RELIC")],
+            &[
+                ("group_id", demo::SANDBOX_PROJECT_ID),
+                ("kind", "NEW_RELIC"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -155,7 +167,10 @@ async fn new_relic_is_written_and_its_clear_keys_never_reach_the_browser() {
             &[
                 ("group_id", demo::SANDBOX_PROJECT_ID),
                 ("kind", "NEW_RELIC"),
-                ("values[accountId]", "0123456789abcdef0123456789abcdef01234567"),
+                (
+                    "values[accountId]",
+                    "0123456789abcdef0123456789abcdef01234567",
+                ),
             ],
         )
         .await;

@@ -42,7 +42,9 @@ async fn signing_out_never_breaks_another_session_of_the_same_service_account() 
         tabs.push(tokio::spawn(async move {
             let mut failures = Vec::new();
             for _ in 0..25 {
-                let (status, body) = tab.call("integrations/list", &[("group_id", project)]).await;
+                let (status, body) = tab
+                    .call("integrations/list", &[("group_id", project)])
+                    .await;
                 if status != StatusCode::OK {
                     failures.push(format!("{status}: {body}"));
                 }
@@ -66,7 +68,11 @@ async fn signing_out_never_breaks_another_session_of_the_same_service_account() 
     for tab in tabs {
         failures.extend(tab.await.expect("tab task"));
     }
-    assert!(failures.is_empty(), "{} of 100 calls failed: {failures:?}", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} of 100 calls failed: {failures:?}",
+        failures.len()
+    );
     // And the staying session still works afterwards.
     let (status, _) = staying
         .call("integrations/list", &[("group_id", project)])

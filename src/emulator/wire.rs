@@ -238,7 +238,9 @@ mod tests {
         let body = json!({"type": "WEBHOOK", "url": "https://example.com/abcd2101", "secret": "0123456789abcdefghijklmnop2101"});
         let mut i = Integration::new(IntegrationKind::Webhook);
         i.id = Some("6a7940642c88faeba59bf3da".into());
-        i.values = parse_fields(IntegrationKind::Webhook, &body).unwrap().values;
+        i.values = parse_fields(IntegrationKind::Webhook, &body)
+            .unwrap()
+            .values;
         assert_eq!(
             render(&i),
             json!({"bodyTemplate": null, "headersTemplate": null, "id": "6a7940642c88faeba59bf3da",
@@ -339,7 +341,7 @@ mod tests {
         .values;
         assert_eq!(
             render(&teams)["microsoftTeamsWebhookUrl"],
-            json!("https://webhook.com/******************abcd")
+            json!("https://webhook.com/**********abcd")
         );
     }
 

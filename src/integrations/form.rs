@@ -25,7 +25,11 @@ pub fn remove_control(field: &str) -> String {
 
 /// The field a control name belongs to, and whether it is a "remove" box.
 pub fn control_field(control: &str) -> Option<(&str, bool)> {
-    let inner = |prefix: &str| control.strip_prefix(prefix).and_then(|k| k.strip_suffix(']'));
+    let inner = |prefix: &str| {
+        control
+            .strip_prefix(prefix)
+            .and_then(|k| k.strip_suffix(']'))
+    };
     inner("values[")
         .map(|f| (f, false))
         .or_else(|| inner("remove[").map(|f| (f, true)))
@@ -45,8 +49,17 @@ pub fn integration_from_form(
 ) -> Result<Integration, Vec<FieldError>> {
     let mut integration = Integration::new(kind);
     for field in kind.spec().fields {
-        if remove.get(field.name).is_some_and(|v| matches!(v.as_str(), "on" | "true")) {
+        if remove
+            .get(field.name)
+            .is_some_and(|v| matches!(v.as_str(), "on" | "true"))
+        {
             integration.cleared.insert(field.name.to_string());
+            // A plain field's input shows the current value, so its text is no new value:
+            // "Remove" wins. A secret is never pre-filled, so text there is typed on purpose
+            // and validation asks which one is meant.
+            if !field.is_secret() {
+                continue;
+            }
         }
         let raw = form.get(field.name).map(String::as_str);
         let value = match field.input {
@@ -86,7 +99,13 @@ mod tests {
     #[test]
     fn blank_secret_on_update_is_left_out_so_atlas_keeps_it() {
         let f = form(&[("serviceKey", ""), ("region", "EU")]);
-        let i = integration_from_form(IntegrationKind::PagerDuty, &f, &FormValues::new(), WriteMode::Update).unwrap();
+        let i = integration_from_form(
+            IntegrationKind::PagerDuty,
+            &f,
+            &FormValues::new(),
+            WriteMode::Update,
+        )
+        .unwrap();
         assert!(!i.values.contains_key("serviceKey"));
         assert_eq!(i.text("region"), Some("EU"));
         assert!(!i.to_request_json().to_string().contains("serviceKey"));
@@ -95,8 +114,13 @@ mod tests {
     #[test]
     fn blank_secret_on_create_is_required() {
         let f = form(&[("serviceKey", "  "), ("region", "EU")]);
-        let errs =
-            integration_from_form(IntegrationKind::PagerDuty, &f, &FormValues::new(), WriteMode::Create).unwrap_err();
+        let errs = integration_from_form(
+            IntegrationKind::PagerDuty,
+            &f,
+            &FormValues::new(),
+            WriteMode::Create,
+        )
+        .unwrap_err();
         assert_eq!(
             errs,
             vec![FieldError {
@@ -112,8 +136,13 @@ mod tests {
             ("serviceKey", "************************abcd"),
             ("region", "US"),
         ]);
-        let errs =
-            integration_from_form(IntegrationKind::PagerDuty, &f, &FormValues::new(), WriteMode::Update).unwrap_err();
+        let errs = integration_from_form(
+            IntegrationKind::PagerDuty,
+            &f,
+            &FormValues::new(),
+            WriteMode::Update,
+        )
+        .unwrap_err();
         assert_eq!(errs[0].problem, FieldProblem::LooksMasked);
     }
 
@@ -125,7 +154,13 @@ mod tests {
             ("sendDatabaseMetrics", "on"),
             ("url", "x"),
         ]);
-        let i = integration_from_form(IntegrationKind::Datadog, &f, &FormValues::new(), WriteMode::Create).unwrap();
+        let i = integration_from_form(
+            IntegrationKind::Datadog,
+            &f,
+            &FormValues::new(),
+            WriteMode::Create,
+        )
+        .unwrap();
         assert_eq!(
             i.values.get("sendDatabaseMetrics"),
             Some(&FieldValue::Bool(true))
@@ -151,12 +186,32 @@ mod tests {
         assert_eq!(control_field("remove[secret]"), Some(("secret", true)));
         assert_eq!(control_field("values[url]"), Some(("url", false)));
         assert_eq!(control_field("group_id"), None);
+
+        // A plain field's pre-filled value does not fight its "Remove" box.
+        let f = form(&[("channelName", "alerts"), ("teamName", "Ops")]);
+        let remove = form(&[("teamName", "on")]);
+        let i =
+            integration_from_form(IntegrationKind::Slack, &f, &remove, WriteMode::Update).unwrap();
+        assert_eq!(i.to_request_json()["teamName"], serde_json::Value::Null);
+        // A secret typed and ticked is a question.
+        let f = form(&[("url", "https://h.example/x"), ("secret", "new-secret")]);
+        let remove = form(&[("secret", "on")]);
+        let errors =
+            integration_from_form(IntegrationKind::Webhook, &f, &remove, WriteMode::Update)
+                .unwrap_err();
+        assert_eq!(errors[0].problem, FieldProblem::RemoveAndValue);
     }
 
     #[test]
     fn single_line_values_are_trimmed() {
         let f = form(&[("apiKey", " abc123\n"), ("region", "US")]);
-        let i = integration_from_form(IntegrationKind::Datadog, &f, &FormValues::new(), WriteMode::Create).unwrap();
+        let i = integration_from_form(
+            IntegrationKind::Datadog,
+            &f,
+            &FormValues::new(),
+            WriteMode::Create,
+        )
+        .unwrap();
         assert_eq!(i.text("apiKey"), Some("abc123"));
     }
 }

@@ -121,7 +121,10 @@ mod tests {
             "https://example.com/****2101"
         );
         assert_eq!(mask_url("https://example.com"), "https://example.com/");
-        assert_eq!(mask_url("https://h.example?token=abcdef"), "https://h.example/********cdef");
+        assert_eq!(
+            mask_url("https://h.example?token=abcdef"),
+            "https://h.example/*********cdef"
+        );
         assert_eq!(mask_secret("abc"), "****");
     }
 
@@ -132,9 +135,18 @@ mod tests {
             .field("url")
             .expect("url");
         for (masked, hint) in [
-            ("https://example.com/****2101", "https://example.com/••••2101"),
-            ("https://user:pass@example.com/****2101", "https://example.com/••••2101"),
-            ("https://example.com:8443/****2101", "https://example.com/••••2101"),
+            (
+                "https://example.com/****2101",
+                "https://example.com/••••2101",
+            ),
+            (
+                "https://user:pass@example.com/****2101",
+                "https://example.com/••••2101",
+            ),
+            (
+                "https://example.com:8443/****2101",
+                "https://example.com/••••2101",
+            ),
             ("https://[::1]:8443/****2101", "https://[::1]/••••2101"),
             ("https://example.com/", "https://example.com/••••"),
             ("not a url ****abcd", "••••abcd"),
@@ -142,7 +154,10 @@ mod tests {
             assert_eq!(display_secret(url, masked), hint, "{masked}");
         }
         // Whatever Atlas leaves before the path, userinfo and query never reach the hint.
-        let hint = display_secret(url, &mask_url("https://u:p4ss@h.example?token=s3cr3t-token"));
+        let hint = display_secret(
+            url,
+            &mask_url("https://u:p4ss@h.example?token=s3cr3t-token"),
+        );
         assert!(!hint.contains("p4ss") && !hint.contains("s3cr3t"), "{hint}");
         assert_eq!(hint, "https://h.example/••••oken");
     }

@@ -606,7 +606,10 @@ mod tests {
                 .collect()
         };
         assert_eq!(required(IntegrationKind::PagerDuty), ["serviceKey"]);
-        assert_eq!(required(IntegrationKind::Slack), ["apiToken", "channelName"]);
+        assert_eq!(
+            required(IntegrationKind::Slack),
+            ["apiToken", "channelName"]
+        );
         assert_eq!(required(IntegrationKind::Datadog), ["apiKey"]);
         assert_eq!(
             required(IntegrationKind::NewRelic),

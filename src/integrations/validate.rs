@@ -296,7 +296,10 @@ mod tests {
             &[("url", t("https://h/p")), ("headersTemplate", t(&big))],
         );
         assert!(validate_for_write(&i, WriteMode::Create).is_empty());
-        let field = IntegrationKind::Webhook.spec().field("headersTemplate").unwrap();
+        let field = IntegrationKind::Webhook
+            .spec()
+            .field("headersTemplate")
+            .unwrap();
         assert_eq!(template_over_limit(field, &big), Some(4096));
         assert_eq!(template_over_limit(field, "{}"), None);
     }
@@ -307,7 +310,11 @@ mod tests {
             (IntegrationKind::Webhook, "url"),
             (IntegrationKind::MicrosoftTeams, "microsoftTeamsWebhookUrl"),
         ] {
-            for url in ["https://user:pass@h.example/p", "https://user@h.example", "http://a:b@h.example?x=1"] {
+            for url in [
+                "https://user:pass@h.example/p",
+                "https://user@h.example",
+                "http://a:b@h.example?x=1",
+            ] {
                 let i = with(kind, &[(name, t(url))]);
                 assert_eq!(
                     validate_for_write(&i, WriteMode::Create)[0].problem,
@@ -317,7 +324,10 @@ mod tests {
             }
         }
         // An @ after the authority is no userinfo.
-        let ok = with(IntegrationKind::Webhook, &[("url", t("https://h.example/a@b?c=d@e"))]);
+        let ok = with(
+            IntegrationKind::Webhook,
+            &[("url", t("https://h.example/a@b?c=d@e"))],
+        );
         assert!(validate_for_write(&ok, WriteMode::Create).is_empty());
     }
 

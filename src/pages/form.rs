@@ -171,7 +171,10 @@ pub fn IntegrationForm(
             let must_reenter =
                 Signal::derive(move || secrets_required().iter().any(|f| f == field.name));
             let note = Signal::derive(move || {
-                typed.with(|v| v.get(field.name).and_then(|text| template_over_limit(field, text)))
+                typed.with(|v| {
+                    v.get(field.name)
+                        .and_then(|text| template_over_limit(field, text))
+                })
             });
             view! { <Field field shown error=error_for(field.name) must_reenter note mode/> }
         })

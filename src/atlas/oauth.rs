@@ -52,9 +52,26 @@ impl TokenCache {
         }
     }
 
+    /// The key's slot. A new key (a new session) first sweeps out the slots nobody can use
+    /// any more: every session has its own token, and one that ends without signing out never
+    /// says so, so its slot must go once its token is due for renewal (or was never obtained).
+    /// Memory then holds at most the sessions of the last token lifetime.
     fn slot(&self, key: TokenKey) -> Slot {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        if !slots.contains_key(&key) {
+            let now = Instant::now();
+            // A slot in use (locked: a fetch under way) is left alone.
+            slots.retain(|_, slot| match slot.try_lock() {
+                Ok(cached) => cached.as_ref().is_some_and(|t| now < t.renew_at),
+                Err(_) => true,
+            });
+        }
         slots.entry(key).or_default().clone()
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.slots.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     /// When to renew a token that lives `lifetime`: `renew_margin` early, but never in the
@@ -209,6 +226,31 @@ mod tests {
             assert_eq!(t.await.unwrap().expose(), "shared");
         }
         assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn slots_of_expired_tokens_and_failed_fetches_are_swept_by_the_next_new_session() {
+        let cache = TokenCache::new(Duration::from_secs(60));
+        cache
+            .token(key("expired"), || async { Ok(answer("old", 0)) })
+            .await
+            .unwrap();
+        let _ = cache
+            .token(key("refused"), || async {
+                Err(AtlasError::Transport("down".into()))
+            })
+            .await;
+        cache
+            .token(key("live"), || async { Ok(answer("live", 3600)) })
+            .await
+            .unwrap();
+        assert_eq!(cache.len(), 1, "only the live token's slot is left");
+        // The live one is still served from the cache.
+        let t = cache
+            .token(key("live"), || async { panic!("cached") })
+            .await
+            .unwrap();
+        assert_eq!(t.expose(), "live");
     }
 
     #[tokio::test]

@@ -125,3 +125,32 @@ test("a URL with credentials in it is refused before anything is sent", async ({
   await expect(form.fieldError("URL")).toContainText("user name and password");
   expect((await emulator.counters()).total).toBe(before.total);
 });
+
+test("the Slack card offers the Atlas UI first and a legacy token second", async ({ page, demo }) => {
+  const sandbox = demo.projects.find((p) => p.name === "Sandbox")!;
+  await signIn(page, demo);
+  const project = new ProjectPage(page);
+  await project.open(sandbox.id);
+  const card = project.card("SLACK");
+  await expect(card.getByRole("link", { name: "Open the project's integrations in Atlas" })).toHaveAttribute(
+    "href",
+    new RegExp(`/v2/${sandbox.id}#/settings/integrations$`),
+  );
+  await card.getByRole("link", { name: "Configure" }).click();
+  await expect(page.getByRole("note")).toContainText("legacy bot token");
+  await expect(new IntegrationFormPage(page).input("API token")).toBeVisible();
+});
+
+test("a template longer than Atlas's rendered limit is warned about, not refused", async ({ page, demo, emulator }) => {
+  const sandbox = demo.projects.find((p) => p.name === "Sandbox")!;
+  await signIn(page, demo);
+  const form = new IntegrationFormPage(page);
+  await form.open(sandbox.id, "WEBHOOK");
+  await form.input("URL").fill("https://hooks.example.com/long/5151");
+  const body = `{"pad": "${"x".repeat(17 * 1024)}"}`;
+  await form.input("Body template").fill(body);
+  await expect(form.field("Body template").getByRole("status")).toContainText("longer than the 16 KB");
+  await form.submit("Create");
+  await expect(page).toHaveURL(new RegExp(`\\?saved=WEBHOOK$`));
+  expect((await emulator.stored(sandbox.id, "WEBHOOK"))?.bodyTemplate).toBe(body);
+});

@@ -96,16 +96,19 @@ mod tests {
             .collect()
     }
 
+    /// A form with no "remove" box ticked.
+    fn read(
+        kind: IntegrationKind,
+        f: &FormValues,
+        mode: WriteMode,
+    ) -> Result<Integration, Vec<FieldError>> {
+        integration_from_form(kind, f, &FormValues::new(), mode)
+    }
+
     #[test]
     fn blank_secret_on_update_is_left_out_so_atlas_keeps_it() {
         let f = form(&[("serviceKey", ""), ("region", "EU")]);
-        let i = integration_from_form(
-            IntegrationKind::PagerDuty,
-            &f,
-            &FormValues::new(),
-            WriteMode::Update,
-        )
-        .unwrap();
+        let i = read(IntegrationKind::PagerDuty, &f, WriteMode::Update).unwrap();
         assert!(!i.values.contains_key("serviceKey"));
         assert_eq!(i.text("region"), Some("EU"));
         assert!(!i.to_request_json().to_string().contains("serviceKey"));
@@ -114,13 +117,7 @@ mod tests {
     #[test]
     fn blank_secret_on_create_is_required() {
         let f = form(&[("serviceKey", "  "), ("region", "EU")]);
-        let errs = integration_from_form(
-            IntegrationKind::PagerDuty,
-            &f,
-            &FormValues::new(),
-            WriteMode::Create,
-        )
-        .unwrap_err();
+        let errs = read(IntegrationKind::PagerDuty, &f, WriteMode::Create).unwrap_err();
         assert_eq!(
             errs,
             vec![FieldError {
@@ -136,13 +133,7 @@ mod tests {
             ("serviceKey", "************************abcd"),
             ("region", "US"),
         ]);
-        let errs = integration_from_form(
-            IntegrationKind::PagerDuty,
-            &f,
-            &FormValues::new(),
-            WriteMode::Update,
-        )
-        .unwrap_err();
+        let errs = read(IntegrationKind::PagerDuty, &f, WriteMode::Update).unwrap_err();
         assert_eq!(errs[0].problem, FieldProblem::LooksMasked);
     }
 
@@ -154,13 +145,7 @@ mod tests {
             ("sendDatabaseMetrics", "on"),
             ("url", "x"),
         ]);
-        let i = integration_from_form(
-            IntegrationKind::Datadog,
-            &f,
-            &FormValues::new(),
-            WriteMode::Create,
-        )
-        .unwrap();
+        let i = read(IntegrationKind::Datadog, &f, WriteMode::Create).unwrap();
         assert_eq!(
             i.values.get("sendDatabaseMetrics"),
             Some(&FieldValue::Bool(true))
@@ -205,13 +190,7 @@ mod tests {
     #[test]
     fn single_line_values_are_trimmed() {
         let f = form(&[("apiKey", " abc123\n"), ("region", "US")]);
-        let i = integration_from_form(
-            IntegrationKind::Datadog,
-            &f,
-            &FormValues::new(),
-            WriteMode::Create,
-        )
-        .unwrap();
+        let i = read(IntegrationKind::Datadog, &f, WriteMode::Create).unwrap();
         assert_eq!(i.text("apiKey"), Some("abc123"));
     }
 }

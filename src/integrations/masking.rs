@@ -3,6 +3,7 @@
 
 use super::model::FieldValue;
 use super::registry::{FieldSpec, Secrecy};
+use super::url::split_url;
 
 /// `*` for every character but the last four: `****************************0000` (recorded
 /// for Datadog, PagerDuty, Opsgenie, VictorOps and the webhook secret). A value of four
@@ -25,11 +26,9 @@ pub fn mask_secret(value: &str) -> String {
 /// survive (it refuses userinfo on input and never shows it). A URL that does not parse is
 /// masked like a secret.
 pub fn mask_url(value: &str) -> String {
-    let Some((scheme, rest)) = value.split_once("://") else {
+    let Some((scheme, authority, tail)) = split_url(value) else {
         return mask_secret(value);
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
     let tail = tail.strip_prefix('/').unwrap_or(tail);
     if tail.is_empty() {
         format!("{scheme}://{authority}/")
@@ -41,8 +40,7 @@ pub fn mask_url(value: &str) -> String {
 /// `scheme://host` of a URL, without userinfo, port, path or query: all a person needs to
 /// recognise a webhook, and nothing that could be a credential.
 fn scheme_and_host(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next()?;
+    let (scheme, authority, _) = split_url(url)?;
     let host_port = authority.rsplit('@').next()?;
     let host = if host_port.starts_with('[') {
         // An IPv6 literal keeps its brackets; the port follows them.

@@ -6,6 +6,7 @@ mod form;
 mod masking;
 mod model;
 mod registry;
+mod url;
 mod validate;
 mod view;
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::masking::looks_masked;
 use super::model::{FieldValue, Integration};
 use super::registry::{FieldInput, FieldSpec, Rule};
+use super::url::split_url;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WriteMode {
@@ -99,12 +100,12 @@ fn is_http_url(s: &str) -> bool {
     }
 }
 
-/// The authority of an http(s) URL: what lies between `://` and the first `/`, `?` or `#`.
+/// The authority of an http(s) URL.
 fn authority(s: &str) -> Option<&str> {
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"))?;
-    rest.split(['/', '?', '#']).next()
+    match split_url(s)? {
+        ("https" | "http", authority, _) => Some(authority),
+        _ => None,
+    }
 }
 
 fn has_userinfo(s: &str) -> bool {

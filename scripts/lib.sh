@@ -74,7 +74,7 @@ build_fingerprint() {
     {
       # shellcheck disable=SC2086
       sed -e 's/^[^:]*://' -e 's/\\ /\x01/g' $dfiles | tr ' ' '\n' | tr '\001' ' ' | grep "^$ROOT/"
-      printf '%s\n' "$ROOT/Cargo.toml" "$ROOT/Cargo.lock"
+      printf '%s\n' "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT"/crates/*/Cargo.toml
       [ -f "$ROOT/rust-toolchain.toml" ] && echo "$ROOT/rust-toolchain.toml"
       find "$ROOT/style" "$ROOT/public" -type f
     } | sort -u | tr '\n' '\0' | xargs -0 sha256sum

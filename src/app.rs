@@ -1,18 +1,16 @@
 //! The page shell and the routes.
 
-use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::{
-    components::{Route, Router, Routes},
-    path, SsrMode,
-};
-use serde::{Deserialize, Serialize};
-
 use crate::i18n::{t, Key};
 use crate::pages::integration::{DeletePage, IntegrationPage};
 use crate::pages::login::LoginPage;
 use crate::pages::project::ProjectPage;
 use crate::pages::projects::ProjectsPageView;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
 
 /// The HTML document around the app, rendered on the server only. It also sets the page's
 /// Content-Security-Policy, whose script nonce must match the one Leptos puts on its
@@ -22,8 +20,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     if let (Some(nonce), Some(response)) =
         (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
     {
-        if let Ok(policy) = http::HeaderValue::from_str(&crate::web::security::page_policy(&nonce))
-        {
+        if let Ok(policy) = http::HeaderValue::from_str(&page_policy(&nonce)) {
             response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
         }
     }
@@ -35,6 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" id="leptos" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -50,7 +48,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/atlas-integrations.css"/>
         <Title text=t(Key::AppTitle)/>
         <HydrationMarker/>
         <Router>
@@ -85,19 +82,14 @@ fn HydrationMarker() -> impl IntoView {
     });
 }
 
-/// What the server says about itself; safe to show anyone.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ServerDescription {
-    pub version: String,
-    /// "embedded emulator" or the Atlas base URL.
-    pub backend: String,
-}
-
-#[server(prefix = "/api", endpoint = "system/info")]
-pub async fn server_info() -> Result<ServerDescription, crate::api::AppError> {
-    let state = crate::web::context::app_state()?;
-    Ok(ServerDescription {
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        backend: state.settings.backend_label.clone(),
-    })
+/// The policy for HTML pages. Scripts run only from our origin or with the per-response
+/// nonce Leptos puts on its hydration script; WASM needs `'wasm-unsafe-eval'`, nothing needs
+/// `'unsafe-inline'` or `'unsafe-eval'`.
+#[cfg(feature = "ssr")]
+fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 }

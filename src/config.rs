@@ -1,11 +1,21 @@
-//! Command line and environment configuration, with the defaults the README documents.
+//! Command line and environment configuration, with the defaults the README documents, and
+//! what the server is built from them.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
+use atlas_client::ClientConfig;
+use atlas_emulator::{EmulatorOptions, StandaloneArgs};
 use clap::{Args, Parser, Subcommand};
 
-use crate::emulator::EmulatorOptions;
+use crate::server::Settings;
+
+/// Real Atlas, for links to its UI when the backend is the emulator.
+pub const REAL_ATLAS: &str = "https://cloud.mongodb.com";
+
+/// Shown as the backend when no Atlas URL is configured.
+pub const EMBEDDED_BACKEND: &str = "embedded emulator";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -27,7 +37,7 @@ pub enum Command {
     /// Serve the dashboard (the default).
     Serve(ServeArgs),
     /// Run only the Atlas Admin API emulator.
-    Emulator(StandaloneEmulatorArgs),
+    Emulator(StandaloneArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -86,18 +96,42 @@ pub enum CookieSecure {
 #[command(next_help_heading = "Calls to Atlas")]
 pub struct UpstreamArgs {
     /// Seconds to wait for a TCP/TLS connection to Atlas.
-    #[arg(long, env = "ATLAS_CONNECT_TIMEOUT_SECS", default_value_t = 5)]
+    #[arg(long, env = "ATLAS_CONNECT_TIMEOUT_SECS", default_value_t = ClientConfig::DEFAULT_CONNECT_TIMEOUT.as_secs())]
     pub connect_timeout_secs: u64,
     /// Seconds one Atlas request may take in all.
-    #[arg(long, env = "ATLAS_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    #[arg(long, env = "ATLAS_REQUEST_TIMEOUT_SECS", default_value_t = ClientConfig::DEFAULT_REQUEST_TIMEOUT.as_secs())]
     pub request_timeout_secs: u64,
 }
 
-#[derive(Debug, Clone, Args)]
-pub struct StandaloneEmulatorArgs {
-    /// Address the emulator listens on.
-    #[arg(long, env = "EMULATOR_LISTEN", default_value = "127.0.0.1:8080")]
-    pub listen: SocketAddr,
-    #[command(flatten)]
-    pub options: EmulatorOptions,
+impl ServeArgs {
+    /// The Atlas client's configuration for `base_url`, with the configured timeouts.
+    pub fn client_config(&self, base_url: &str) -> ClientConfig {
+        ClientConfig::new(base_url).with_timeouts(
+            Duration::from_secs(self.upstream.connect_timeout_secs),
+            Duration::from_secs(self.upstream.request_timeout_secs),
+        )
+    }
+
+    /// What the handlers need to know. `Secure` cookies unless asked otherwise, or `auto`
+    /// and the dashboard listens on plain-http loopback (where browsers would drop them).
+    pub fn settings(&self, backend_label: String) -> Settings {
+        let atlas_ui_base = self
+            .atlas_base_url
+            .as_deref()
+            .unwrap_or(REAL_ATLAS)
+            .trim_end_matches('/')
+            .to_string();
+        let cookie_secure = match self.session.cookie_secure {
+            CookieSecure::Always => true,
+            CookieSecure::Never => false,
+            CookieSecure::Auto => !self.listen.ip().is_loopback(),
+        };
+        Settings {
+            backend_label,
+            atlas_ui_base,
+            session_max: time::Duration::hours(self.session.session_max_hours as i64),
+            session_idle: time::Duration::minutes(self.session.session_idle_minutes as i64),
+            cookie_secure,
+        }
+    }
 }

@@ -1,8 +1,8 @@
 //! Every user-visible string, looked up by key. English is the only table so far; Korean,
 //! Japanese and Chinese get their own `match` arms on `Lang` without touching components.
 
-use crate::api::{AppError, LoginRefusal};
-use crate::integrations::{FieldProblem, FieldSpec, IntegrationKind};
+use crate::error::{AppError, LoginRefusal};
+use atlas_registry::{FieldProblem, FieldSpec, IntegrationKind};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
@@ -197,7 +197,7 @@ pub fn field_label(field: &FieldSpec) -> &'static str {
 /// The label of the field Atlas calls `name`, for messages that carry only the name; the
 /// first type that has it answers (the types share labels for shared names).
 fn label_of_name(name: &str) -> String {
-    crate::integrations::IntegrationKind::ALL
+    atlas_registry::IntegrationKind::ALL
         .iter()
         .flat_map(|kind| kind.spec().fields)
         .find(|field| field.name == name)
@@ -225,10 +225,10 @@ pub fn template_over_limit(limit_bytes: usize) -> String {
 }
 
 /// The note on a discouraged type's form and card.
-pub fn caution(caution: crate::integrations::Caution) -> &'static str {
+pub fn caution(caution: atlas_registry::Caution) -> &'static str {
     match caution {
-        crate::integrations::Caution::SlackLegacyToken => t(Key::SlackCaution),
-        crate::integrations::Caution::NewRelicRetired => t(Key::NewRelicCaution),
+        atlas_registry::Caution::SlackLegacyToken => t(Key::SlackCaution),
+        atlas_registry::Caution::NewRelicRetired => t(Key::NewRelicCaution),
     }
 }
 

@@ -1,21 +1,27 @@
 //! MongoDB Atlas third-party integrations dashboard.
 //!
 //! The crate builds twice: the server binary with `ssr`, the browser bundle with `hydrate`.
-//! Modules without a cfg compile for both, so the registry and validation run in the browser
-//! and on the server from one source.
+//! Layers, each using only those below it (docs/architecture.md):
+//!
+//! - `web` (server): the axum router and its layers, serving;
+//! - `app`, `pages`: the HTML, rendered on the server, interactive parts hydrated;
+//! - `api`: the server functions, the only door from the browser to Atlas;
+//! - `server` (server): state, session, the signed-in user's handle on Atlas;
+//! - `error`, `links`, `i18n`: what every layer shares;
+//! - and the crates under `crates/`: the registry (both targets), the Atlas client and the
+//!   emulator (server).
 
 pub mod api;
 pub mod app;
+pub mod error;
 pub mod i18n;
-pub mod integrations;
+pub mod links;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
-pub mod atlas;
-#[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
-pub mod emulator;
+pub mod server;
 #[cfg(feature = "ssr")]
 pub mod web;
 

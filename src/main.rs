@@ -1,17 +1,21 @@
-//! Wiring only: parse the configuration, then serve the dashboard or the standalone emulator.
+//! Wiring only: parse the configuration; then either serve the dashboard (starting the
+//! embedded emulator when no Atlas URL is set) or run the standalone emulator.
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     use atlas_integrations::config::{Cli, Command};
+    use atlas_integrations::web;
     use clap::Parser;
 
     let cli = Cli::parse();
-    atlas_integrations::web::init_tracing();
+    web::init_tracing();
     let result = match cli.command {
-        Some(Command::Emulator(args)) => atlas_integrations::emulator::run_standalone(args).await,
-        Some(Command::Serve(args)) => atlas_integrations::web::serve(args).await,
-        None => atlas_integrations::web::serve(cli.serve).await,
+        Some(Command::Emulator(args)) => {
+            atlas_emulator::run_standalone(args, web::shutdown_signal()).await
+        }
+        Some(Command::Serve(args)) => serve(args).await,
+        None => serve(cli.serve).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -20,6 +24,39 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+#[cfg(feature = "ssr")]
+async fn serve(args: atlas_integrations::config::ServeArgs) -> anyhow::Result<()> {
+    use std::sync::Arc;
+
+    use atlas_integrations::config::EMBEDDED_BACKEND;
+    use atlas_integrations::server::AppState;
+    use atlas_integrations::web;
+
+    // Held for the life of the server: the embedded emulator runs until we return.
+    let mut _embedded = None;
+    let (base_url, label) = match &args.atlas_base_url {
+        Some(url) => (url.trim_end_matches('/').to_string(), url.clone()),
+        None => {
+            let emulator =
+                atlas_emulator::start_embedded(args.emulator_listen, args.emulator.clone()).await?;
+            let url = emulator.base_url();
+            _embedded = Some(emulator);
+            (url, EMBEDDED_BACKEND.to_string())
+        }
+    };
+    tracing::info!(atlas = %base_url, "Atlas backend");
+    let state = AppState {
+        leptos_options: web::leptos_options(&args.site_root.to_string_lossy(), args.listen),
+        atlas: Arc::new(atlas_client::AtlasClient::new(
+            args.client_config(&base_url),
+        )?),
+        settings: Arc::new(args.settings(label)),
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    web::serve(listener, state).await?;
+    Ok(())
 }
 
 #[cfg(not(feature = "ssr"))]

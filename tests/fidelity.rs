@@ -3,7 +3,7 @@
 
 mod support;
 
-use atlas_integrations::emulator::demo;
+use atlas_emulator::demo;
 use axum::http::StatusCode;
 use support::TestApp;
 
@@ -151,11 +151,8 @@ async fn new_relic_is_written_and_its_clear_keys_never_reach_the_browser() {
     // Atlas returns them in clear (docs pages); the read path masks them too.
     let (status, body) = app
         .call(
-            "integrations/get",
-            &[
-                ("group_id", demo::SANDBOX_PROJECT_ID),
-                ("kind", "NEW_RELIC"),
-            ],
+            "integrations/list",
+            &[("group_id", demo::SANDBOX_PROJECT_ID)],
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");

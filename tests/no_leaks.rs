@@ -7,7 +7,7 @@ mod support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use atlas_integrations::emulator::demo;
+use atlas_emulator::demo;
 use support::{page_request, TestApp};
 
 #[derive(Clone, Default)]
@@ -52,7 +52,7 @@ async fn no_credential_or_secret_in_any_response_or_log_line() {
         let production = demo::PRODUCTION_PROJECT_ID;
         let sandbox = demo::SANDBOX_PROJECT_ID;
         let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
-            ("session/status", vec![]),
+            ("system/info", vec![]),
             ("projects/list", vec![]),
             ("integrations/list", vec![("group_id", production)]),
             (
@@ -66,14 +66,6 @@ async fn no_credential_or_secret_in_any_response_or_log_line() {
             (
                 "integrations/list",
                 vec![("group_id", demo::ANALYTICS_PROJECT_ID)],
-            ),
-            (
-                "integrations/get",
-                vec![("group_id", production), ("kind", "WEBHOOK")],
-            ),
-            (
-                "integrations/get",
-                vec![("group_id", production), ("kind", "DATADOG")],
             ),
             (
                 "integrations/create",

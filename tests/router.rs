@@ -3,7 +3,7 @@
 
 mod support;
 
-use atlas_integrations::emulator::demo;
+use atlas_emulator::demo;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use support::{header, page_request, server_fn_request, TestApp};
@@ -13,13 +13,6 @@ const DATA_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[
     (
         "integrations/list",
         &[("group_id", demo::PRODUCTION_PROJECT_ID)],
-    ),
-    (
-        "integrations/get",
-        &[
-            ("group_id", demo::PRODUCTION_PROJECT_ID),
-            ("kind", "PAGER_DUTY"),
-        ],
     ),
     (
         "integrations/create",
@@ -102,7 +95,7 @@ async fn cross_site_posts_are_refused() {
         ("sec-fetch-site", "cross-site"),
         ("sec-fetch-site", "same-site"),
     ] {
-        let mut request = server_fn_request("integrations/delete", DATA_FUNCTIONS[5].1);
+        let mut request = server_fn_request("integrations/delete", DATA_FUNCTIONS[4].1);
         request
             .headers_mut()
             .insert(name, value.parse().expect("value"));
@@ -110,7 +103,7 @@ async fn cross_site_posts_are_refused() {
         assert_eq!(status, StatusCode::FORBIDDEN, "{value}: {body}");
         assert!(body.contains("CrossSite"));
     }
-    let mut request = server_fn_request("integrations/delete", DATA_FUNCTIONS[5].1);
+    let mut request = server_fn_request("integrations/delete", DATA_FUNCTIONS[4].1);
     request.headers_mut().remove("sec-fetch-site");
     request.headers_mut().insert(
         header::ORIGIN,
@@ -216,7 +209,7 @@ async fn pages_without_a_session_go_to_login_and_remember_where() {
     assert!(status.is_redirection(), "{status}");
     assert_eq!(
         header(&headers, "location"),
-        Some(format!("/login?next=%2Fprojects%2F{}", demo::PRODUCTION_PROJECT_ID).as_str())
+        Some(format!("/login?next=/projects/{}", demo::PRODUCTION_PROJECT_ID).as_str())
     );
     let (status, _, _) = app.send(page_request("/login")).await;
     assert_eq!(status, StatusCode::OK);

@@ -4,7 +4,7 @@
 
 mod support;
 
-use atlas_integrations::emulator::demo;
+use atlas_emulator::demo;
 use axum::http::StatusCode;
 use support::TestApp;
 

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::AppError;
-use crate::integrations::IntegrationKind;
+use atlas_registry::IntegrationKind;
+
+use crate::error::AppError;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectSummary {
@@ -35,31 +36,73 @@ pub async fn list_projects(
     #[server(default)] page: u32,
     #[server(default)] per_page: u32,
 ) -> Result<ProjectsPage, AppError> {
-    use crate::web::context;
-    let state = context::app_state()?;
-    let user = context::require_session().await?;
-    let per_page = per_page.clamp(1, MAX_PER_PAGE);
-    let page = page.max(1);
-    let all = context::atlas(state.atlas.list_all_projects(&user.credential)).await?;
-    let needle = filter.trim().to_lowercase();
-    let matching: Vec<_> = all
-        .iter()
-        .filter(|p| {
-            needle.is_empty() || p.name.to_lowercase().contains(&needle) || p.id.contains(&needle)
+    crate::server::respond(ssr::list(filter, page, per_page).await)
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use futures::StreamExt;
+
+    use super::{ProjectSummary, ProjectsPage, MAX_PER_PAGE};
+    use crate::error::AppError;
+    use crate::server::UserAtlas;
+
+    /// How many projects' integrations are fetched from Atlas at once.
+    const INTEGRATION_LOOKUPS_IN_FLIGHT: usize = 8;
+
+    pub async fn list(filter: String, page: u32, per_page: u32) -> Result<ProjectsPage, AppError> {
+        let atlas = UserAtlas::current().await?;
+        let per_page = per_page.clamp(1, MAX_PER_PAGE);
+        let page = page.max(1);
+        let all = atlas.all_projects().await?;
+        let needle = filter.trim().to_lowercase();
+        let matching: Vec<_> = all
+            .iter()
+            .filter(|p| {
+                needle.is_empty()
+                    || p.name.to_lowercase().contains(&needle)
+                    || p.id.contains(&needle)
+            })
+            .collect();
+        // usize arithmetic, saturating: a huge page number is an empty page, not an overflow.
+        let skip = (page as usize - 1).saturating_mul(per_page as usize);
+        let shown: Vec<(String, String)> = matching
+            .iter()
+            .skip(skip)
+            .take(per_page as usize)
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect();
+        // Each lookup owns its handle: the server function's future must be `Send`, and one
+        // borrowed across these futures is not (the compiler cannot prove it for all lifetimes).
+        let lookups = shown.into_iter().map(|(id, name)| {
+            let atlas = atlas.clone();
+            async move { summary(&atlas, id, name).await }
+        });
+        let projects = futures::stream::iter(lookups)
+            .buffered(INTEGRATION_LOOKUPS_IN_FLIGHT)
+            .collect()
+            .await;
+        Ok(ProjectsPage {
+            projects,
+            matching: matching.len(),
+            total: all.len(),
+            page,
+            per_page,
         })
-        .collect();
-    let shown = matching
-        .iter()
-        .skip(((page - 1) * per_page) as usize)
-        .take(per_page as usize)
-        .map(|p| (*p).clone())
-        .collect();
-    let projects = context::with_integrations(&state, &user, shown).await;
-    Ok(ProjectsPage {
-        projects,
-        matching: matching.len(),
-        total: all.len(),
-        page,
-        per_page,
-    })
+    }
+
+    /// A project with its configured types, in registry order; unknown if Atlas would not say.
+    async fn summary(atlas: &UserAtlas, id: String, name: String) -> ProjectSummary {
+        let integrations = atlas.integrations_if_visible(&id).await.map(|list| {
+            let mut kinds: Vec<_> = list.into_iter().map(|i| i.kind).collect();
+            // Registry order (the enum's order).
+            kinds.sort();
+            kinds
+        });
+        ProjectSummary {
+            id,
+            name,
+            integrations,
+        }
+    }
 }

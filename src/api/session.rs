@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::AppError;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::respond;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -35,21 +37,12 @@ pub fn safe_next(next: Option<&str>) -> String {
                 && !n
                     .chars()
                     .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
-                && !n.starts_with("/login") =>
+                && !n.starts_with(crate::links::LOGIN) =>
         {
             n.to_string()
         }
-        _ => "/".to_string(),
+        _ => crate::links::PROJECTS.to_string(),
     }
-}
-
-#[server(prefix = "/api", endpoint = "session/status")]
-pub async fn session_status() -> Result<Option<SessionInfo>, AppError> {
-    use crate::web::context;
-    let state = context::app_state()?;
-    Ok(context::optional_session()
-        .await?
-        .map(|user| user.info(&state)))
 }
 
 /// Checks the credential with a real call to Atlas (the first page of projects) and only
@@ -61,48 +54,119 @@ pub async fn login(
     secret: String,
     #[server(default)] next: Option<String>,
 ) -> Result<SessionInfo, AppError> {
-    use crate::atlas::{Credential, SecretValue};
-    use crate::web::context;
-
-    let public_id = public_id.trim().to_string();
-    let secret = SecretValue::new(secret.trim());
-    let mut problems = Vec::new();
-    if public_id.is_empty() {
-        problems.push(crate::integrations::FieldError {
-            field: "public_id".into(),
-            problem: crate::integrations::FieldProblem::Required,
-        });
-    }
-    if secret.is_empty() {
-        problems.push(crate::integrations::FieldError {
-            field: "secret".into(),
-            problem: crate::integrations::FieldProblem::Required,
-        });
-    }
-    if !problems.is_empty() {
-        return Err(context::fail(AppError::Invalid(problems)));
-    }
-    let credential = match method {
-        AuthMethod::ApiKey => Credential::ApiKey {
-            public_key: public_id,
-            private_key: secret,
-        },
-        AuthMethod::ServiceAccount => Credential::service_account_session(public_id, secret),
-    };
-    let state = context::app_state()?;
-    let user = context::sign_in(&state, credential).await?;
+    let info = respond(ssr::sign_in(method, public_id, secret).await)?;
     leptos_axum::redirect(&safe_next(next.as_deref()));
-    Ok(user.info(&state))
+    Ok(info)
 }
 
 /// Revokes what Atlas issued for the session (a service account's token) and ends it.
 #[server(prefix = "/api", endpoint = "session/logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::web::context;
-    let state = context::app_state()?;
-    context::sign_out(&state).await?;
-    leptos_axum::redirect("/login");
+    respond(ssr::sign_out().await)?;
+    leptos_axum::redirect(crate::links::LOGIN);
     Ok(())
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use atlas_client::{AtlasError, Credential, SecretValue};
+    use atlas_registry::{FieldError, FieldProblem};
+
+    use super::{AuthMethod, SessionInfo};
+    use crate::error::{AppError, LoginRefusal};
+    use crate::server::{self, AppState, UserSession};
+
+    pub async fn sign_in(
+        method: AuthMethod,
+        public_id: String,
+        secret: String,
+    ) -> Result<SessionInfo, AppError> {
+        let public_id = public_id.trim().to_string();
+        let secret = SecretValue::new(secret.trim());
+        let required = |field: &str| FieldError {
+            field: field.into(),
+            problem: FieldProblem::Required,
+        };
+        let mut problems = Vec::new();
+        if public_id.is_empty() {
+            problems.push(required("public_id"));
+        }
+        if secret.is_empty() {
+            problems.push(required("secret"));
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        let credential = match method {
+            AuthMethod::ApiKey => Credential::ApiKey {
+                public_key: public_id,
+                private_key: secret,
+            },
+            AuthMethod::ServiceAccount => Credential::service_account_session(public_id, secret),
+        };
+        let state = server::app_state()?;
+        let user = verify_and_store(&state, credential).await?;
+        Ok(info(&user, &state))
+    }
+
+    /// Verifies the credential with one real call (the first page of projects), then stores it
+    /// in a session with a new id. A refused sign-in leaves nothing behind: whatever the check
+    /// obtained (a token, a nonce) is forgotten, so failed attempts cannot fill memory.
+    async fn verify_and_store(
+        state: &AppState,
+        credential: Credential,
+    ) -> Result<UserSession, AppError> {
+        let refusal = match state.atlas.list_projects_page(&credential, 1, 1).await {
+            Ok(page) if page.results.is_empty() => Some(LoginRefusal::NoProjects.into()),
+            Ok(_) => None,
+            Err(AtlasError::Unauthorized(_)) => Some(LoginRefusal::WrongCredential.into()),
+            Err(AtlasError::Forbidden(info)) if info.error_code.contains("ACCESS_LIST") => {
+                Some(LoginRefusal::AccessList.into())
+            }
+            Err(AtlasError::Forbidden(info)) => Some(LoginRefusal::Other(info.detail).into()),
+            Err(other) => Some(AppError::from(other)),
+        };
+        if let Some(refusal) = refusal {
+            let _ = state.atlas.forget(&credential).await;
+            return Err(refusal);
+        }
+        let user = UserSession::new(credential);
+        let session = server::tower_session().await?;
+        server::store_user(&session, &user)
+            .await
+            .map_err(|_| AppError::internal("could not store the session"))?;
+        tracing::info!(public_id = user.credential.public_id(), "signed in");
+        Ok(user)
+    }
+
+    /// Revokes what Atlas issued for the session and ends it. Signing out twice is fine.
+    pub async fn sign_out() -> Result<(), AppError> {
+        let state = server::app_state()?;
+        let session = server::tower_session().await?;
+        if let Some(user) = server::load_user(&session, state.settings.session_max).await {
+            if let Err(err) = state.atlas.forget(&user.credential).await {
+                // The session ends regardless; a token Atlas did not revoke expires within the
+                // hour.
+                tracing::warn!(error = %err, "could not revoke the Atlas token at logout");
+            }
+            tracing::info!(public_id = user.credential.public_id(), "signed out");
+        }
+        server::end(&session)
+            .await
+            .map_err(|_| AppError::internal("could not end the session"))
+    }
+
+    fn info(user: &UserSession, state: &AppState) -> SessionInfo {
+        let method = match user.credential {
+            Credential::ApiKey { .. } => AuthMethod::ApiKey,
+            Credential::ServiceAccount { .. } => AuthMethod::ServiceAccount,
+        };
+        SessionInfo {
+            method,
+            public_id: user.credential.public_id().to_string(),
+            backend: state.settings.backend_label.clone(),
+        }
+    }
 }
 
 #[cfg(test)]

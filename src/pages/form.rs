@@ -12,9 +12,10 @@ use leptos_router::hooks::use_navigate;
 
 use super::layout::ErrorAlert;
 use crate::api::integrations::{CreateIntegration, UpdateIntegration};
-use crate::api::AppError;
+use crate::error::AppError;
 use crate::i18n::{self, t, Key};
-use crate::integrations::{
+use crate::links;
+use atlas_registry::{
     remove_control, template_over_limit, value_control, FieldError, FieldInput, FieldSpec,
     FormValues, IntegrationKind, IntegrationView, Secrecy, ShownValue, WriteMode,
 };
@@ -56,7 +57,7 @@ pub fn IntegrationForm(
             .into_iter()
             .map(|field| FieldError {
                 field,
-                problem: crate::integrations::FieldProblem::Required,
+                problem: atlas_registry::FieldProblem::Required,
             })
             .collect(),
         _ => Vec::new(),
@@ -82,8 +83,8 @@ pub fn IntegrationForm(
     };
 
     let navigate = use_navigate();
-    let project_href = format!("/projects/{group_id}");
-    let after_save = format!("{project_href}?saved={}", kind.as_wire());
+    let project_href = links::project(&group_id);
+    let after_save = links::saved(&group_id, kind);
     Effect::new(move |_| {
         if let Some(Ok(())) = result.get() {
             if kind != IntegrationKind::Prometheus {
@@ -102,7 +103,7 @@ pub fn IntegrationForm(
                 return;
             };
             submitted.set(true);
-            match crate::integrations::integration_from_form(kind, &values, &remove, mode) {
+            match atlas_registry::integration_from_form(kind, &values, &remove, mode) {
                 Err(errors) => client_errors.set(errors),
                 Ok(_) => {
                     client_errors.set(Vec::new());
@@ -145,10 +146,9 @@ pub fn IntegrationForm(
                 }
             }
             if let Some((values, remove)) = browser::form_values_of_event(ev) {
-                let errors =
-                    crate::integrations::integration_from_form(kind, &values, &remove, mode)
-                        .err()
-                        .unwrap_or_default();
+                let errors = atlas_registry::integration_from_form(kind, &values, &remove, mode)
+                    .err()
+                    .unwrap_or_default();
                 client_errors.set(errors);
                 typed.set(values);
             }
@@ -239,7 +239,7 @@ fn project_href_for_done() -> String {
 fn Field(
     field: &'static FieldSpec,
     shown: Option<ShownValue>,
-    error: Signal<Option<crate::integrations::FieldProblem>>,
+    error: Signal<Option<atlas_registry::FieldProblem>>,
     must_reenter: Signal<bool>,
     /// Over Atlas's limit for a template's rendered output: a warning, not an error.
     note: Signal<Option<usize>>,
@@ -469,7 +469,7 @@ fn PrometheusDone(group_id: String, password: Option<String>) -> impl IntoView {
                 #[cfg(not(feature = "hydrate"))]
                 let _ = &to_copy;
             }>{move || if copied.get() { t(Key::Copied) } else { t(Key::Copy) }}</button>
-            <a class="button secondary" href=format!("/projects/{group_id}")>{t(Key::BackToProject)}</a>
+            <a class="button secondary" href=links::project(&group_id)>{t(Key::BackToProject)}</a>
         </section>
     }
 }
@@ -478,7 +478,7 @@ fn PrometheusDone(group_id: String, password: Option<String>) -> impl IntoView {
 mod browser {
     use leptos::wasm_bindgen::JsCast;
 
-    use crate::integrations::{control_field, FormValues};
+    use atlas_registry::{control_field, FormValues};
 
     /// The form's field values and its ticked "remove" boxes, as the server function gets them.
     fn values_of(form: &web_sys::HtmlFormElement) -> Option<(FormValues, FormValues)> {

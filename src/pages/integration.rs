@@ -5,10 +5,11 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::form::IntegrationForm;
 use super::layout::{Breadcrumbs, ErrorAlert, Header, Loading};
-use super::project::{integration_href, Values};
+use super::project::Values;
 use crate::api::integrations::{list_integrations, DeleteIntegration, ProjectIntegrations};
 use crate::i18n::{self, t, Key};
-use crate::integrations::{Availability, Caution, IntegrationKind};
+use crate::links;
+use atlas_registry::{Availability, Caution, IntegrationKind};
 
 fn route_params() -> (Memo<String>, Memo<Option<IntegrationKind>>) {
     let params = use_params_map();
@@ -56,7 +57,7 @@ fn IntegrationEditor(project: ProjectIntegrations, kind: IntegrationKind) -> imp
         (Some(view), Availability::Legacy) => view! {
             <p class="notice">{t(Key::LegacyReadOnly)}</p>
             <Values view/>
-            <a class="button danger" href=format!("{}/delete", integration_href(&project.group_id, kind))>{t(Key::Delete)}</a>
+            <a class="button danger" href=links::delete_integration(&project.group_id, kind)>{t(Key::Delete)}</a>
         }
         .into_any(),
         (None, Availability::Legacy) => view! { <p class="notice">{t(Key::LegacyNotOffered)}</p> }.into_any(),
@@ -106,8 +107,8 @@ pub fn DeletePage() -> impl IntoView {
 fn DeleteConfirm(project: ProjectIntegrations, kind: IntegrationKind) -> impl IntoView {
     let delete = ServerAction::<DeleteIntegration>::new();
     let navigate = use_navigate();
-    let back = format!("/projects/{}", project.group_id);
-    let done = format!("{back}?deleted={}", kind.as_wire());
+    let back = links::project(&project.group_id);
+    let done = links::deleted(&project.group_id, kind);
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
             navigate(&done, Default::default());

@@ -5,15 +5,16 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::session::Logout;
-use crate::api::AppError;
+use crate::error::AppError;
 use crate::i18n::{error_message, t, Key};
+use crate::links;
 
 #[component]
 pub fn Header() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     view! {
         <header class="top">
-            <a class="brand" href="/">{t(Key::AppTitle)}</a>
+            <a class="brand" href=links::PROJECTS>{t(Key::AppTitle)}</a>
             <ActionForm action=logout attr:class="signout">
                 <button type="submit" disabled=move || logout.pending().get()>{t(Key::SignOut)}</button>
             </ActionForm>
@@ -24,28 +25,11 @@ pub fn Header() -> impl IntoView {
 /// The login URL that brings the user back to the current page.
 pub fn login_url_for_here() -> String {
     let location = use_location();
-    let here = format!(
+    links::login_then(&format!(
         "{}{}",
         location.pathname.get_untracked(),
         location.search.get_untracked()
-    );
-    let here = if here.is_empty() {
-        "/".to_string()
-    } else {
-        here
-    };
-    format!("/login?next={}", urlencode(&here))
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    ))
 }
 
 /// Shows an error in one clear alert; an ended session goes back to login instead.
@@ -74,7 +58,7 @@ pub fn Breadcrumbs(project: Option<(String, String)>, here: Option<String>) -> i
                 {if current {
                     view! { <span aria-current="page">{name}</span> }.into_any()
                 } else {
-                    view! { <a href=format!("/projects/{id}")>{name}</a> }.into_any()
+                    view! { <a href=links::project(&id)>{name}</a> }.into_any()
                 }}
             </li>
         }
@@ -82,7 +66,7 @@ pub fn Breadcrumbs(project: Option<(String, String)>, here: Option<String>) -> i
     view! {
         <nav class="breadcrumbs" aria-label=t(Key::Breadcrumbs)>
             <ol>
-                <li><a href="/">{t(Key::Projects)}</a></li>
+                <li><a href=links::PROJECTS>{t(Key::Projects)}</a></li>
                 {project_crumb}
                 {here.map(|h| view! { <li><span aria-current="page">{h}</span></li> })}
             </ol>

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::session::{AuthMethod, Login};
-use crate::api::AppError;
-use crate::app::ServerInfo;
+use crate::api::system::ServerInfo;
+use crate::error::AppError;
 use crate::i18n::{error_message, server_version, t, Key};
 
 #[component]

@@ -7,11 +7,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::layout::{Breadcrumbs, ErrorAlert, Header, Loading};
 use crate::api::integrations::{list_integrations, ProjectIntegrations};
 use crate::i18n::{self, t, Key};
-use crate::integrations::{Availability, Caution, IntegrationKind, IntegrationView, ShownValue};
-
-pub fn integration_href(group_id: &str, kind: IntegrationKind) -> String {
-    format!("/projects/{group_id}/integrations/{}", kind.as_wire())
-}
+use crate::links;
+use atlas_registry::{Availability, Caution, IntegrationKind, IntegrationView, ShownValue};
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
@@ -22,9 +19,9 @@ pub fn ProjectPage() -> impl IntoView {
     let flash = move || {
         let q = query.get();
         let kind = |k: &str| q.get(k).and_then(|w| IntegrationKind::from_wire(&w));
-        kind("saved")
+        kind(links::SAVED)
             .map(i18n::saved)
-            .or_else(|| kind("deleted").map(i18n::deleted))
+            .or_else(|| kind(links::DELETED).map(i18n::deleted))
     };
     view! {
         <Header/>
@@ -66,8 +63,8 @@ fn IntegrationCard(
     current: Option<IntegrationView>,
 ) -> impl IntoView {
     let spec = kind.spec();
-    let href = integration_href(&group_id, kind);
-    let delete_href = format!("{href}/delete");
+    let href = links::integration(&group_id, kind);
+    let delete_href = links::delete_integration(&group_id, kind);
     let badge = match spec.availability {
         Availability::Legacy => Some(t(Key::LegacyBadge)),
         Availability::Discouraged(Caution::SlackLegacyToken) => Some(t(Key::LegacyTokenBadge)),

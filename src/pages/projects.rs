@@ -9,6 +9,7 @@ use leptos_router::hooks::use_query_map;
 use super::layout::{ErrorAlert, Header, Loading};
 use crate::api::projects::{list_projects, ProjectSummary, ProjectsPage};
 use crate::i18n::{projects_count, t, Key};
+use crate::links;
 
 const PER_PAGE: u32 = 25;
 
@@ -57,7 +58,7 @@ fn ProjectTable(page: ProjectsPage, filter: String) -> impl IntoView {
     }
     let first = ((page.page - 1) * page.per_page) as usize + 1;
     let last = first + page.projects.len() - 1;
-    let link = move |p: u32| format!("?q={}&page={p}", filter);
+    let link = move |p: u32| links::projects_page(&filter, p);
     let prev = (page.page > 1).then(|| link(page.page - 1));
     let next = (last < page.matching).then(|| link(page.page + 1));
     view! {
@@ -84,7 +85,7 @@ fn ProjectTable(page: ProjectsPage, filter: String) -> impl IntoView {
 
 #[component]
 fn ProjectRow(project: ProjectSummary) -> impl IntoView {
-    let href = format!("/projects/{}", project.id);
+    let href = links::project(&project.id);
     let kinds = match project.integrations {
         None => view! { <span class="unknown">{t(Key::Unknown)}</span> }.into_any(),
         Some(kinds) if kinds.is_empty() => view! { <span class="none">{t(Key::NoIntegrations)}</span> }.into_any(),

@@ -9,10 +9,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use super::session::load_user;
-use super::state::AppState;
-
-pub const LOGIN_PATH: &str = "/login";
+use crate::links::{self, LOGIN};
+use crate::server::{load_user, AppState};
 
 pub async fn require_login_for_pages(
     State(state): State<AppState>,
@@ -35,15 +33,8 @@ pub async fn require_login_for_pages(
         .uri()
         .path_and_query()
         .map(|pq| pq.as_str())
-        .unwrap_or("/");
-    let target = if wanted == "/" {
-        LOGIN_PATH.to_string()
-    } else {
-        format!(
-            "{LOGIN_PATH}?next={}",
-            form_urlencoded::byte_serialize(wanted.as_bytes()).collect::<String>()
-        )
-    };
+        .unwrap_or(links::PROJECTS);
+    let target = links::login_then(wanted);
     Redirect::to(&target).into_response()
 }
 
@@ -52,7 +43,7 @@ pub async fn require_login_for_pages(
 fn is_page_request(request: &Request) -> bool {
     let path = request.uri().path();
     request.method() == Method::GET
-        && path != LOGIN_PATH
+        && path != LOGIN
         && !path.starts_with("/api/")
         && !path.starts_with("/pkg/")
         && request

@@ -1,64 +1,37 @@
-//! The dashboard's HTTP side: the router factory that tests drive without a socket, and
-//! `serve`, which binds it.
+//! The dashboard's HTTP plumbing: the router (pages, server functions, site files) with its
+//! layers (sessions, login guard, cross-site refusal, security headers, request logging),
+//! and serving it. Tests drive `router` without a socket.
 
-pub mod context;
 mod guard;
 mod logging;
-pub mod security;
-pub mod session;
+mod security;
 mod session_store;
-mod state;
+mod sessions;
 
-use std::sync::{Arc, OnceLock};
+use std::net::SocketAddr;
+use std::sync::OnceLock;
 
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 
-pub use guard::LOGIN_PATH;
 pub use logging::init_tracing;
-pub use state::{AppState, Settings};
+pub use sessions::COOKIE_NAME;
 
 use crate::app::{shell, App};
-use crate::atlas::{AtlasApi, AtlasClient, ClientConfig};
-use crate::config::{CookieSecure, ServeArgs};
+use crate::server::AppState;
 
-/// Real Atlas, for links to its UI when the backend is the emulator.
-pub const REAL_ATLAS: &str = "https://cloud.mongodb.com";
-
-/// Shown as the backend when no Atlas URL is configured.
-pub const EMBEDDED_BACKEND: &str = "embedded emulator";
-
-pub fn leptos_options(args: &ServeArgs) -> LeptosOptions {
+/// Leptos's options, from one source: cargo-leptos passes the bundle's name and folder (from
+/// Cargo.toml's `[package.metadata.leptos]`) to the build as `LEPTOS_OUTPUT_NAME` and
+/// `LEPTOS_SITE_PKG_DIR`; a plain `cargo build` (tests) falls back to the package name, which
+/// is what that metadata names too.
+pub fn leptos_options(site_root: &str, listen: SocketAddr) -> LeptosOptions {
     LeptosOptions::builder()
-        .output_name("atlas-integrations")
-        .site_root(args.site_root.to_string_lossy().to_string())
-        .site_pkg_dir("pkg")
-        .site_addr(args.listen)
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or(env!("CARGO_PKG_NAME")))
+        .site_pkg_dir(option_env!("LEPTOS_SITE_PKG_DIR").unwrap_or("pkg"))
+        .site_root(site_root)
+        .site_addr(listen)
         .build()
-}
-
-/// Settings from the command line. `Secure` cookies unless asked otherwise, or `auto` and
-/// the dashboard listens on plain-http loopback (where browsers would drop them).
-pub fn settings(args: &ServeArgs, backend_label: String) -> Settings {
-    let atlas_ui_base = args
-        .atlas_base_url
-        .as_deref()
-        .unwrap_or(REAL_ATLAS)
-        .trim_end_matches('/')
-        .to_string();
-    let cookie_secure = match args.session.cookie_secure {
-        CookieSecure::Always => true,
-        CookieSecure::Never => false,
-        CookieSecure::Auto => !args.listen.ip().is_loopback(),
-    };
-    Settings {
-        backend_label,
-        atlas_ui_base,
-        session_max: time::Duration::hours(args.session.session_max_hours as i64),
-        session_idle: time::Duration::minutes(args.session.session_idle_minutes as i64),
-        cookie_secure,
-    }
 }
 
 /// The app's routes, generated once per process. Generating renders the app with resource
@@ -72,13 +45,12 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The whole dashboard as a router: pages, server functions, site files, with sessions,
-/// the login guard, cross-site refusal, security headers and request logging.
+/// The whole dashboard as a router.
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
     let context_state = state.clone();
-    let sessions = session::layer(&state.settings);
+    let sessions = sessions::layer(&state.settings);
     Router::new()
         .leptos_routes_with_context(
             &state,
@@ -98,40 +70,15 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Builds the Atlas client for `base_url` with the configured timeouts.
-pub fn atlas_client(base_url: &str, args: &ServeArgs) -> anyhow::Result<Arc<dyn AtlasApi>> {
-    let config = ClientConfig::new(base_url).with_upstream(&args.upstream);
-    Ok(Arc::new(AtlasClient::new(config)?))
-}
-
-pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    // Held for the life of the server: the embedded emulator runs until we return.
-    let mut _embedded = None;
-    let (base_url, label) = match &args.atlas_base_url {
-        Some(url) => (url.trim_end_matches('/').to_string(), url.clone()),
-        None => {
-            let emulator =
-                crate::emulator::start_embedded(args.emulator_listen, args.emulator.clone())
-                    .await?;
-            let url = emulator.base_url();
-            _embedded = Some(emulator);
-            (url, EMBEDDED_BACKEND.to_string())
-        }
-    };
-    tracing::info!(atlas = %base_url, "Atlas backend");
-    let state = AppState {
-        leptos_options: leptos_options(&args),
-        atlas: atlas_client(&base_url, &args)?,
-        settings: Arc::new(settings(&args, label)),
-    };
-    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+/// Serves the dashboard on `listener` until Ctrl-C or SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     tracing::info!("dashboard on http://{}", listener.local_addr()?);
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    Ok(())
+        .await
 }
 
+/// Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;

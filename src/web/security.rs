@@ -7,18 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::api::AppError;
-
-/// The policy for HTML pages. Scripts run only from our origin or with the per-response
-/// nonce Leptos puts on its hydration script; WASM needs `'wasm-unsafe-eval'`, nothing needs
-/// `'unsafe-inline'` or `'unsafe-eval'`.
-pub fn page_policy(nonce: &str) -> String {
-    format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    )
-}
+use crate::error::AppError;
 
 /// For everything that is not a page (files, server-function answers): nothing may run.
 const NON_PAGE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";

@@ -6,14 +6,15 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use atlas_integrations::atlas::{AtlasClient, ClientConfig};
-use atlas_integrations::emulator::{self, EmulatorOptions, RunningEmulator};
-use atlas_integrations::web::{self, AppState, Settings};
+use atlas_client::{AtlasClient, ClientConfig};
+use atlas_emulator::{EmulatorOptions, RunningEmulator};
+use atlas_integrations::config::{EMBEDDED_BACKEND, REAL_ATLAS};
+use atlas_integrations::server::{AppState, Settings};
+use atlas_integrations::web;
 use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
 use tower::ServiceExt;
 
 pub struct TestApp {
@@ -25,8 +26,8 @@ pub struct TestApp {
 
 pub fn settings() -> Settings {
     Settings {
-        backend_label: web::EMBEDDED_BACKEND.into(),
-        atlas_ui_base: web::REAL_ATLAS.into(),
+        backend_label: EMBEDDED_BACKEND.into(),
+        atlas_ui_base: REAL_ATLAS.into(),
         session_max: time::Duration::hours(8),
         session_idle: time::Duration::minutes(30),
         cookie_secure: false,
@@ -44,16 +45,12 @@ impl TestApp {
             test_hooks: true,
             ..Default::default()
         };
-        let emulator = emulator::start_embedded(listen, options)
+        let emulator = atlas_emulator::start_embedded(listen, options)
             .await
             .expect("emulator starts");
         let client = AtlasClient::new(ClientConfig::new(emulator.base_url())).expect("client");
         let state = AppState {
-            leptos_options: LeptosOptions::builder()
-                .output_name("atlas-integrations")
-                .site_root("target/site")
-                .site_pkg_dir("pkg")
-                .build(),
+            leptos_options: web::leptos_options("target/site", listen),
             atlas: Arc::new(client),
             settings: Arc::new(settings),
         };
@@ -131,8 +128,8 @@ impl TestApp {
             "session/login",
             &[
                 ("method", "api_key"),
-                ("public_id", emulator::demo::API_PUBLIC_KEY),
-                ("secret", emulator::demo::API_PRIVATE_KEY),
+                ("public_id", atlas_emulator::demo::API_PUBLIC_KEY),
+                ("secret", atlas_emulator::demo::API_PRIVATE_KEY),
             ],
         )
         .await
@@ -143,8 +140,11 @@ impl TestApp {
             "session/login",
             &[
                 ("method", "service_account"),
-                ("public_id", emulator::demo::SERVICE_ACCOUNT_CLIENT_ID),
-                ("secret", emulator::demo::SERVICE_ACCOUNT_CLIENT_SECRET),
+                ("public_id", atlas_emulator::demo::SERVICE_ACCOUNT_CLIENT_ID),
+                (
+                    "secret",
+                    atlas_emulator::demo::SERVICE_ACCOUNT_CLIENT_SECRET,
+                ),
             ],
         )
         .await

@@ -1,0 +1,105 @@
+//! The operations the dashboard needs from Atlas, behind a trait so tests can swap the client.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::{AtlasError, Credential};
+use atlas_registry::{Integration, IntegrationKind};
+
+/// A project (Atlas calls it a group), as much of it as the dashboard shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    pub org_id: String,
+    pub cluster_count: u64,
+    /// ISO 8601, as Atlas sends it.
+    pub created: String,
+}
+
+/// One page of a paginated Atlas list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page<T> {
+    pub results: Vec<T>,
+    /// `totalCount`, which Atlas calls an estimate; absent when Atlas omits it.
+    pub total_count: Option<u64>,
+}
+
+#[async_trait]
+pub trait AtlasApi: Send + Sync {
+    /// `GET /groups?pageNum=&itemsPerPage=` (1-based page, 1..=500 per page).
+    async fn list_projects_page(
+        &self,
+        credential: &Credential,
+        page_num: u32,
+        items_per_page: u32,
+    ) -> Result<Page<Project>, AtlasError>;
+
+    /// Every project the credential can see, paging through all of them.
+    async fn list_all_projects(&self, credential: &Credential) -> Result<Vec<Project>, AtlasError>;
+
+    /// One project. The default pages through the list; clients may call `GET /groups/{id}`.
+    async fn get_project(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+    ) -> Result<Project, AtlasError> {
+        self.list_all_projects(credential)
+            .await?
+            .into_iter()
+            .find(|p| p.id == group_id)
+            .ok_or_else(|| {
+                AtlasError::GroupNotFound(super::ApiErrorInfo {
+                    status: 404,
+                    error_code: "GROUP_NOT_FOUND".into(),
+                    detail: format!("No project with ID {group_id} is visible to this credential."),
+                    ..Default::default()
+                })
+            })
+    }
+
+    /// `GET /groups/{groupId}/integrations`, all pages.
+    async fn list_integrations(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+    ) -> Result<Vec<Integration>, AtlasError>;
+
+    /// `GET /groups/{groupId}/integrations/{type}`.
+    async fn get_integration(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+        kind: IntegrationKind,
+    ) -> Result<Integration, AtlasError>;
+
+    /// `POST /groups/{groupId}/integrations/{type}`; answers the project's integrations. Never
+    /// retried: a lost answer may hide a success.
+    async fn create_integration(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+        integration: &Integration,
+    ) -> Result<Vec<Integration>, AtlasError>;
+
+    /// `PUT /groups/{groupId}/integrations/{type}`; answers the project's integrations. Only the
+    /// fields present in `integration` are sent (absent secret = keep, under merge semantics).
+    async fn update_integration(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+        integration: &Integration,
+    ) -> Result<Vec<Integration>, AtlasError>;
+
+    /// `DELETE /groups/{groupId}/integrations/{type}`.
+    async fn delete_integration(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+        kind: IntegrationKind,
+    ) -> Result<(), AtlasError>;
+
+    /// Forget (and for service accounts revoke at Atlas) whatever is cached for the credential.
+    /// Called at logout; API keys have nothing to revoke.
+    async fn forget(&self, credential: &Credential) -> Result<(), AtlasError>;
+}

@@ -1,0 +1,749 @@
+//! [`AtlasClient`]: the Admin API v2 over one shared `reqwest::Client`, authenticated per
+//! call with the session's credential (Digest for API keys, OAuth bearer tokens for service
+//! accounts), with typed errors, retries of idempotent calls, and paging.
+//!
+//! Logs carry the method, the templated route, the status, the latency and the attempt;
+//! never a credential, a token, a header value or a body.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use async_trait::async_trait;
+use base64::Engine;
+use bytes::Bytes;
+use rand::Rng;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
+
+use super::config::ClientConfig;
+use super::digest::{self, DigestSessions};
+use super::oauth::{TokenCache, TokenKey};
+use super::retry::{Failure, RetryPolicy};
+use super::wire::{self, ATLAS_MEDIA_TYPE};
+use super::{ApiErrorInfo, AtlasApi, AtlasError, Credential, Page, Project, SecretValue};
+use atlas_registry::{is_group_id, Integration, IntegrationKind};
+
+/// Atlas's maximum page size, used when reading everything.
+const MAX_ITEMS_PER_PAGE: u32 = 500;
+/// A bound on paging, should a server keep answering full pages forever.
+const MAX_PAGES: u32 = 10_000;
+
+/// How a timed-out exchange's `Transport` text starts.
+const TIMED_OUT: &str = "timed out";
+
+const TOKEN_PATH: &str = "/api/oauth/token";
+const REVOKE_PATH: &str = "/api/oauth/revoke";
+
+/// The Atlas Admin API client. Cheap to clone; clones share the connection pool, the Digest
+/// nonces and the token cache.
+#[derive(Clone)]
+pub struct AtlasClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    retry: RetryPolicy,
+    digest: DigestSessions,
+    tokens: TokenCache,
+}
+
+impl std::fmt::Debug for AtlasClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AtlasClient")
+            .field("base_url", &self.inner.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One API call, before authentication.
+struct Call {
+    method: Method,
+    /// The templated route, for logs (`/api/atlas/v2/groups/{groupId}/integrations`).
+    route: &'static str,
+    /// Path and query, as signed by Digest.
+    path_and_query: String,
+    /// A JSON body, sent as the versioned media type.
+    body: Option<Vec<u8>>,
+}
+
+/// An HTTP answer, read to the end.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// An attempt that failed, with what the retry policy needs to know about it.
+struct Failed {
+    error: AtlasError,
+    failure: Failure,
+}
+
+impl Failed {
+    fn from_answer(answer: &Answer) -> Self {
+        let status = answer.status.as_u16();
+        Failed {
+            error: wire::error_from_response(status, &answer.headers, &answer.body),
+            failure: Failure::Status {
+                status,
+                retry_after: wire::retry_after(&answer.headers),
+            },
+        }
+    }
+
+    fn transport(e: &reqwest::Error) -> Self {
+        Failed {
+            error: AtlasError::Transport(describe(e)),
+            failure: Failure::Transport {
+                timed_out: e.is_timeout(),
+            },
+        }
+    }
+
+    fn other(error: AtlasError) -> Self {
+        Failed {
+            error,
+            failure: Failure::Unreadable,
+        }
+    }
+
+    /// A failure to obtain a token: as transient as the same failure of the call itself.
+    fn token(error: AtlasError) -> Self {
+        let failure = match &error {
+            AtlasError::RateLimited { retry_after, .. } => Failure::Status {
+                status: 429,
+                retry_after: *retry_after,
+            },
+            AtlasError::Server(info) => Failure::Status {
+                status: info.status,
+                retry_after: None,
+            },
+            AtlasError::Transport(text) => Failure::Transport {
+                timed_out: text.starts_with(TIMED_OUT),
+            },
+            _ => Failure::Unreadable,
+        };
+        Failed { error, failure }
+    }
+}
+
+/// A transport error's chain of causes, without the URL.
+fn describe(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        TIMED_OUT
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "answer cut short"
+    } else {
+        "request failed"
+    };
+    let mut text = kind.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+fn invalid_group_id(group_id: &str) -> AtlasError {
+    // Checked here too, so a caller's mistake can never make a path like `groups/../..`.
+    AtlasError::Invalid(ApiErrorInfo {
+        status: 400,
+        error_code: "INVALID_GROUP_ID".into(),
+        detail: "A project id is 24 hexadecimal characters.".into(),
+        parameters: vec![group_id.chars().take(64).collect()],
+        fields: Vec::new(),
+    })
+}
+
+fn groups_path(group_id: &str) -> Result<String, AtlasError> {
+    if is_group_id(group_id) {
+        Ok(format!("/api/atlas/v2/groups/{group_id}"))
+    } else {
+        Err(invalid_group_id(group_id))
+    }
+}
+
+impl AtlasClient {
+    /// Builds the client and its one connection pool. Fails on a base URL that is not an
+    /// absolute http(s) URL.
+    pub fn new(config: ClientConfig) -> anyhow::Result<Self> {
+        let base_url = config.base_url.trim_end_matches('/').to_string();
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|e| anyhow::anyhow!("Atlas base URL {base_url:?}: {e}"))?;
+        anyhow::ensure!(
+            matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some(),
+            "Atlas base URL {base_url:?} must be an http(s) URL with a host"
+        );
+        anyhow::ensure!(
+            parsed.query().is_none() && parsed.fragment().is_none(),
+            "Atlas base URL {base_url:?} must not carry a query or fragment"
+        );
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(concat!(
+                env!("CARGO_PKG_NAME"),
+                "/",
+                env!("CARGO_PKG_VERSION")
+            ))
+            // Atlas does not redirect API calls; following one would re-send credentials.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(AtlasClient {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                retry: config.retry,
+                digest: DigestSessions::default(),
+                tokens: TokenCache::new(config.token_renew_margin),
+            }),
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Runs a call to success or a final error, retrying what the policy allows.
+    async fn call(&self, credential: &Credential, call: &Call) -> Result<Answer, AtlasError> {
+        let mut retry = 0;
+        loop {
+            let failed = match self.authenticated(credential, call, retry + 1).await {
+                Ok(answer) if answer.status.is_success() => return Ok(answer),
+                Ok(answer) => Failed::from_answer(&answer),
+                Err(failed) => failed,
+            };
+            let unit = rand::thread_rng().gen::<f64>();
+            match self
+                .inner
+                .retry
+                .delay_for(&call.method, failed.failure, retry, unit)
+            {
+                Some(delay) => {
+                    tracing::info!(
+                        method = %call.method,
+                        route = call.route,
+                        failure = ?failed.failure,
+                        delay_ms = delay.as_millis() as u64,
+                        retry = retry + 1,
+                        "retrying Atlas call"
+                    );
+                    tokio::time::sleep(delay).await;
+                    retry += 1;
+                }
+                None => return Err(failed.error),
+            }
+        }
+    }
+
+    /// One attempt, with whatever authentication round trips the credential needs.
+    async fn authenticated(
+        &self,
+        credential: &Credential,
+        call: &Call,
+        attempt: u32,
+    ) -> Result<Answer, Failed> {
+        match credential {
+            Credential::ApiKey {
+                public_key,
+                private_key,
+            } => {
+                self.with_digest(public_key, private_key, call, attempt)
+                    .await
+            }
+            Credential::ServiceAccount {
+                client_id,
+                client_secret,
+                token_scope,
+            } => {
+                let key = TokenKey::new(client_id, client_secret, token_scope);
+                self.with_bearer(key, client_id, client_secret, call, attempt)
+                    .await
+            }
+        }
+    }
+
+    /// Digest: the cached nonce first; a 401 challenge is answered once (twice if the fresh
+    /// nonce is itself reported stale). A 401 to a signature on a fresh nonce is final.
+    async fn with_digest(
+        &self,
+        public_key: &str,
+        private_key: &SecretValue,
+        call: &Call,
+        attempt: u32,
+    ) -> Result<Answer, Failed> {
+        let method = call.method.as_str();
+        let uri = call.path_and_query.as_str();
+        let digest = &self.inner.digest;
+        let mut authorization = digest
+            .sign_cached(public_key, private_key.expose(), method, uri)
+            .transpose()
+            .map_err(Failed::other)?;
+        // The challenge this call received and signed with, shared only once it has worked.
+        let mut own_challenge = None;
+        let mut challenges = 0;
+        loop {
+            let answer = self.send(call, authorization.as_deref(), attempt).await?;
+            let challenge = (answer.status == StatusCode::UNAUTHORIZED)
+                .then(|| digest::challenge_in(&answer.headers))
+                .flatten();
+            let Some(mut challenge) = challenge else {
+                if let Some(c) = own_challenge {
+                    digest.publish(public_key, c);
+                }
+                return Ok(answer);
+            };
+            challenges += 1;
+            // Signed with a nonce received for this very call and refused: the key is wrong,
+            // unless the server says the nonce went stale in between. At most 3 requests.
+            if (own_challenge.is_some() && !challenge.stale) || challenges == 3 {
+                return Ok(answer);
+            }
+            let header = digest::sign(
+                &mut challenge,
+                public_key,
+                private_key.expose(),
+                method,
+                uri,
+            )
+            .map_err(Failed::other)?;
+            authorization = Some(header);
+            own_challenge = Some(challenge);
+        }
+    }
+
+    /// OAuth: the cached token. A 401 drops that token and the call is tried once more with a
+    /// new one before the 401 counts: Atlas revokes or expires tokens on its own, and a token
+    /// fetched a moment ago can have been revoked in between, so being fresh proves nothing.
+    async fn with_bearer(
+        &self,
+        key: TokenKey,
+        client_id: &str,
+        client_secret: &SecretValue,
+        call: &Call,
+        attempt: u32,
+    ) -> Result<Answer, Failed> {
+        let tokens = &self.inner.tokens;
+        let fetch = || self.fetch_token(client_id, client_secret, attempt);
+        let token = tokens.token(key, fetch).await.map_err(Failed::token)?;
+        let answer = self.send(call, Some(&bearer(&token)), attempt).await?;
+        if answer.status != StatusCode::UNAUTHORIZED {
+            return Ok(answer);
+        }
+        tokens.invalidate(key, &token).await;
+        let fetch = || self.fetch_token(client_id, client_secret, attempt);
+        let token = tokens.token(key, fetch).await.map_err(Failed::token)?;
+        self.send(call, Some(&bearer(&token)), attempt).await
+    }
+
+    /// `POST /api/oauth/token` with HTTP Basic client authentication.
+    async fn fetch_token(
+        &self,
+        client_id: &str,
+        client_secret: &SecretValue,
+        attempt: u32,
+    ) -> Result<wire::TokenAnswer, AtlasError> {
+        let answer = self
+            .send_form(
+                TOKEN_PATH,
+                client_id,
+                client_secret,
+                "grant_type=client_credentials".into(),
+                attempt,
+            )
+            .await?;
+        if !answer.status.is_success() {
+            return Err(wire::error_from_response(
+                answer.status.as_u16(),
+                &answer.headers,
+                &answer.body,
+            ));
+        }
+        wire::parse_token(&answer.body)
+    }
+
+    /// A form POST to the OAuth endpoints (never retried here: `call` retries the API call
+    /// that needed the token, if that call may be retried).
+    async fn send_form(
+        &self,
+        path: &'static str,
+        client_id: &str,
+        client_secret: &SecretValue,
+        form: String,
+        attempt: u32,
+    ) -> Result<Answer, AtlasError> {
+        // RFC 6749 §2.3.1: each half form-encoded before Basic, as Go's oauth2 does.
+        let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let pair = format!("{}:{}", enc(client_id), enc(client_secret.expose()));
+        let basic = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        );
+        let mut auth = HeaderValue::from_str(&basic)
+            .map_err(|_| AtlasError::Transport("client id not sendable in a header".into()))?;
+        auth.set_sensitive(true);
+        let request = self
+            .inner
+            .http
+            .post(format!("{}{path}", self.inner.base_url))
+            .header(ACCEPT, "application/json")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(AUTHORIZATION, auth)
+            .body(form);
+        self.exchange(request, &Method::POST, path, attempt)
+            .await
+            .map_err(|f| f.error)
+    }
+
+    /// One HTTP exchange of an API call.
+    async fn send(
+        &self,
+        call: &Call,
+        authorization: Option<&str>,
+        attempt: u32,
+    ) -> Result<Answer, Failed> {
+        let url = format!("{}{}", self.inner.base_url, call.path_and_query);
+        let mut request = self
+            .inner
+            .http
+            .request(call.method.clone(), url)
+            .header(ACCEPT, ATLAS_MEDIA_TYPE);
+        if let Some(body) = &call.body {
+            request = request
+                .header(CONTENT_TYPE, ATLAS_MEDIA_TYPE)
+                .body(body.clone());
+        }
+        if let Some(value) = authorization {
+            let mut value = HeaderValue::from_str(value).map_err(|_| {
+                Failed::other(AtlasError::Transport(
+                    "credential not sendable in a header".into(),
+                ))
+            })?;
+            value.set_sensitive(true);
+            request = request.header(AUTHORIZATION, value);
+        }
+        self.exchange(request, &call.method, call.route, attempt)
+            .await
+    }
+
+    async fn exchange(
+        &self,
+        request: reqwest::RequestBuilder,
+        method: &Method,
+        route: &'static str,
+        attempt: u32,
+    ) -> Result<Answer, Failed> {
+        let started = Instant::now();
+        let latency_ms = || started.elapsed().as_millis() as u64;
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                let failed = Failed::transport(&e);
+                tracing::info!(%method, route, attempt, latency_ms = latency_ms(), error = %failed.error, "Atlas call failed");
+                return Err(failed);
+            }
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = match response.bytes().await {
+            Ok(b) => b,
+            Err(e) => {
+                let failed = Failed::transport(&e);
+                tracing::info!(%method, route, attempt, status = status.as_u16(), latency_ms = latency_ms(), error = %failed.error, "Atlas answer cut short");
+                return Err(failed);
+            }
+        };
+        tracing::debug!(%method, route, attempt, status = status.as_u16(), latency_ms = latency_ms(), "Atlas call");
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    async fn get_page<T>(
+        &self,
+        credential: &Credential,
+        route: &'static str,
+        path: String,
+        page_num: u32,
+        items_per_page: u32,
+        item: impl FnMut(&serde_json::Value) -> Result<Option<T>, AtlasError>,
+    ) -> Result<Page<T>, AtlasError> {
+        let call = Call {
+            method: Method::GET,
+            route,
+            path_and_query: format!("{path}?pageNum={page_num}&itemsPerPage={items_per_page}"),
+            body: None,
+        };
+        let answer = self.call(credential, &call).await?;
+        wire::parse_page(&answer.body, item)
+    }
+
+    /// Every item of a paginated list, 500 at a time. Stops at the first short page, or once
+    /// `totalCount` items are in (it is an estimate, so a full page alone does not stop it).
+    async fn get_all<T>(
+        &self,
+        credential: &Credential,
+        route: &'static str,
+        path: &str,
+        mut item: impl FnMut(&serde_json::Value) -> Result<Option<T>, AtlasError>,
+    ) -> Result<Vec<T>, AtlasError> {
+        let mut all = Vec::new();
+        for page_num in 1..=MAX_PAGES {
+            let page = self
+                .get_page(
+                    credential,
+                    route,
+                    path.to_string(),
+                    page_num,
+                    MAX_ITEMS_PER_PAGE,
+                    &mut item,
+                )
+                .await?;
+            let n = page.results.len();
+            all.extend(page.results);
+            let complete = page.total_count.is_some_and(|t| all.len() as u64 >= t);
+            if n < MAX_ITEMS_PER_PAGE as usize || complete {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    fn integration_call(
+        method: Method,
+        group_id: &str,
+        kind: IntegrationKind,
+        body: Option<Vec<u8>>,
+    ) -> Result<Call, AtlasError> {
+        Ok(Call {
+            method,
+            route: "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}",
+            path_and_query: format!("{}/integrations/{}", groups_path(group_id)?, kind.as_wire()),
+            body,
+        })
+    }
+
+    /// POST or PUT an integration: only the kind's fields, never `id`; Atlas answers with the
+    /// project's integrations.
+    async fn write_integration(
+        &self,
+        method: Method,
+        credential: &Credential,
+        group_id: &str,
+        integration: &Integration,
+    ) -> Result<Vec<Integration>, AtlasError> {
+        let body = serde_json::to_vec(&integration.to_request_json())
+            .map_err(|e| AtlasError::UnexpectedResponse(format!("request body: {e}")))?;
+        let call = Self::integration_call(method, group_id, integration.kind, Some(body))?;
+        let answer = self.call(credential, &call).await?;
+        Ok(wire::parse_page(&answer.body, wire::parse_integration_item)?.results)
+    }
+}
+
+fn bearer(token: &SecretValue) -> String {
+    format!("Bearer {}", token.expose())
+}
+
+#[async_trait]
+impl AtlasApi for AtlasClient {
+    async fn list_projects_page(
+        &self,
+        credential: &Credential,
+        page_num: u32,
+        items_per_page: u32,
+    ) -> Result<Page<Project>, AtlasError> {
+        let route = "/api/atlas/v2/groups";
+        self.get_page(
+            credential,
+            route,
+            route.into(),
+            page_num,
+            items_per_page,
+            wire::parse_project,
+        )
+        .await
+    }
+
+    async fn list_all_projects(&self, credential: &Credential) -> Result<Vec<Project>, AtlasError> {
+        let route = "/api/atlas/v2/groups";
+        self.get_all(credential, route, route, wire::parse_project)
+            .await
+    }
+
+    /// `GET /groups/{groupId}`: one request, where the trait's default pages through every
+    /// project. Atlas answers 401 for a project outside the credential's organisation.
+    async fn get_project(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+    ) -> Result<Project, AtlasError> {
+        let call = Call {
+            method: Method::GET,
+            route: "/api/atlas/v2/groups/{groupId}",
+            path_and_query: groups_path(group_id)?,
+            body: None,
+        };
+        let answer = self.call(credential, &call).await?;
+        wire::parse_one_project(&answer.body)
+    }
+
+    async fn list_integrations(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+    ) -> Result<Vec<Integration>, AtlasError> {
+        let path = format!("{}/integrations", groups_path(group_id)?);
+        let route = "/api/atlas/v2/groups/{groupId}/integrations";
+        self.get_all(credential, route, &path, wire::parse_integration_item)
+            .await
+    }
+
+    async fn get_integration(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+        kind: IntegrationKind,
+    ) -> Result<Integration, AtlasError> {
+        let call = Self::integration_call(Method::GET, group_id, kind, None)?;
+        let answer = self.call(credential, &call).await?;
+        wire::parse_integration(&answer.body)
+    }
+
+    async fn create_integration(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+        integration: &Integration,
+    ) -> Result<Vec<Integration>, AtlasError> {
+        self.write_integration(Method::POST, credential, group_id, integration)
+            .await
+    }
+
+    async fn update_integration(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+        integration: &Integration,
+    ) -> Result<Vec<Integration>, AtlasError> {
+        self.write_integration(Method::PUT, credential, group_id, integration)
+            .await
+    }
+
+    async fn delete_integration(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+        kind: IntegrationKind,
+    ) -> Result<(), AtlasError> {
+        let call = Self::integration_call(Method::DELETE, group_id, kind, None)?;
+        self.call(credential, &call).await.map(|_| ())
+    }
+
+    async fn forget(&self, credential: &Credential) -> Result<(), AtlasError> {
+        match credential {
+            Credential::ApiKey { public_key, .. } => {
+                self.inner.digest.forget(public_key);
+                Ok(())
+            }
+            Credential::ServiceAccount {
+                client_id,
+                client_secret,
+                token_scope,
+            } => {
+                let key = TokenKey::new(client_id, client_secret, token_scope);
+                let Some(token) = self.inner.tokens.take(key).await else {
+                    return Ok(());
+                };
+                let form = form_urlencoded::Serializer::new(String::new())
+                    .append_pair("token", token.expose())
+                    .append_pair("token_type_hint", "access_token")
+                    .finish();
+                let answer = self
+                    .send_form(REVOKE_PATH, client_id, client_secret, form, 1)
+                    .await?;
+                if answer.status.is_success() {
+                    Ok(())
+                } else {
+                    Err(wire::error_from_response(
+                        answer.status.as_u16(),
+                        &answer.headers,
+                        &answer.body,
+                    ))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_is_checked() {
+        assert!(AtlasClient::new(ClientConfig::new("https://cloud.mongodb.com/")).is_ok());
+        assert_eq!(
+            AtlasClient::new(ClientConfig::new("http://127.0.0.1:8080/"))
+                .unwrap()
+                .base_url(),
+            "http://127.0.0.1:8080"
+        );
+        assert!(AtlasClient::new(ClientConfig::new("cloud.mongodb.com")).is_err());
+        assert!(AtlasClient::new(ClientConfig::new("ftp://cloud.mongodb.com")).is_err());
+        assert!(AtlasClient::new(ClientConfig::new("https://x.test/?a=b")).is_err());
+    }
+
+    #[test]
+    fn debug_shows_only_the_base_url() {
+        let c = AtlasClient::new(ClientConfig::new("https://cloud.mongodb.com")).unwrap();
+        assert_eq!(
+            format!("{c:?}"),
+            "AtlasClient { base_url: \"https://cloud.mongodb.com\", .. }"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_bad_group_id_never_reaches_the_network() {
+        // Port 9 on loopback: nothing listens; a request would be a Transport error.
+        let c = AtlasClient::new(ClientConfig::new("http://127.0.0.1:9")).unwrap();
+        let cred = Credential::ApiKey {
+            public_key: "k".into(),
+            private_key: SecretValue::new("s"),
+        };
+        for bad in ["../../../admin/x", "6A79404F2C88FAEBA59BEEA6", ""] {
+            let e = c.list_integrations(&cred, bad).await.unwrap_err();
+            assert!(
+                matches!(&e, AtlasError::Invalid(i) if i.error_code == "INVALID_GROUP_ID"),
+                "{e:?}"
+            );
+            let e = c
+                .delete_integration(&cred, bad, IntegrationKind::Webhook)
+                .await
+                .unwrap_err();
+            assert!(matches!(e, AtlasError::Invalid(_)));
+        }
+    }
+
+    #[tokio::test]
+    async fn unreachable_atlas_is_a_transport_error() {
+        let config = ClientConfig::new("http://127.0.0.1:9").with_retry(RetryPolicy::none());
+        let c = AtlasClient::new(config).unwrap();
+        let cred = Credential::ApiKey {
+            public_key: "k".into(),
+            private_key: SecretValue::new("s"),
+        };
+        let e = c.list_projects_page(&cred, 1, 10).await.unwrap_err();
+        assert!(
+            matches!(&e, AtlasError::Transport(t) if t.starts_with("could not connect")),
+            "{e:?}"
+        );
+    }
+}

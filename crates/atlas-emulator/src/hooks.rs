@@ -1,0 +1,187 @@
+//! `/_emulator/*`: inspection and control for tests and benchmarks, mounted only with
+//! `--test-hooks`. No authentication; JSON in and out. The contract is in docs/emulator.md.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::faults::FaultRule;
+use super::server::Emulator;
+use super::state::stored_json;
+use super::PutMode;
+use atlas_registry::IntegrationKind;
+
+pub fn router() -> Router<Emulator> {
+    Router::new()
+        .route("/_emulator/state", get(state))
+        .route(
+            "/_emulator/state/groups/{groupId}/integrations/{integrationType}",
+            get(stored_integration),
+        )
+        .route("/_emulator/counters", get(counters))
+        .route("/_emulator/counters/reset", post(reset_counters))
+        .route(
+            "/_emulator/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/_emulator/reset", post(reset))
+        .route("/_emulator/put-mode", get(get_put_mode).post(set_put_mode))
+        .route("/_emulator/tokens/expire", post(expire_tokens))
+        .route("/_emulator/nonces/expire", post(expire_nonces))
+        .route("/_emulator/demo", get(demo_data))
+}
+
+/// The demo credentials, projects and secrets (all public demo data, printed at start-up
+/// too), so browser tests take them from the emulator rather than repeat them.
+async fn demo_data() -> Response {
+    use super::demo::{self, secrets};
+    let pair = |public: &str, private: &str| json!({"publicKey": public, "privateKey": private});
+    let projects: Vec<_> = demo::PROJECTS
+        .iter()
+        .map(|(id, name)| json!({"id": id, "name": name}))
+        .collect();
+    Json(json!({
+        "apiKey": pair(demo::API_PUBLIC_KEY, demo::API_PRIVATE_KEY),
+        "readOnlyKey": pair(demo::READONLY_PUBLIC_KEY, demo::READONLY_PRIVATE_KEY),
+        "emptyKey": pair(demo::EMPTY_PUBLIC_KEY, demo::EMPTY_PRIVATE_KEY),
+        "sandboxKey": pair(demo::SANDBOX_PUBLIC_KEY, demo::SANDBOX_PRIVATE_KEY),
+        "serviceAccount": {
+            "clientId": demo::SERVICE_ACCOUNT_CLIENT_ID,
+            "clientSecret": demo::SERVICE_ACCOUNT_CLIENT_SECRET,
+        },
+        "projects": projects,
+        "secrets": {
+            "PAGER_DUTY_SERVICE_KEY": secrets::PAGER_DUTY_SERVICE_KEY,
+            "DATADOG_API_KEY": secrets::DATADOG_API_KEY,
+            "WEBHOOK_URL": secrets::WEBHOOK_URL,
+            "WEBHOOK_SECRET": secrets::WEBHOOK_SECRET,
+            "SLACK_API_TOKEN": secrets::SLACK_API_TOKEN,
+            "OPS_GENIE_API_KEY": secrets::OPS_GENIE_API_KEY,
+            "NEW_RELIC_LICENSE_KEY": secrets::NEW_RELIC_LICENSE_KEY,
+            "NEW_RELIC_READ_TOKEN": secrets::NEW_RELIC_READ_TOKEN,
+            "NEW_RELIC_WRITE_TOKEN": secrets::NEW_RELIC_WRITE_TOKEN,
+            "VICTOR_OPS_API_KEY": secrets::VICTOR_OPS_API_KEY,
+            "PROMETHEUS_PASSWORD": secrets::PROMETHEUS_PASSWORD,
+            "MICROSOFT_TEAMS_WEBHOOK_URL": secrets::MICROSOFT_TEAMS_WEBHOOK_URL,
+        },
+    }))
+    .into_response()
+}
+
+fn not_found(what: &str) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({"error": 404, "detail": what})),
+    )
+        .into_response()
+}
+
+/// The whole state document, secrets in clear.
+async fn state(State(emu): State<Emulator>) -> Response {
+    let doc = emu.with_store(|s| s.to_document());
+    Json(doc).into_response()
+}
+
+/// The stored integration, secrets in clear: exactly what "Atlas" holds.
+async fn stored_integration(
+    State(emu): State<Emulator>,
+    Path((group_id, wire_type)): Path<(String, String)>,
+) -> Response {
+    let Some(kind) = IntegrationKind::from_wire(&wire_type) else {
+        return not_found("unknown integration type");
+    };
+    let found = emu.with_store(|s| {
+        s.projects
+            .get(&group_id)
+            .and_then(|p| p.integrations.get(&kind))
+            .map(stored_json)
+    });
+    match found {
+        Some(v) => Json(v).into_response(),
+        None => not_found("not configured"),
+    }
+}
+
+async fn counters(State(emu): State<Emulator>) -> Response {
+    Json(emu.with_counters(|c| c.clone())).into_response()
+}
+
+async fn reset_counters(State(emu): State<Emulator>) -> Response {
+    emu.with_counters(|c| *c = super::counters::Counters::zeroed());
+    Json(json!({"ok": true})).into_response()
+}
+
+async fn list_faults(State(emu): State<Emulator>) -> Response {
+    let rules: Vec<_> = emu
+        .with_faults(|f| f.list())
+        .into_iter()
+        .map(|(id, rule)| json!({"id": id, "rule": rule}))
+        .collect();
+    Json(json!({"faults": rules})).into_response()
+}
+
+async fn add_fault(State(emu): State<Emulator>, body: axum::body::Bytes) -> Response {
+    match serde_json::from_slice::<FaultRule>(&body) {
+        Ok(rule) if (0.0..=1.0).contains(&rule.rate) => {
+            let id = emu.with_faults(|f| f.add(rule));
+            Json(json!({"id": id})).into_response()
+        }
+        Ok(_) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": 400, "detail": "rate must be within 0..=1"})),
+        )
+            .into_response(),
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": 400, "detail": e.to_string()})),
+        )
+            .into_response(),
+    }
+}
+
+async fn clear_faults(State(emu): State<Emulator>) -> Response {
+    emu.with_faults(|f| f.clear());
+    Json(json!({"ok": true})).into_response()
+}
+
+async fn reset(State(emu): State<Emulator>) -> Response {
+    emu.reset().await;
+    Json(json!({"ok": true})).into_response()
+}
+
+#[derive(Deserialize)]
+struct ModeBody {
+    mode: PutMode,
+}
+
+async fn get_put_mode(State(emu): State<Emulator>) -> Response {
+    Json(json!({"mode": emu.put_mode()})).into_response()
+}
+
+async fn set_put_mode(State(emu): State<Emulator>, body: axum::body::Bytes) -> Response {
+    match serde_json::from_slice::<ModeBody>(&body) {
+        Ok(b) => {
+            emu.set_put_mode(b.mode);
+            Json(json!({"mode": b.mode})).into_response()
+        }
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": 400, "detail": e.to_string()})),
+        )
+            .into_response(),
+    }
+}
+
+async fn expire_tokens(State(emu): State<Emulator>) -> Response {
+    emu.with_tokens(|t| t.expire_all());
+    Json(json!({"ok": true})).into_response()
+}
+
+async fn expire_nonces(State(emu): State<Emulator>) -> Response {
+    emu.with_nonces(|n| n.expire_all());
+    Json(json!({"ok": true})).into_response()
+}

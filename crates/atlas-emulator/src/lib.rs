@@ -1,0 +1,345 @@
+//! The embedded MongoDB Atlas Administration API v2 emulator: the part of Atlas the dashboard
+//! uses (projects and third-party integrations), with Digest and OAuth authentication,
+//! per-project roles, Atlas's validation, masking, errors and rate limits, plus opt-in test
+//! hooks. Ground truth, in order: the recorded responses, the official spec, then docs/atlas-facts.md.
+//! Every behaviour Atlas does not document is marked `[unverified]` where it is decided.
+//! Usage and the hook contract: docs/emulator.md (in the repository's root).
+
+mod auth;
+mod counters;
+pub mod demo;
+mod errors;
+pub mod faults;
+mod hooks;
+mod persist;
+mod ratelimit;
+mod response;
+mod routes;
+mod seed;
+mod server;
+mod state;
+mod wire;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use serde::{Deserialize, Serialize};
+
+pub use faults::FaultRule;
+pub use server::Emulator;
+
+/// What PUT does, since Atlas's v2 docs do not say (docs/atlas-facts.md, Writes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum PutMode {
+    /// Omitted fields keep their values; PUT of a missing type creates it (v1 docs).
+    Merge,
+    /// The body replaces the configuration; missing required fields are a 400, a missing
+    /// type a 404.
+    Replace,
+}
+
+/// The emulator's options, shared by the dashboard's embedded emulator and the standalone one.
+/// The defaults live in `Default` only; each flag's default is read from it.
+#[derive(Debug, Clone, Args, PartialEq)]
+#[command(next_help_heading = "Emulator")]
+pub struct EmulatorOptions {
+    /// PUT semantics: merge (omitted fields kept, missing type created) or replace.
+    #[arg(long, env = "EMULATOR_PUT_MODE", value_enum, default_value_t = EmulatorOptions::default().put_mode)]
+    pub put_mode: PutMode,
+
+    /// Generate N extra projects (bench-00001…) owned by the demo key and service account.
+    #[arg(long, env = "EMULATOR_PROJECTS", default_value_t = EmulatorOptions::default().projects)]
+    pub projects: usize,
+
+    /// JSON seed document replacing the demo data (format in docs/emulator.md).
+    #[arg(long, env = "EMULATOR_SEED")]
+    pub seed: Option<PathBuf>,
+
+    /// Keep the state in FILE across restarts, rewritten atomically after every change.
+    #[arg(long, env = "EMULATOR_STATE")]
+    pub state: Option<PathBuf>,
+
+    /// Rate-limit bucket capacity (per project and endpoint set).
+    #[arg(long, env = "EMULATOR_RATE_LIMIT_CAPACITY", default_value_t = EmulatorOptions::default().rate_limit_capacity)]
+    pub rate_limit_capacity: u32,
+
+    /// Tokens added back to each bucket per second.
+    #[arg(long, env = "EMULATOR_RATE_LIMIT_REFILL_PER_SEC", default_value_t = EmulatorOptions::default().rate_limit_refill_per_sec)]
+    pub rate_limit_refill_per_sec: u32,
+
+    /// Enable the unauthenticated /_emulator/* inspection and control endpoints.
+    #[arg(long, env = "EMULATOR_TEST_HOOKS")]
+    pub test_hooks: bool,
+
+    /// Fault rule at start, repeatable, e.g. `status=503,path=/api/atlas/v2/groups,count=2`
+    /// (keys: method, path, status, retry-after, rate, count, latency-ms, malformed, drop).
+    #[arg(long = "fault", env = "EMULATOR_FAULT", value_delimiter = ';', value_parser = FaultRule::parse_compact)]
+    pub faults: Vec<FaultRule>,
+
+    /// Latency added to every API request, in milliseconds.
+    #[arg(long, env = "EMULATOR_LATENCY_MS", default_value_t = EmulatorOptions::default().latency_ms)]
+    pub latency_ms: u64,
+
+    /// Lifetime of a Digest nonce, in seconds.
+    #[arg(long, env = "EMULATOR_NONCE_TTL_SECS", default_value_t = EmulatorOptions::default().nonce_ttl_secs)]
+    pub nonce_ttl_secs: u64,
+
+    /// Lifetime of an OAuth access token, in seconds.
+    #[arg(long, env = "EMULATOR_TOKEN_TTL_SECS", default_value_t = EmulatorOptions::default().token_ttl_secs)]
+    pub token_ttl_secs: u64,
+}
+
+impl Default for EmulatorOptions {
+    fn default() -> Self {
+        EmulatorOptions {
+            put_mode: PutMode::Merge,
+            projects: 0,
+            seed: None,
+            state: None,
+            rate_limit_capacity: 1200,
+            rate_limit_refill_per_sec: 1200,
+            test_hooks: false,
+            faults: Vec::new(),
+            latency_ms: 0,
+            nonce_ttl_secs: 30,
+            token_ttl_secs: 3600,
+        }
+    }
+}
+
+/// Builds an emulator from options: seed or demo data, generated projects, the state file.
+pub fn build(options: &EmulatorOptions) -> anyhow::Result<Emulator> {
+    let mut doc = match &options.seed {
+        Some(path) => seed::load(path)?,
+        None => seed::demo_document(),
+    };
+    seed::add_generated(&mut doc, options.projects);
+    let initial = state::Store::from_document(doc).context("initial data")?;
+    let persister = options.state.clone().map(persist::Persister::new);
+    let current = match persister
+        .as_ref()
+        .map(persist::Persister::load)
+        .transpose()?
+        .flatten()
+    {
+        Some(saved) => {
+            let path = persister
+                .as_ref()
+                .map(|p| p.path().display().to_string())
+                .unwrap_or_default();
+            state::Store::from_document(saved).with_context(|| format!("state file {path}"))?
+        }
+        None => initial.clone(),
+    };
+    let mut faults = faults::Faults::default();
+    for rule in &options.faults {
+        faults.add(rule.clone());
+    }
+    let emu = Emulator::new(server::Config {
+        initial,
+        current,
+        persister,
+        put_mode: options.put_mode,
+        nonce_ttl: Duration::from_secs(options.nonce_ttl_secs),
+        token_ttl: Duration::from_secs(options.token_ttl_secs),
+        rate_limit_capacity: options.rate_limit_capacity,
+        rate_limit_refill_per_sec: options.rate_limit_refill_per_sec,
+        faults,
+        latency_ms: options.latency_ms,
+        test_hooks: options.test_hooks,
+    });
+    Ok(emu)
+}
+
+/// The whole emulator as a router, for tests that drive it without a socket.
+pub fn router(emulator: Emulator) -> axum::Router {
+    server::router(emulator)
+}
+
+/// A started emulator. Dropping it leaves the server running; `shutdown` stops it.
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    emulator: Emulator,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningEmulator {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The state handle, for in-process inspection.
+    pub fn emulator(&self) -> &Emulator {
+        &self.emulator
+    }
+
+    /// Stops accepting connections and waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// Binds `listen` (port 0 picks a free port), starts serving on the current tokio runtime,
+/// prints the demo credentials, and returns.
+pub async fn start_embedded(
+    listen: SocketAddr,
+    options: EmulatorOptions,
+) -> anyhow::Result<RunningEmulator> {
+    let emulator = build(&options)?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("binding emulator to {listen}"))?;
+    let addr = listener.local_addr()?;
+    let app = router(emulator.clone());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let shutdown = async {
+            // A dropped handle keeps the server running; only an explicit shutdown stops it.
+            if stopped.await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            tracing::error!("emulator server failed: {e}");
+        }
+    });
+    announce(addr, &options);
+    Ok(RunningEmulator {
+        addr,
+        emulator,
+        stop: Some(stop),
+        task,
+    })
+}
+
+/// What the emulator serves, on stderr. With the demo data, its credentials: public demo data,
+/// printed on purpose. A seed brings its own credentials, which are the operator's and are
+/// never printed (and the demo ones do not exist there).
+fn announce(addr: SocketAddr, options: &EmulatorOptions) {
+    eprintln!("{}", banner(addr, options));
+}
+
+fn banner(addr: SocketAddr, options: &EmulatorOptions) -> String {
+    let credentials = match &options.seed {
+        Some(path) => format!(
+            "  Credentials: those in the seed {} (not printed)",
+            path.display()
+        ),
+        None => format!(
+            "  API key (owner):        {} / {}\n  \
+             API key (read only):    {} / {}\n  \
+             API key (no project):   {} / {}\n  \
+             API key (Sandbox only): {} / {}\n  \
+             Service account:        {} / {}",
+            demo::API_PUBLIC_KEY,
+            demo::API_PRIVATE_KEY,
+            demo::READONLY_PUBLIC_KEY,
+            demo::READONLY_PRIVATE_KEY,
+            demo::EMPTY_PUBLIC_KEY,
+            demo::EMPTY_PRIVATE_KEY,
+            demo::SANDBOX_PUBLIC_KEY,
+            demo::SANDBOX_PRIVATE_KEY,
+            demo::SERVICE_ACCOUNT_CLIENT_ID,
+            demo::SERVICE_ACCOUNT_CLIENT_SECRET,
+        ),
+    };
+    format!(
+        "Atlas Admin API emulator on http://{addr}\n{credentials}\n  \
+         PUT mode: {:?}; test hooks: {}",
+        options.put_mode,
+        if options.test_hooks { "on" } else { "off" },
+    )
+}
+
+/// The standalone emulator's command line (`atlas-integrations emulator`).
+#[derive(Debug, Clone, Args)]
+pub struct StandaloneArgs {
+    /// Address the emulator listens on.
+    #[arg(long, env = "EMULATOR_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub options: EmulatorOptions,
+}
+
+/// Serves on `args.listen` until `stop` completes (the binary passes its signal handler).
+pub async fn run_standalone(
+    args: StandaloneArgs,
+    stop: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let running = start_embedded(args.listen, args.options).await?;
+    stop.await;
+    running.shutdown().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Probe {
+        #[command(flatten)]
+        options: EmulatorOptions,
+    }
+
+    #[test]
+    fn flags_parse() {
+        let p = Probe::try_parse_from([
+            "probe",
+            "--put-mode",
+            "replace",
+            "--fault",
+            "status=503,count=1",
+            "--fault",
+            "drop",
+            "--test-hooks",
+        ])
+        .unwrap()
+        .options;
+        assert_eq!(p.put_mode, PutMode::Replace);
+        assert_eq!(p.faults.len(), 2);
+        assert!(p.test_hooks);
+    }
+
+    #[test]
+    fn the_banner_prints_demo_credentials_only_for_the_demo_data() {
+        let addr: SocketAddr = "127.0.0.1:1".parse().unwrap();
+        let shown = banner(addr, &EmulatorOptions::default());
+        assert!(shown.contains(demo::API_PRIVATE_KEY), "{shown}");
+        assert!(
+            shown.contains(demo::SERVICE_ACCOUNT_CLIENT_SECRET),
+            "{shown}"
+        );
+
+        let seeded = EmulatorOptions {
+            seed: Some(PathBuf::from("/etc/atlas-seed.json")),
+            ..EmulatorOptions::default()
+        };
+        let text = banner(addr, &seeded);
+        assert!(text.contains("/etc/atlas-seed.json"), "{text}");
+        for demo_value in [
+            demo::API_PUBLIC_KEY,
+            demo::API_PRIVATE_KEY,
+            demo::SERVICE_ACCOUNT_CLIENT_ID,
+        ] {
+            assert!(!text.contains(demo_value), "{text}");
+        }
+    }
+}

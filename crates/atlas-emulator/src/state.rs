@@ -1,0 +1,325 @@
+//! The emulator's data: the organisation's projects, their integrations (secrets stored
+//! whole), and the credentials with their per-project roles. `Document` is the JSON form used
+//! by `--seed`, `--state` and `GET /_emulator/state` alike (docs/emulator.md).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::wire;
+use atlas_registry::{is_group_id, Integration, IntegrationKind};
+
+/// A credential's role on a project (Atlas's role names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// Project Owner: reads and writes.
+    #[serde(rename = "GROUP_OWNER")]
+    Owner,
+    /// Project Read Only: writes answer 403.
+    #[serde(rename = "GROUP_READ_ONLY")]
+    ReadOnly,
+}
+
+/// Who made a request, once authenticated.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Principal {
+    ApiKey(String),
+    ServiceAccount(String),
+}
+
+impl Principal {
+    pub fn id(&self) -> &str {
+        match self {
+            Principal::ApiKey(id) | Principal::ServiceAccount(id) => id,
+        }
+    }
+}
+
+/// `"*"` in a role map applies to every project of the document.
+pub const ALL_PROJECTS: &str = "*";
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKeyDoc {
+    pub public_key: String,
+    pub private_key: String,
+    #[serde(default)]
+    pub roles: BTreeMap<String, Role>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccountDoc {
+    pub client_id: String,
+    pub client_secret: String,
+    #[serde(default)]
+    pub roles: BTreeMap<String, Role>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectDoc {
+    pub id: String,
+    pub name: String,
+    #[serde(default = "default_created")]
+    pub created: String,
+    /// `Group.clusterCount`: required in every response (spec), so a seed without it gets 0.
+    /// The emulator has no clusters; this number is only reported.
+    #[serde(default)]
+    pub cluster_count: u64,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+    /// Integration objects as Atlas takes them in a POST (`type` plus the type's fields), with
+    /// an optional `id`; secrets in clear.
+    #[serde(default)]
+    pub integrations: Vec<Value>,
+}
+
+fn default_created() -> String {
+    "2024-01-15T09:30:00Z".into()
+}
+
+fn default_org() -> String {
+    super::demo::ORG_ID.into()
+}
+
+/// The seed / state document. `apiKeys` and `serviceAccounts` default to the demo
+/// credentials (owner key, read-only key, empty key, owner service account) when absent.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Document {
+    #[serde(default = "default_org")]
+    pub org_id: String,
+    #[serde(default)]
+    pub projects: Vec<ProjectDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_keys: Option<Vec<ApiKeyDoc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_accounts: Option<Vec<ServiceAccountDoc>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    pub created: String,
+    pub cluster_count: u64,
+    pub tags: Vec<Tag>,
+    /// Keyed by type; the key order is the spec's enum order, the order Atlas lists them in
+    /// (recorded: PAGER_DUTY, DATADOG, OPS_GENIE, VICTOR_OPS, WEBHOOK whatever the creation
+    /// order).
+    pub integrations: BTreeMap<IntegrationKind, Integration>,
+}
+
+/// Everything "Atlas" knows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Store {
+    pub org_id: String,
+    pub projects: BTreeMap<String, Project>,
+    pub api_keys: Vec<ApiKeyDoc>,
+    pub service_accounts: Vec<ServiceAccountDoc>,
+}
+
+impl Store {
+    /// Builds the store from a document, checking it as Atlas would check the same writes.
+    pub fn from_document(doc: Document) -> anyhow::Result<Store> {
+        anyhow::ensure!(
+            is_group_id(&doc.org_id),
+            "orgId {:?} is not 24 lowercase hex digits",
+            doc.org_id
+        );
+        let mut projects = BTreeMap::new();
+        for p in doc.projects {
+            anyhow::ensure!(
+                is_group_id(&p.id),
+                "project id {:?} is not 24 lowercase hex digits",
+                p.id
+            );
+            // The spec's `clusterCount` is an int64.
+            anyhow::ensure!(
+                i64::try_from(p.cluster_count).is_ok(),
+                "project {}: clusterCount {} is beyond int64",
+                p.id,
+                p.cluster_count
+            );
+            let mut integrations = BTreeMap::new();
+            for value in &p.integrations {
+                let kind = value
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .and_then(IntegrationKind::from_wire)
+                    .ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "project {}: integration without a known type: {value}",
+                            p.id
+                        )
+                    })?;
+                let mut values = wire::parse_fields(kind, value)
+                    .map_err(|e| anyhow::anyhow!("project {}: {kind}: {}", p.id, e.detail))?
+                    .values;
+                wire::check_required(kind, &values)
+                    .map_err(|e| anyhow::anyhow!("project {}: {kind}: {}", p.id, e.detail))?;
+                wire::apply_defaults(kind, &mut values);
+                let id = match value.get("id").and_then(Value::as_str) {
+                    Some(id) => id.to_string(),
+                    None => derived_id(&p.id, kind),
+                };
+                let integration = Integration {
+                    id: Some(id),
+                    values,
+                    ..Integration::new(kind)
+                };
+                anyhow::ensure!(
+                    integrations.insert(kind, integration).is_none(),
+                    "project {}: two {kind} integrations (Atlas allows one per type)",
+                    p.id
+                );
+            }
+            let project = Project {
+                id: p.id.clone(),
+                name: p.name,
+                created: p.created,
+                cluster_count: p.cluster_count,
+                tags: p.tags,
+                integrations,
+            };
+            anyhow::ensure!(
+                projects.insert(p.id.clone(), project).is_none(),
+                "project {} listed twice",
+                p.id
+            );
+        }
+        let api_keys = doc.api_keys.unwrap_or_else(super::seed::demo_api_keys);
+        let service_accounts = doc
+            .service_accounts
+            .unwrap_or_else(super::seed::demo_service_accounts);
+        Ok(Store {
+            org_id: doc.org_id,
+            projects,
+            api_keys,
+            service_accounts,
+        })
+    }
+
+    /// The document form, secrets in clear (for `--state` and the inspection hook).
+    pub fn to_document(&self) -> Document {
+        let projects = self
+            .projects
+            .values()
+            .map(|p| ProjectDoc {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                created: p.created.clone(),
+                cluster_count: p.cluster_count,
+                tags: p.tags.clone(),
+                integrations: p.integrations.values().map(stored_json).collect(),
+            })
+            .collect();
+        Document {
+            org_id: self.org_id.clone(),
+            projects,
+            api_keys: Some(self.api_keys.clone()),
+            service_accounts: Some(self.service_accounts.clone()),
+        }
+    }
+
+    pub fn role_of(&self, principal: &Principal, group_id: &str) -> Option<Role> {
+        let roles = match principal {
+            Principal::ApiKey(id) => &self.api_keys.iter().find(|k| &k.public_key == id)?.roles,
+            Principal::ServiceAccount(id) => {
+                &self
+                    .service_accounts
+                    .iter()
+                    .find(|s| &s.client_id == id)?
+                    .roles
+            }
+        };
+        roles
+            .get(group_id)
+            .or_else(|| roles.get(ALL_PROJECTS))
+            .copied()
+    }
+
+    pub fn api_key_secret(&self, public_key: &str) -> Option<&str> {
+        self.api_keys
+            .iter()
+            .find(|k| k.public_key == public_key)
+            .map(|k| k.private_key.as_str())
+    }
+
+    pub fn service_account_secret(&self, client_id: &str) -> Option<&str> {
+        self.service_accounts
+            .iter()
+            .find(|s| s.client_id == client_id)
+            .map(|s| s.client_secret.as_str())
+    }
+}
+
+/// The stored object, unmasked: `type`, `id` and every stored field (what "Atlas" holds).
+pub fn stored_json(integration: &Integration) -> Value {
+    serde_json::to_value(integration).unwrap_or(Value::Null)
+}
+
+/// A stable id for a seeded integration without one, so resets and restarts keep it.
+pub fn derived_id(group_id: &str, kind: IntegrationKind) -> String {
+    use md5::{Digest, Md5};
+    let digest = Md5::digest(format!("{group_id}/{kind}").as_bytes());
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new ObjectId-like id: seconds since the epoch, then random bytes.
+pub fn new_object_id() -> String {
+    use rand::RngCore;
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as u32)
+        .unwrap_or_default();
+    let mut rest = [0u8; 8];
+    rand::thread_rng().fill_bytes(&mut rest);
+    let mut id = format!("{secs:08x}");
+    for b in rest {
+        id.push_str(&format!("{b:02x}"));
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(project: Value) -> Document {
+        serde_json::from_value(serde_json::json!({"projects": [project]})).unwrap()
+    }
+
+    #[test]
+    fn cluster_count_defaults_to_zero_and_round_trips() {
+        let id = "65f0a1b2c3d4e5f6a7b8c9aa";
+        let store = Store::from_document(doc(serde_json::json!({"id": id, "name": "a"}))).unwrap();
+        assert_eq!(store.projects[id].cluster_count, 0);
+        let store = Store::from_document(doc(
+            serde_json::json!({"id": id, "name": "a", "clusterCount": 7}),
+        ))
+        .unwrap();
+        assert_eq!(store.projects[id].cluster_count, 7);
+        let saved = serde_json::to_value(store.to_document()).unwrap();
+        assert_eq!(saved["projects"][0]["clusterCount"], 7);
+    }
+
+    #[test]
+    fn cluster_count_must_be_a_non_negative_int64() {
+        let id = "65f0a1b2c3d4e5f6a7b8c9aa";
+        let bad: Result<Document, _> = serde_json::from_value(
+            serde_json::json!({"projects": [{"id": id, "name": "a", "clusterCount": -1}]}),
+        );
+        assert!(bad.is_err());
+        let huge = doc(serde_json::json!({"id": id, "name": "a", "clusterCount": u64::MAX}));
+        assert!(Store::from_document(huge).is_err());
+    }
+}

@@ -1,0 +1,171 @@
+//! Per-project roles: owner, read-only (writes 403), not a member (401), and unknown or
+//! malformed projects.
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+
+mod support;
+
+use atlas_emulator::demo;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use support::*;
+
+fn integrations(group: &str) -> String {
+    format!("/api/atlas/v2/groups/{group}/integrations")
+}
+
+#[tokio::test]
+async fn read_only_key_reads_but_cannot_write() {
+    let emu = start_with_hooks().await;
+    let (u, p) = (demo::READONLY_PUBLIC_KEY, demo::READONLY_PRIVATE_KEY);
+    let resp = emu
+        .digest_as(
+            u,
+            p,
+            Method::GET,
+            &integrations(demo::PRODUCTION_PROJECT_ID),
+            None,
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let one = format!("{}/PAGER_DUTY", integrations(demo::PRODUCTION_PROJECT_ID));
+    assert_eq!(
+        emu.digest_as(u, p, Method::GET, &one, None).await.status(),
+        StatusCode::OK
+    );
+    let body = json!({"type": "PAGER_DUTY", "serviceKey": "abcdefabcdef"});
+    assert_api_error(
+        emu.digest_as(u, p, Method::PUT, &one, Some(&body)).await,
+        403,
+        "USER_UNAUTHORIZED",
+    )
+    .await;
+    assert_api_error(
+        emu.digest_as(u, p, Method::DELETE, &one, None).await,
+        403,
+        "USER_UNAUTHORIZED",
+    )
+    .await;
+    let new = format!("{}/OPS_GENIE", integrations(demo::SANDBOX_PROJECT_ID));
+    let body = json!({"type": "OPS_GENIE", "apiKey": "k-1234"});
+    assert_api_error(
+        emu.digest_as(u, p, Method::POST, &new, Some(&body)).await,
+        403,
+        "USER_UNAUTHORIZED",
+    )
+    .await;
+    // Nothing changed.
+    let (status, _) = emu
+        .hook_get(&format!(
+            "/_emulator/state/groups/{}/integrations/OPS_GENIE",
+            demo::SANDBOX_PROJECT_ID
+        ))
+        .await;
+    assert_eq!(status, 404);
+    let (_, stored) = emu
+        .hook_get(&format!(
+            "/_emulator/state/groups/{}/integrations/PAGER_DUTY",
+            demo::PRODUCTION_PROJECT_ID
+        ))
+        .await;
+    assert_eq!(stored["serviceKey"], demo::secrets::PAGER_DUTY_SERVICE_KEY);
+}
+
+#[tokio::test]
+async fn key_without_projects_sees_nothing() {
+    let emu = start_with_hooks().await;
+    let (u, p) = (demo::EMPTY_PUBLIC_KEY, demo::EMPTY_PRIVATE_KEY);
+    let (status, body) = json_of(
+        emu.digest_as(u, p, Method::GET, "/api/atlas/v2/groups", None)
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["results"], json!([]));
+    assert_eq!(body["totalCount"], 0);
+    let resp = emu
+        .digest_as(
+            u,
+            p,
+            Method::GET,
+            &integrations(demo::PRODUCTION_PROJECT_ID),
+            None,
+        )
+        .await;
+    assert_api_error(resp, 401, "USER_UNAUTHORIZED").await;
+    let resp = emu
+        .digest_as(
+            u,
+            p,
+            Method::GET,
+            &format!("/api/atlas/v2/groups/{}", demo::SANDBOX_PROJECT_ID),
+            None,
+        )
+        .await;
+    assert_api_error(resp, 401, "USER_UNAUTHORIZED").await;
+}
+
+#[tokio::test]
+async fn owners_reach_every_project_and_unknown_ones_are_404() {
+    let emu = start_with_hooks().await;
+    let token = emu.token().await;
+    for (id, name) in demo::PROJECTS {
+        let (status, group) = json_of(
+            emu.bearer(
+                &token,
+                Method::GET,
+                &format!("/api/atlas/v2/groups/{id}"),
+                None,
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(group["name"], *name);
+        assert_eq!(group["orgId"], demo::ORG_ID);
+        let resp = emu.owner(Method::GET, &integrations(id), None).await;
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+    let (_, sandbox) = json_of(
+        emu.bearer(
+            &token,
+            Method::GET,
+            &integrations(demo::SANDBOX_PROJECT_ID),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(sandbox["results"], json!([]));
+
+    let missing = "0123456789abcdef01234567";
+    let body = assert_api_error(
+        emu.owner(Method::GET, &integrations(missing), None).await,
+        404,
+        "GROUP_NOT_FOUND",
+    )
+    .await;
+    assert_eq!(
+        body["detail"],
+        format!("No group with ID {missing} exists.")
+    );
+    assert_eq!(body["parameters"], json!([missing]));
+    assert_api_error(
+        emu.bearer(
+            &token,
+            Method::GET,
+            &format!("/api/atlas/v2/groups/{missing}"),
+            None,
+        )
+        .await,
+        404,
+        "GROUP_NOT_FOUND",
+    )
+    .await;
+    assert_api_error(
+        emu.owner(Method::GET, &integrations("NOT-A-GROUP-ID"), None)
+            .await,
+        400,
+        "INVALID_GROUP_ID",
+    )
+    .await;
+}

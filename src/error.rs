@@ -1,0 +1,172 @@
+//! The one error type every server function returns. It crosses the wire (JSON), so the
+//! page can react to each case: send the user to login, put problems on their fields, offer
+//! to edit on a conflict, say when to retry. It never carries a credential or a secret.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use atlas_registry::{FieldError, IntegrationKind};
+
+/// Atlas's own words about a refused request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AtlasProblem {
+    pub status: u16,
+    pub error_code: String,
+    pub detail: String,
+    /// Per-field complaints from `badRequestDetail` (field, description).
+    pub fields: Vec<(String, String)>,
+}
+
+/// Why Atlas would not let a credential in, in terms the login page can explain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LoginRefusal {
+    /// 401: unknown key or client id, or a wrong secret.
+    WrongCredential,
+    /// The caller's IP address is not on the credential's access list.
+    AccessList,
+    /// Valid, but the credential belongs to no project.
+    NoProjects,
+    /// Some other refusal, in Atlas's words.
+    Other(String),
+}
+
+impl From<LoginRefusal> for AppError {
+    fn from(refusal: LoginRefusal) -> Self {
+        AppError::LoginRefused(refusal)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// No session, or it ended (idle or absolute timeout, logout).
+    #[error("not signed in")]
+    NotSignedIn,
+    /// Login failed: Atlas refused the credential, or it sees no project.
+    #[error("sign-in refused: {0:?}")]
+    LoginRefused(LoginRefusal),
+    /// The request came from another site.
+    #[error("cross-site request refused")]
+    CrossSite,
+    /// Our own checks failed; nothing was sent to Atlas.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// Not a known integration type or project id; nothing was sent to Atlas.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// A create met an existing integration of this type: offer to edit it.
+    #[error("{0} is already configured in this project")]
+    AlreadyConfigured(IntegrationKind),
+    /// Atlas replaces the whole configuration on update and wants these secrets again.
+    #[error("re-enter: {}", .0.join(", "))]
+    SecretsRequired(Vec<String>),
+    /// The update went through, but Atlas cleared these secrets we meant to keep (it replaced
+    /// the whole configuration): they must be entered again.
+    #[error("cleared by Atlas: {}", .0.join(", "))]
+    SecretsLost(Vec<String>),
+    /// The update went through, but Atlas still has these fields we asked it to remove.
+    #[error("not removed by Atlas: {}", .0.join(", "))]
+    NotRemoved(Vec<String>),
+    /// The credential may not do this in this project (e.g. read-only).
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    /// The credential works, but this project is not one of its projects (Atlas answers 401
+    /// for that, as for a bad credential; the session is kept).
+    #[error("project out of reach: {0}")]
+    OutOfReach(String),
+    /// The project or integration does not exist (any more) or is not visible.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// Atlas's rate limit; try again after this many seconds when Atlas said.
+    #[error("Atlas is rate limiting requests")]
+    RateLimited { retry_after_secs: Option<u64> },
+    /// Atlas refused the request for another reason, in its own words.
+    #[error("Atlas error {}: {}", .0.error_code, .0.detail)]
+    Atlas(AtlasProblem),
+    /// Atlas could not be reached or answered nonsense.
+    #[error("Atlas is unavailable: {0}")]
+    Unavailable(String),
+    /// Transport or encoding trouble between browser and server.
+    #[error("{0}")]
+    ServerFn(ServerFnErrorErr),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::ServerFn(value)
+    }
+}
+
+impl AppError {
+    /// The HTTP status the server function answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotSignedIn | AppError::LoginRefused(_) => 401,
+            AppError::CrossSite | AppError::Forbidden(_) | AppError::OutOfReach(_) => 403,
+            AppError::Invalid(_) | AppError::BadRequest(_) | AppError::SecretsRequired(_) => 400,
+            AppError::SecretsLost(_) | AppError::NotRemoved(_) => 409,
+            AppError::NotFound(_) => 404,
+            AppError::AlreadyConfigured(_) => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Atlas(p) => p.status,
+            AppError::Unavailable(_) => 502,
+            AppError::ServerFn(_) => 500,
+        }
+    }
+
+    /// True when the user must sign in (again) before going on.
+    pub fn needs_login(&self) -> bool {
+        matches!(self, AppError::NotSignedIn)
+    }
+
+    /// Something on our side went wrong (a missing layer or state); the user sees a 500.
+    pub fn internal(message: &str) -> Self {
+        AppError::ServerFn(ServerFnErrorErr::ServerError(message.to_string()))
+    }
+}
+
+/// How an Atlas refusal reads to the dashboard's user. The one mapping: server code uses `?`.
+/// A 401 arrives as [`AppError::NotSignedIn`]; whether the session is really over or only
+/// this project is out of reach, the signed-in user's handle on Atlas decides
+/// (`server::UserAtlas`), as it decides "already configured", which needs the type.
+#[cfg(feature = "ssr")]
+impl From<atlas_client::AtlasError> for AppError {
+    fn from(err: atlas_client::AtlasError) -> Self {
+        use atlas_client::AtlasError;
+        match err {
+            AtlasError::Unauthorized(_) => AppError::NotSignedIn,
+            AtlasError::Forbidden(info) => AppError::Forbidden(info.detail),
+            AtlasError::GroupNotFound(info) | AtlasError::NotFound(info) => {
+                AppError::NotFound(info.detail)
+            }
+            AtlasError::RateLimited { retry_after, .. } => AppError::RateLimited {
+                retry_after_secs: retry_after.map(|d| d.as_secs().max(1)),
+            },
+            AtlasError::AlreadyConfigured(info)
+            | AtlasError::Invalid(info)
+            | AtlasError::Server(info) => AppError::Atlas(AtlasProblem::from(&info)),
+            AtlasError::Transport(m) | AtlasError::UnexpectedResponse(m) => {
+                tracing::warn!(error = %m, "Atlas call failed");
+                AppError::Unavailable(m)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<&atlas_client::ApiErrorInfo> for AtlasProblem {
+    fn from(info: &atlas_client::ApiErrorInfo) -> Self {
+        AtlasProblem {
+            status: info.status,
+            error_code: info.error_code.clone(),
+            detail: info.detail.clone(),
+            fields: info
+                .fields
+                .iter()
+                .map(|f| (f.field.clone(), f.description.clone()))
+                .collect(),
+        }
+    }
+}

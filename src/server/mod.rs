@@ -1,0 +1,13 @@
+//! The server side of the server functions (ssr only): the shared state, the session record,
+//! what a server function reads from its request, and the signed-in user's handle on Atlas.
+//! Nothing here knows about axum's router or HTML; `web/` wires it into HTTP.
+
+mod context;
+mod session;
+mod state;
+mod user_atlas;
+
+pub use context::{app_state, optional_user, redirect_plain_form, respond, tower_session};
+pub use session::{end, load_user, store_user, UserSession};
+pub use state::{AppState, Settings};
+pub use user_atlas::UserAtlas;

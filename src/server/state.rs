@@ -1,0 +1,48 @@
+//! What every request handler and server function shares.
+
+use std::sync::Arc;
+
+use leptos::prelude::LeptosOptions;
+
+use atlas_client::AtlasApi;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    /// The Atlas client (or a test double): the only way to Atlas.
+    pub atlas: Arc<dyn AtlasApi>,
+    pub settings: Arc<Settings>,
+}
+
+/// Resolved configuration the handlers need.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// "embedded emulator" or Atlas's base URL, for display.
+    pub backend_label: String,
+    /// Absolute session lifetime, however active the user is.
+    pub session_max: time::Duration,
+    /// Session idle timeout.
+    pub session_idle: time::Duration,
+    /// Atlas UI root for links: the configured Atlas URL, or real Atlas for the emulator.
+    pub atlas_ui_base: String,
+    /// Whether the session cookie carries `Secure`.
+    pub cookie_secure: bool,
+}
+
+impl Settings {
+    /// The project's integrations page in the Atlas UI. Against the emulator this is real
+    /// Atlas's address. [unverified: the fragment path is the UI's current one, taken from its
+    /// documentation's navigation, not from a recorded URL.]
+    pub fn atlas_ui_url(&self, group_id: &str) -> String {
+        format!(
+            "{}/v2/{group_id}#/settings/integrations",
+            self.atlas_ui_base
+        )
+    }
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

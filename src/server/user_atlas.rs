@@ -1,0 +1,183 @@
+//! Atlas as the signed-in user sees it: every call made with the session's credential, every
+//! answer already an [`AppError`], so server code uses `?` and is always right. The mapping
+//! itself is `From<AtlasError> for AppError` (`crate::error`); what needs more than the
+//! error is decided here, once:
+//!
+//! - a 401 means either that Atlas no longer accepts the credential or that the credential is
+//!   not a member of this project's organisation (Atlas documents 401 for that too; its error
+//!   code is [unverified]). One call that needs no project (the first page of projects) tells
+//!   them apart: if the credential still works, the session stays and the user hears the
+//!   project is out of reach (signing out would loop a deep link through login forever); if
+//!   not, the session ends and the page goes to login;
+//! - a 409 on create is "already configured", named by the type that was sent;
+//! - a 400 on update that names secrets we left out (to keep them) means Atlas replaces the
+//!   whole configuration and wants them again.
+
+use std::future::Future;
+
+use atlas_client::{ApiErrorInfo, AtlasError, Project};
+use atlas_registry::{Integration, IntegrationKind};
+
+use super::context::{app_state, optional_user, tower_session};
+use super::session::{self, UserSession};
+use super::state::AppState;
+use crate::error::AppError;
+
+#[derive(Clone)]
+pub struct UserAtlas {
+    state: AppState,
+    user: UserSession,
+}
+
+impl UserAtlas {
+    /// The signed-in user's handle, or 401 [`AppError::NotSignedIn`].
+    pub async fn current() -> Result<Self, AppError> {
+        let state = app_state()?;
+        let user = optional_user().await?.ok_or(AppError::NotSignedIn)?;
+        Ok(UserAtlas { state, user })
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn user(&self) -> &UserSession {
+        &self.user
+    }
+
+    pub async fn all_projects(&self) -> Result<Vec<Project>, AppError> {
+        let call = self.state.atlas.list_all_projects(&self.user.credential);
+        self.answer(call).await
+    }
+
+    pub async fn project(&self, group_id: &str) -> Result<Project, AppError> {
+        let call = self
+            .state
+            .atlas
+            .get_project(&self.user.credential, group_id);
+        self.answer(call).await
+    }
+
+    pub async fn integrations(&self, group_id: &str) -> Result<Vec<Integration>, AppError> {
+        let call = self
+            .state
+            .atlas
+            .list_integrations(&self.user.credential, group_id);
+        self.answer(call).await
+    }
+
+    /// The project's integrations, or `None` for any refusal: for lists of many projects,
+    /// where one project out of reach must not end the session or cost a second call.
+    pub async fn integrations_if_visible(&self, group_id: &str) -> Option<Vec<Integration>> {
+        self.state
+            .atlas
+            .list_integrations(&self.user.credential, group_id)
+            .await
+            .ok()
+    }
+
+    pub async fn integration(
+        &self,
+        group_id: &str,
+        kind: IntegrationKind,
+    ) -> Result<Integration, AppError> {
+        let call = self
+            .state
+            .atlas
+            .get_integration(&self.user.credential, group_id, kind);
+        self.answer(call).await
+    }
+
+    /// POST. Never retried; 409 is [`AppError::AlreadyConfigured`].
+    pub async fn create(
+        &self,
+        group_id: &str,
+        integration: &Integration,
+    ) -> Result<Vec<Integration>, AppError> {
+        let call =
+            self.state
+                .atlas
+                .create_integration(&self.user.credential, group_id, integration);
+        match call.await {
+            Err(AtlasError::AlreadyConfigured(_)) => {
+                Err(AppError::AlreadyConfigured(integration.kind))
+            }
+            other => self.answer(async { other }).await,
+        }
+    }
+
+    /// PUT. A 400 naming secrets `integration` left out is [`AppError::SecretsRequired`].
+    pub async fn update(
+        &self,
+        group_id: &str,
+        integration: &Integration,
+    ) -> Result<Vec<Integration>, AppError> {
+        let call =
+            self.state
+                .atlas
+                .update_integration(&self.user.credential, group_id, integration);
+        match call.await {
+            Err(AtlasError::Invalid(info)) => {
+                let missing = omitted_secrets_named(integration, &info);
+                if missing.is_empty() {
+                    Err(AtlasError::Invalid(info).into())
+                } else {
+                    Err(AppError::SecretsRequired(missing))
+                }
+            }
+            other => self.answer(async { other }).await,
+        }
+    }
+
+    pub async fn delete(&self, group_id: &str, kind: IntegrationKind) -> Result<(), AppError> {
+        let call = self
+            .state
+            .atlas
+            .delete_integration(&self.user.credential, group_id, kind);
+        self.answer(call).await
+    }
+
+    /// Awaits an Atlas call, telling the two meanings of a 401 apart (module docs).
+    async fn answer<T>(
+        &self,
+        call: impl Future<Output = Result<T, AtlasError>>,
+    ) -> Result<T, AppError> {
+        match call.await {
+            Err(AtlasError::Unauthorized(info)) => {
+                let still_accepted = self
+                    .state
+                    .atlas
+                    .list_projects_page(&self.user.credential, 1, 1)
+                    .await
+                    .is_ok();
+                if still_accepted {
+                    return Err(AppError::OutOfReach(info.detail));
+                }
+                if let Ok(session) = tower_session().await {
+                    let _ = session::end(&session).await;
+                }
+                Err(AppError::NotSignedIn)
+            }
+            other => Ok(other?),
+        }
+    }
+}
+
+/// Secrets we left out (to keep them) that Atlas's refusal names.
+fn omitted_secrets_named(sent: &Integration, info: &ApiErrorInfo) -> Vec<String> {
+    let mentioned = |name: &str| {
+        info.fields.iter().any(|f| f.field == name)
+            || info
+                .parameters
+                .iter()
+                .any(|p| p == name || p.contains(name))
+            || info.detail.contains(name)
+    };
+    sent.kind
+        .spec()
+        .fields
+        .iter()
+        .filter(|f| f.is_secret() && !sent.values.contains_key(f.name) && mentioned(f.name))
+        .map(|f| f.name.to_string())
+        .collect()
+}

@@ -239,81 +239,90 @@ def cmd_table(work):
     def load(name):
         return json.load(open(os.path.join(work, name)))
 
+    def load_wrk(target, conns):
+        """One target's wrk slices: throughput pooled over all of them, latency percentiles
+        the median of the slices' (wrk gives percentiles, not the samples to pool)."""
+        path = os.path.join(work, f"wrk-{target}-{conns}.jsonl")
+        slices = [json.loads(line) for line in open(path) if line.strip()]
+        if not slices:
+            fail(f"no wrk run recorded in {path}")
+        requests = sum(s["requests"] for s in slices)
+        return {
+            "requests": requests,
+            "rps": requests / (sum(s["duration_us"] for s in slices) / 1e6),
+            "latency_us": {
+                q: statistics.median(s["latency_us"][q] for s in slices) for q in ("p50", "p99")
+            },
+        }
+
     p = load("params.json")
     rows = []
 
-    def row(what, value, how=""):
-        rows.append((what, value, how))
+    def row(section, what, value, how=""):
+        rows.append((section, what, value, how))
 
-    ms = lambda us: f"{us / 1000:.2f} ms"  # noqa: E731
-    direct64, direct1 = load(f"wrk-direct-{p['conns']}.json"), load("wrk-direct-1.json")
-    direct_auth = "direct: `GET /api/atlas/v2/groups/{id}/integrations`, bearer token (service account, OAuth)"
-    row(
-        f"Throughput, {p['conns']} connections, direct to the emulator",
+    def ms(us, sign=""):
+        return f"{us / 1000:{sign}.2f} ms"
+
+    slices = f"{p['rounds']} × {p['slice']} slices in turn with the other two"
+    sessions = {"sa": "service account (upstream: bearer, as direct)",
+                "key": "API key (upstream: Digest)"}
+    direct64, direct1 = load_wrk("direct", p["conns"]), load_wrk("direct", 1)
+    row(1, f"Throughput, {p['conns']} connections: direct to the emulator",
         f"{direct64['rps']:,.0f} req/s",
-        f"{direct_auth}; wrk -t{p['threads']} -c{p['conns']} -d{p['duration']}",
-    )
-    for kind, label in (("sa", "service account"), ("key", "API key")):
-        dash64, dash1 = load(f"wrk-dash-{kind}-{p['conns']}.json"), load(f"wrk-dash-{kind}-1.json")
-        row(
-            f"Throughput, {p['conns']} connections, dashboard signed in with {label}",
+        "`GET /api/atlas/v2/groups/{id}/integrations` with a bearer token (service account, "
+        f"OAuth); wrk -t{p['threads']} -c{p['conns']}, {slices}")
+    for kind, label in sessions.items():
+        dash64 = load_wrk(f"dash-{kind}", p["conns"])
+        row(1, f"Throughput, {p['conns']} connections: dashboard, signed in with {label}",
             f"{dash64['rps']:,.0f} req/s = **{dash64['rps'] / direct64['rps']:.2f}×** direct",
-            "`POST /api/integrations/list` (session cookie); ratio = dashboard / direct",
-        )
-    row(
-        "Latency, 1 connection, direct to the emulator: p50 / p99",
+            "`POST /api/integrations/list` with the session cookie; ratio = dashboard / direct")
+    row(1, "Latency, 1 connection: direct to the emulator, p50 / p99",
         f"{ms(direct1['latency_us']['p50'])} / {ms(direct1['latency_us']['p99'])}",
-        f"wrk -t1 -c1 -d{p['duration']}; {direct1['requests']:,} requests",
-    )
-    for kind, label in (("sa", "service account"), ("key", "API key")):
-        dash1 = load(f"wrk-dash-{kind}-1.json")
+        f"wrk -t1 -c1, {slices}; median of the slices' percentiles; "
+        f"{direct1['requests']:,} requests")
+    for kind, label in sessions.items():
+        dash1 = load_wrk(f"dash-{kind}", 1)
         d50 = dash1["latency_us"]["p50"] - direct1["latency_us"]["p50"]
         d99 = dash1["latency_us"]["p99"] - direct1["latency_us"]["p99"]
-        row(
-            f"Latency, 1 connection, dashboard ({label}): p50 / p99",
-            f"{ms(dash1['latency_us']['p50'])} / {ms(dash1['latency_us']['p99'])}"
-            f" (added **{ms(d50)}** / **{ms(d99)}**)",
-            f"added = dashboard − direct; {dash1['requests']:,} requests",
-        )
+        row(1, f"Latency, 1 connection: dashboard ({label.split(' (')[0]}), p50 / p99",
+            f"{ms(dash1['latency_us']['p50'])} / {ms(dash1['latency_us']['p99'])}; "
+            f"added **{ms(d50, '+')}** / **{ms(d99, '+')}**",
+            f"added = dashboard − direct; {dash1['requests']:,} requests")
     for kind, label in (("api_key", "API key (Digest)"), ("service_account", "service account (OAuth)")):
         u = load(f"upstream-{kind}.json")
-        routes = ", ".join(
-            f"{k.replace('/api/atlas/v2', '')} {v / u['calls']:.2f}" for k, v in sorted(u["by_route"].items())
-        )
-        auths = ", ".join(f"{k} {v / u['calls']:.2f}" for k, v in sorted(u["by_auth"].items()))
-        row(
-            f"Upstream requests per dashboard call, {label}",
+        per = lambda n: f"{n / u['calls']:.2f}"  # noqa: E731
+        routes = ", ".join(f"`{k.replace('/api/atlas/v2', '')}` {per(v)}"
+                           for k, v in sorted(u["by_route"].items()))
+        auths = ", ".join(f"{k} {per(v)}" for k, v in sorted(u["by_auth"].items()))
+        row(2, f"Upstream requests per dashboard call, {label}",
             f"**{u['per_call']:.2f}** ({u['total']:,} for {u['calls']:,} calls)",
-            f"{routes}; by auth: {auths}; {p['call_concurrency']} connections",
-        )
+            f"{routes}; by auth: {auths}; calls on {p['call_concurrency']} connections at once")
     pg = load("page.json")
-    row(
-        f"Projects page `GET /` with {p['projects']:,} generated projects: first byte / full page",
+    row(3, f"Projects page `GET /`, {p['projects']:,} generated projects: first byte / full page",
         f"{pg['ttfb_ms']:.1f} ms / {pg['total_ms']:.1f} ms",
-        f"median of {pg['runs']} runs, signed in (API key), {pg['bytes']:,} bytes of HTML",
-    )
+        f"median of {pg['runs']} runs, signed in with the API key; {pg['bytes']:,} bytes of HTML")
     m = load("memory.json")
-    row("Server RSS idle after start", f"{m['idle_kb'] / 1024:.1f} MiB",
-        "VmRSS, dashboard and embedded emulator in one process")
-    row(
-        "Server RSS increase per 1,000 signed-in sessions",
+    row(4, "Server RSS, idle after start", f"{m['idle_kb'] / 1024:.1f} MiB",
+        "VmRSS of the one process: dashboard and embedded emulator")
+    row(4, "Server RSS increase per 1,000 signed-in sessions",
         f"**{(m['after_kb'] - m['warm_kb']) * 1000 / m['sessions'] / 1024:.1f} MiB**",
-        f"{m['warm_kb'] / 1024:.1f} MiB after warm-up → {m['after_kb'] / 1024:.1f} MiB after "
-        f"{m['sessions']:,} sign-ins (half API key, half service account)",
-    )
+        f"{m['warm_kb'] / 1024:.1f} MiB after {p['warm_sessions']} warm-up sign-ins and sign-outs → "
+        f"{m['after_kb'] / 1024:.1f} MiB after {m['sessions']:,} sign-ins kept "
+        "(half API key, half service account)")
     for line in open(os.path.join(work, "size.txt")):
         parts = line.split()
         # "name  raw KB  gzip KB  brotli KB"; the header line has no figures.
         if len(parts) == 7 and parts[2] == parts[4] == parts[6] == "KB":
             name = "WASM+JS (total download)" if parts[0] == "WASM+JS" else f"`{parts[0]}`"
             value = f"{parts[1]} / {parts[3]} / {parts[5]} KB"
-            row(f"Bundle {name}: raw / gzip / brotli",
-                f"**{value}**" if parts[0] == "WASM+JS" else value, "scripts/size")
+            row(5, f"Bundle {name}: raw / gzip / brotli",
+                f"**{value}**" if parts[0] == "WASM+JS" else value, "scripts/size (gzip -9, brotli q11)")
 
-    print("| figure | measured | how |")
-    print("|---|---|---|")
-    for what, value, how in rows:
-        print(f"| {what} | {value} | {how} |")
+    print("| # | figure | measured | how |")
+    print("|---|---|---|---|")
+    for section, what, value, how in rows:
+        print(f"| {section} | {what} | {value} | {how} |")
 
 
 COMMANDS = {

@@ -34,7 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" id="leptos" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -49,7 +49,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Title text=t(Key::AppTitle)/>
-        <HydrationMarker/>
         <Router>
             <main>
                 <Routes fallback=|| t(Key::NotFound).into_view()>
@@ -65,21 +64,6 @@ pub fn App() -> impl IntoView {
             </main>
         </Router>
     }
-}
-
-/// Sets `data-hydrated` on <body> once the WASM runs. Effects run only in the browser and
-/// only after hydration, so end-to-end tests wait for this before they click.
-#[component]
-fn HydrationMarker() -> impl IntoView {
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-        {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 }
 
 /// The policy for HTML pages. Scripts run only from our origin or with the per-response

@@ -14,7 +14,6 @@ pub enum Lang {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Key {
     AppTitle,
-    AppTagline,
     SignInTitle,
     SignInIntro,
     ApiKeyTitle,
@@ -28,7 +27,6 @@ pub enum Key {
     SignIn,
     SigningIn,
     SignOut,
-    SignedInAs,
     CheckServer,
     Projects,
     ProjectsIntro,
@@ -101,7 +99,6 @@ fn en(key: Key) -> &'static str {
     use Key::*;
     match key {
         AppTitle => "Atlas integrations",
-        AppTagline => "Every project's third-party integrations in one place.",
         SignInTitle => "Sign in",
         SignInIntro => "Use an Atlas API key or a service account. It stays on this server for your session only.",
         ApiKeyTitle => "API key",
@@ -115,7 +112,6 @@ fn en(key: Key) -> &'static str {
         SignIn => "Sign in",
         SigningIn => "Signing in…",
         SignOut => "Sign out",
-        SignedInAs => "Signed in as",
         CheckServer => "Check server",
         Projects => "Projects",
         ProjectsIntro => "All projects this credential can see, with their integrations.",

@@ -4,7 +4,8 @@
 //! Layers, each using only those below it (docs/architecture.md):
 //!
 //! - `web` (server): the axum router and its layers, serving;
-//! - `app`, `pages`: the HTML, rendered on the server, interactive parts hydrated;
+//! - `app`, `pages`: the HTML, rendered on the server; only the `#[island]` components (the
+//!   integration form, the server check) are hydrated in the browser;
 //! - `api`: the server functions, the only door from the browser to Atlas;
 //! - `server` (server): state, session, the signed-in user's handle on Atlas;
 //! - `error`, `links`, `i18n`: what every layer shares;
@@ -25,9 +26,17 @@ pub mod server;
 #[cfg(feature = "ssr")]
 pub mod web;
 
+/// The browser's entry point: hydrates the islands, then marks `<body data-hydrated>` so
+/// end-to-end tests know the interactive parts listen before they click.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
 }

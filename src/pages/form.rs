@@ -6,11 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_navigate;
-
-use super::layout::ErrorAlert;
+use super::layout::{go_to, ErrorAlert};
 use crate::api::integrations::{CreateIntegration, UpdateIntegration};
 use crate::error::AppError;
 use crate::i18n::{self, t, Key};
@@ -19,12 +15,16 @@ use atlas_registry::{
     remove_control, template_over_limit, value_control, FieldError, FieldInput, FieldSpec,
     FormValues, IntegrationKind, IntegrationView, Secrecy, ShownValue, WriteMode,
 };
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 fn control_id(field: &FieldSpec) -> String {
     format!("field-{}", field.name)
 }
 
-#[component]
+/// An island: the browser hydrates it (live checks, secret controls, the save without a page
+/// load); its props travel in the page as JSON, so they hold only what the page may show.
+#[island]
 pub fn IntegrationForm(
     group_id: String,
     kind: IntegrationKind,
@@ -82,13 +82,14 @@ pub fn IntegrationForm(
         _ => Vec::new(),
     };
 
-    let navigate = use_navigate();
     let project_href = links::project(&group_id);
     let after_save = links::saved(&group_id, kind);
+    let this_page = links::integration(&group_id, kind);
+    let group_for_done = group_id.clone();
     Effect::new(move |_| {
         if let Some(Ok(())) = result.get() {
             if kind != IntegrationKind::Prometheus {
-                navigate(&after_save, Default::default());
+                go_to(&after_save);
             }
         }
     });
@@ -191,14 +192,14 @@ pub fn IntegrationForm(
             Some(Err(AppError::AlreadyConfigured(kind))) => Some(view! {
                 <div class="alert" role="alert">
                     <p>{i18n::already_configured(kind)}</p>
-                    <a href=location_href() rel="external">{t(Key::EditExisting)}</a>
+                    <a href=this_page.clone() rel="external">{t(Key::EditExisting)}</a>
                 </div>
             }.into_any()),
             Some(Err(error)) => Some(view! { <ErrorAlert error/> }.into_any()),
             _ => None,
         }}
         {move || (result.get() == Some(Ok(())) && kind == IntegrationKind::Prometheus).then(|| view! {
-            <PrometheusDone group_id=project_href_for_done() password=saved_password.get_untracked()/>
+            <PrometheusDone group_id=group_for_done.clone() password=saved_password.get_untracked()/>
         })}
         <form
             method="post"
@@ -223,16 +224,6 @@ pub fn IntegrationForm(
             </div>
         </form>
     }
-}
-
-fn location_href() -> String {
-    let location = leptos_router::hooks::use_location();
-    location.pathname.get_untracked()
-}
-
-fn project_href_for_done() -> String {
-    let params = leptos_router::hooks::use_params_map();
-    params.get_untracked().get("group_id").unwrap_or_default()
 }
 
 #[component]

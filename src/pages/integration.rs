@@ -1,7 +1,7 @@
 //! Configure, edit or view one integration type of a project, and confirm its deletion.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use super::form::IntegrationForm;
 use super::layout::{Breadcrumbs, ErrorAlert, Header, Loading};
@@ -105,15 +105,9 @@ pub fn DeletePage() -> impl IntoView {
 
 #[component]
 fn DeleteConfirm(project: ProjectIntegrations, kind: IntegrationKind) -> impl IntoView {
+    // A plain form post: the server function redirects to the project page.
     let delete = ServerAction::<DeleteIntegration>::new();
-    let navigate = use_navigate();
     let back = links::project(&project.group_id);
-    let done = links::deleted(&project.group_id, kind);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = delete.value().get() {
-            navigate(&done, Default::default());
-        }
-    });
     let configured = project.get(kind).is_some();
     view! {
         <Breadcrumbs project=Some((project.group_id.clone(), project.project_name.clone())) here=Some(i18n::kind_label(kind).to_string())/>

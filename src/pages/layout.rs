@@ -2,7 +2,6 @@
 //! return to login when the session has ended.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::session::Logout;
 use crate::error::AppError;
@@ -22,23 +21,54 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// The login URL that brings the user back to the current page.
-pub fn login_url_for_here() -> String {
-    let location = use_location();
-    links::login_then(&format!(
-        "{}{}",
-        location.pathname.get_untracked(),
-        location.search.get_untracked()
-    ))
+/// The current page's path and query. In the browser from `window.location`: islands have
+/// no router to ask.
+fn here() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let location = web_sys::window().map(|w| w.location());
+        let part = |f: fn(&web_sys::Location) -> Result<String, _>| {
+            location
+                .as_ref()
+                .and_then(|l| f(l).ok())
+                .unwrap_or_default()
+        };
+        format!(
+            "{}{}",
+            part(web_sys::Location::pathname),
+            part(web_sys::Location::search)
+        )
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let location = leptos_router::hooks::use_location();
+        format!(
+            "{}{}",
+            location.pathname.get_untracked(),
+            location.search.get_untracked()
+        )
+    }
 }
 
-/// Shows an error in one clear alert; an ended session goes back to login instead.
+/// Loads `href` as a new page (islands have no client-side router). No-op on the server.
+pub fn go_to(href: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(href);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = href;
+}
+
+/// Shows an error in one clear alert; an ended session goes back to login instead: a page
+/// rendered on the server answers with the redirect, an island in the browser goes there.
 #[component]
 pub fn ErrorAlert(error: AppError) -> impl IntoView {
     if error.needs_login() {
-        let navigate = use_navigate();
-        let target = login_url_for_here();
-        Effect::new(move |_| navigate(&target, Default::default()));
+        let target = links::login_then(&here());
+        #[cfg(feature = "ssr")]
+        leptos_axum::redirect(&target);
+        Effect::new(move |_| go_to(&target));
     }
     view! { <p class="alert" role="alert">{error_message(&error)}</p> }
 }

@@ -86,8 +86,8 @@ fn CredentialForm(
 }
 
 /// Asks the server for its version and backend: a public server-function round trip that
-/// also tells the user where the dashboard points.
-#[component]
+/// also tells the user where the dashboard points. An island: it needs the browser.
+#[island]
 fn ServerCheck() -> impl IntoView {
     let check = ServerAction::<ServerInfo>::new();
     view! {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::faults::FaultRule;
-use super::server::Emulator;
+use super::handle::Emulator;
 use super::state::stored_json;
 use super::PutMode;
 use atlas_registry::IntegrationKind;

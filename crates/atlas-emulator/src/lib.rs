@@ -8,8 +8,10 @@
 mod auth;
 mod counters;
 pub mod demo;
+mod document;
 mod errors;
 pub mod faults;
+mod handle;
 mod hooks;
 mod persist;
 mod ratelimit;
@@ -29,7 +31,7 @@ use clap::Args;
 use serde::{Deserialize, Serialize};
 
 pub use faults::FaultRule;
-pub use server::Emulator;
+pub use handle::Emulator;
 
 /// What PUT does, since Atlas's v2 docs do not say (docs/atlas-facts.md, Writes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -139,7 +141,7 @@ pub fn build(options: &EmulatorOptions) -> anyhow::Result<Emulator> {
     for rule in &options.faults {
         faults.add(rule.clone());
     }
-    let emu = Emulator::new(server::Config {
+    let emu = Emulator::new(handle::Config {
         initial,
         current,
         persister,

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use anyhow::Context;
 
-use super::state::Document;
+use super::document::Document;
 
 pub struct Persister {
     path: PathBuf,

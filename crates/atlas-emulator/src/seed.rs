@@ -1,48 +1,13 @@
 //! The initial data: the demo organisation, or a `--seed` document, plus `--projects N`
 //! generated projects.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Context;
 use serde_json::json;
 
 use super::demo::{self, secrets};
-use super::state::{ApiKeyDoc, Document, ProjectDoc, Role, ServiceAccountDoc, Tag, ALL_PROJECTS};
-
-pub fn demo_api_keys() -> Vec<ApiKeyDoc> {
-    let all = |role| BTreeMap::from([(ALL_PROJECTS.to_string(), role)]);
-    vec![
-        ApiKeyDoc {
-            public_key: demo::API_PUBLIC_KEY.into(),
-            private_key: demo::API_PRIVATE_KEY.into(),
-            roles: all(Role::Owner),
-        },
-        ApiKeyDoc {
-            public_key: demo::READONLY_PUBLIC_KEY.into(),
-            private_key: demo::READONLY_PRIVATE_KEY.into(),
-            roles: all(Role::ReadOnly),
-        },
-        ApiKeyDoc {
-            public_key: demo::EMPTY_PUBLIC_KEY.into(),
-            private_key: demo::EMPTY_PRIVATE_KEY.into(),
-            roles: BTreeMap::new(),
-        },
-        ApiKeyDoc {
-            public_key: demo::SANDBOX_PUBLIC_KEY.into(),
-            private_key: demo::SANDBOX_PRIVATE_KEY.into(),
-            roles: BTreeMap::from([(demo::SANDBOX_PROJECT_ID.to_string(), Role::Owner)]),
-        },
-    ]
-}
-
-pub fn demo_service_accounts() -> Vec<ServiceAccountDoc> {
-    vec![ServiceAccountDoc {
-        client_id: demo::SERVICE_ACCOUNT_CLIENT_ID.into(),
-        client_secret: demo::SERVICE_ACCOUNT_CLIENT_SECRET.into(),
-        roles: BTreeMap::from([(ALL_PROJECTS.to_string(), Role::Owner)]),
-    }]
-}
+use super::document::{Document, ProjectDoc, Tag};
 
 fn project(
     id: &str,
@@ -170,42 +135,4 @@ pub fn load(path: &Path) -> anyhow::Result<Document> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading seed {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("parsing seed {}", path.display()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::state::Store;
-
-    #[test]
-    fn demo_document_is_valid_and_matches_the_public_consts() {
-        let mut doc = demo_document();
-        add_generated(&mut doc, 30);
-        let store = Store::from_document(doc).unwrap();
-        assert_eq!(store.projects.len(), demo::PROJECTS.len() + 30);
-        for (id, name) in demo::PROJECTS {
-            assert_eq!(&store.projects[*id].name, name);
-        }
-        assert!(store.projects[demo::SANDBOX_PROJECT_ID]
-            .integrations
-            .is_empty());
-        assert_eq!(
-            store.projects[demo::PRODUCTION_PROJECT_ID]
-                .integrations
-                .len(),
-            3
-        );
-    }
-
-    #[test]
-    fn cluster_counts_are_fixed_for_the_demo_and_derived_from_the_index_when_generated() {
-        let mut doc = demo_document();
-        add_generated(&mut doc, 6);
-        let store = Store::from_document(doc).unwrap();
-        let count = |id: &str| store.projects[id].cluster_count;
-        assert_eq!(count(demo::PRODUCTION_PROJECT_ID), 3);
-        assert_eq!(count(demo::SANDBOX_PROJECT_ID), 0);
-        let generated: Vec<u64> = (0..6).map(|i| count(&generated_project_id(i))).collect();
-        assert_eq!(generated, [0, 1, 2, 3, 0, 1]);
-    }
 }

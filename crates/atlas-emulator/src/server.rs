@@ -1,9 +1,5 @@
-//! The emulator's shared state and the request pipeline every `/api/...` request goes
+//! The emulator's HTTP surface and the request pipeline every `/api/...` request goes
 //! through, in this order: count, latency, faults, authenticate, version, rate limit, handler.
-
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -12,157 +8,20 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
 
-use super::auth::digest::{DigestOutcome, NonceStore};
-use super::auth::oauth::{self, BearerOutcome, TokenStore};
-use super::counters::{AuthKind, Counters};
+use super::auth::digest::DigestOutcome;
+use super::auth::oauth;
+use super::auth::tokens::BearerOutcome;
+use super::counters::AuthKind;
 use super::errors::ApiError;
-use super::faults::{FaultEffect, Faults};
-use super::persist::Persister;
-use super::ratelimit::{RateLimiter, Verdict};
+use super::faults::FaultEffect;
+use super::handle::Emulator;
+use super::ratelimit::Verdict;
 use super::response::{
     resolve_accept, versions_of, with_media_type, GROUPS_PATH, GROUP_PATH, INTEGRATIONS_PATH,
     INTEGRATION_PATH,
 };
-use super::state::{Principal, Store};
-use super::{hooks, routes, PutMode};
-
-/// A handle on one running emulator's state; cheap to clone.
-#[derive(Clone)]
-pub struct Emulator(Arc<Inner>);
-
-struct Inner {
-    store: Mutex<Store>,
-    initial: Store,
-    generation: AtomicU64,
-    persister: Option<Persister>,
-    put_mode: Mutex<PutMode>,
-    nonces: Mutex<NonceStore>,
-    tokens: Mutex<TokenStore>,
-    limiter: Mutex<RateLimiter>,
-    faults: Mutex<Faults>,
-    counters: Mutex<Counters>,
-    latency_ms: u64,
-    test_hooks: bool,
-}
-
-/// Locks, recovering from a panic elsewhere: the data stays usable for an emulator.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-pub struct Config {
-    pub initial: Store,
-    pub current: Store,
-    pub persister: Option<Persister>,
-    pub put_mode: PutMode,
-    pub nonce_ttl: Duration,
-    pub token_ttl: Duration,
-    pub rate_limit_capacity: u32,
-    pub rate_limit_refill_per_sec: u32,
-    pub faults: Faults,
-    pub latency_ms: u64,
-    pub test_hooks: bool,
-}
-
-impl Emulator {
-    pub fn new(c: Config) -> Self {
-        Emulator(Arc::new(Inner {
-            store: Mutex::new(c.current),
-            initial: c.initial,
-            generation: AtomicU64::new(0),
-            persister: c.persister,
-            put_mode: Mutex::new(c.put_mode),
-            nonces: Mutex::new(NonceStore::new(c.nonce_ttl)),
-            tokens: Mutex::new(TokenStore::new(c.token_ttl)),
-            limiter: Mutex::new(RateLimiter::new(
-                c.rate_limit_capacity,
-                c.rate_limit_refill_per_sec,
-            )),
-            faults: Mutex::new(c.faults),
-            counters: Mutex::new(Counters::zeroed()),
-            latency_ms: c.latency_ms,
-            test_hooks: c.test_hooks,
-        }))
-    }
-
-    pub fn with_store<R>(&self, f: impl FnOnce(&Store) -> R) -> R {
-        f(&lock(&self.0.store))
-    }
-
-    /// Runs a change; when it succeeds and `--state` is set, the new state is on disk before
-    /// this returns (so a response means durable).
-    pub async fn mutate<R>(
-        &self,
-        f: impl FnOnce(&mut Store) -> Result<R, ApiError>,
-    ) -> Result<R, ApiError> {
-        let (result, snapshot) = {
-            let mut store = lock(&self.0.store);
-            let result = f(&mut store)?;
-            let generation = self.0.generation.fetch_add(1, Ordering::SeqCst) + 1;
-            let snapshot = self.0.persister.as_ref().map(|_| {
-                let bytes = serde_json::to_vec_pretty(&store.to_document()).unwrap_or_default();
-                (generation, bytes)
-            });
-            (result, snapshot)
-        };
-        if let Some((generation, bytes)) = snapshot {
-            let emu = self.clone();
-            let written = tokio::task::spawn_blocking(move || match &emu.0.persister {
-                Some(p) => p.write(generation, &bytes),
-                None => Ok(()),
-            })
-            .await;
-            match written {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => tracing::error!("emulator: could not write state: {e:#}"),
-                Err(e) => tracing::error!("emulator: state writer failed: {e}"),
-            }
-        }
-        Ok(result)
-    }
-
-    /// Back to the initial data; faults, counters and rate buckets cleared.
-    pub async fn reset(&self) {
-        let initial = self.0.initial.clone();
-        let _ = self
-            .mutate(|s| {
-                *s = initial;
-                Ok(())
-            })
-            .await;
-        lock(&self.0.faults).clear();
-        *lock(&self.0.counters) = Counters::zeroed();
-        lock(&self.0.limiter).clear();
-    }
-
-    pub fn put_mode(&self) -> PutMode {
-        *lock(&self.0.put_mode)
-    }
-
-    pub fn set_put_mode(&self, mode: PutMode) {
-        *lock(&self.0.put_mode) = mode;
-    }
-
-    pub fn with_tokens<R>(&self, f: impl FnOnce(&mut TokenStore) -> R) -> R {
-        f(&mut lock(&self.0.tokens))
-    }
-
-    pub fn with_nonces<R>(&self, f: impl FnOnce(&mut NonceStore) -> R) -> R {
-        f(&mut lock(&self.0.nonces))
-    }
-
-    pub fn with_faults<R>(&self, f: impl FnOnce(&mut Faults) -> R) -> R {
-        f(&mut lock(&self.0.faults))
-    }
-
-    pub fn with_counters<R>(&self, f: impl FnOnce(&mut Counters) -> R) -> R {
-        f(&mut lock(&self.0.counters))
-    }
-
-    fn record(&self, route: &str, auth: AuthKind) {
-        lock(&self.0.counters).record(route, auth);
-    }
-}
+use super::state::Principal;
+use super::{hooks, routes};
 
 /// The emulator's whole HTTP surface: the API, the OAuth endpoints, and the test hooks when
 /// enabled (otherwise `/_emulator/*` is a plain 404).
@@ -190,7 +49,7 @@ pub fn router(emu: Emulator) -> Router {
         .route("/api/oauth/revoke", post(oauth::revoke))
         .route_layer(middleware::from_fn_with_state(emu.clone(), pipeline));
     let mut app = api;
-    if emu.0.test_hooks {
+    if emu.test_hooks() {
         app = app.merge(hooks::router());
     }
     app.fallback(not_found).with_state(emu)
@@ -323,12 +182,12 @@ async fn pipeline(
         .map(str::to_owned);
     let scheme = scheme_of(auth_header.as_deref());
 
-    if emu.0.latency_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(emu.0.latency_ms)).await;
+    if !emu.latency().is_zero() {
+        tokio::time::sleep(emu.latency()).await;
     }
     if let Some(effect) = emu.with_faults(|f| f.pick(&method, &path)) {
         if effect.latency_ms > 0 {
-            tokio::time::sleep(Duration::from_millis(effect.latency_ms)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(effect.latency_ms)).await;
         }
         if effect.status.is_some() || effect.malformed_body || effect.drop_connection {
             let kind = match scheme {
@@ -388,7 +247,7 @@ async fn pipeline(
         Some(g) if emu.with_store(|s| s.projects.contains_key(g)) => format!("group:{g}"),
         _ => format!("principal:{}", principal.id()),
     };
-    let verdict = lock(&emu.0.limiter).take(endpoint_set, &scope);
+    let verdict = emu.take_rate_limit(endpoint_set, &scope);
     let (limit, remaining) = match verdict {
         Verdict::Allowed { limit, remaining } => (limit, remaining),
         Verdict::Limited {

@@ -1,25 +1,16 @@
 //! The emulator's data: the organisation's projects, their integrations (secrets stored
-//! whole), and the credentials with their per-project roles. `Document` is the JSON form used
-//! by `--seed`, `--state` and `GET /_emulator/state` alike (docs/emulator.md).
+//! whole), and the credentials with their per-project roles. Its JSON form is
+//! [`Document`](crate::document::Document).
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::document::{
+    ApiKeyDoc, Document, ProjectDoc, Role, ServiceAccountDoc, Tag, ALL_PROJECTS,
+};
 use super::wire;
 use atlas_registry::{is_group_id, Integration, IntegrationKind};
-
-/// A credential's role on a project (Atlas's role names).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Role {
-    /// Project Owner: reads and writes.
-    #[serde(rename = "GROUP_OWNER")]
-    Owner,
-    /// Project Read Only: writes answer 403.
-    #[serde(rename = "GROUP_READ_ONLY")]
-    ReadOnly,
-}
 
 /// Who made a request, once authenticated.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -34,75 +25,6 @@ impl Principal {
             Principal::ApiKey(id) | Principal::ServiceAccount(id) => id,
         }
     }
-}
-
-/// `"*"` in a role map applies to every project of the document.
-pub const ALL_PROJECTS: &str = "*";
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiKeyDoc {
-    pub public_key: String,
-    pub private_key: String,
-    #[serde(default)]
-    pub roles: BTreeMap<String, Role>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ServiceAccountDoc {
-    pub client_id: String,
-    pub client_secret: String,
-    #[serde(default)]
-    pub roles: BTreeMap<String, Role>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Tag {
-    pub key: String,
-    pub value: String,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ProjectDoc {
-    pub id: String,
-    pub name: String,
-    #[serde(default = "default_created")]
-    pub created: String,
-    /// `Group.clusterCount`: required in every response (spec), so a seed without it gets 0.
-    /// The emulator has no clusters; this number is only reported.
-    #[serde(default)]
-    pub cluster_count: u64,
-    #[serde(default)]
-    pub tags: Vec<Tag>,
-    /// Integration objects as Atlas takes them in a POST (`type` plus the type's fields), with
-    /// an optional `id`; secrets in clear.
-    #[serde(default)]
-    pub integrations: Vec<Value>,
-}
-
-fn default_created() -> String {
-    "2024-01-15T09:30:00Z".into()
-}
-
-fn default_org() -> String {
-    super::demo::ORG_ID.into()
-}
-
-/// The seed / state document. `apiKeys` and `serviceAccounts` default to the demo
-/// credentials (owner key, read-only key, empty key, owner service account) when absent.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct Document {
-    #[serde(default = "default_org")]
-    pub org_id: String,
-    #[serde(default)]
-    pub projects: Vec<ProjectDoc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_keys: Option<Vec<ApiKeyDoc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_accounts: Option<Vec<ServiceAccountDoc>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -196,10 +118,10 @@ impl Store {
                 p.id
             );
         }
-        let api_keys = doc.api_keys.unwrap_or_else(super::seed::demo_api_keys);
+        let api_keys = doc.api_keys.unwrap_or_else(super::document::demo_api_keys);
         let service_accounts = doc
             .service_accounts
-            .unwrap_or_else(super::seed::demo_service_accounts);
+            .unwrap_or_else(super::document::demo_service_accounts);
         Ok(Store {
             org_id: doc.org_id,
             projects,
@@ -321,5 +243,44 @@ mod tests {
         assert!(bad.is_err());
         let huge = doc(serde_json::json!({"id": id, "name": "a", "clusterCount": u64::MAX}));
         assert!(Store::from_document(huge).is_err());
+    }
+}
+
+#[cfg(test)]
+mod demo_data_tests {
+    use super::Store;
+    use crate::demo;
+    use crate::seed::{add_generated, demo_document, generated_project_id};
+
+    #[test]
+    fn demo_document_is_valid_and_matches_the_public_consts() {
+        let mut doc = demo_document();
+        add_generated(&mut doc, 30);
+        let store = Store::from_document(doc).unwrap();
+        assert_eq!(store.projects.len(), demo::PROJECTS.len() + 30);
+        for (id, name) in demo::PROJECTS {
+            assert_eq!(&store.projects[*id].name, name);
+        }
+        assert!(store.projects[demo::SANDBOX_PROJECT_ID]
+            .integrations
+            .is_empty());
+        assert_eq!(
+            store.projects[demo::PRODUCTION_PROJECT_ID]
+                .integrations
+                .len(),
+            3
+        );
+    }
+
+    #[test]
+    fn cluster_counts_are_fixed_for_the_demo_and_derived_from_the_index_when_generated() {
+        let mut doc = demo_document();
+        add_generated(&mut doc, 6);
+        let store = Store::from_document(doc).unwrap();
+        let count = |id: &str| store.projects[id].cluster_count;
+        assert_eq!(count(demo::PRODUCTION_PROJECT_ID), 3);
+        assert_eq!(count(demo::SANDBOX_PROJECT_ID), 0);
+        let generated: Vec<u64> = (0..6).map(|i| count(&generated_project_id(i))).collect();
+        assert_eq!(generated, [0, 1, 2, 3, 0, 1]);
     }
 }

@@ -3,3 +3,4 @@
 
 pub mod digest;
 pub mod oauth;
+pub mod tokens;

@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 
 use super::{project_for, Access};
 use crate::errors::ApiError;
+use crate::handle::Emulator;
 use crate::response::{base_url, ok, paginated, single, Params};
-use crate::server::Emulator;
 use crate::state::{Principal, Project};
 
 /// The `Group` object, as recorded in the list.
@@ -89,7 +89,7 @@ pub async fn create(
     RawQuery(query): RawQuery,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    use crate::state::{Role, Tag, ALL_PROJECTS};
+    use crate::document::{Role, Tag, ALL_PROJECTS};
     use axum::http::{header, HeaderValue, StatusCode};
     let params = Params::parse(query.as_deref())?;
     let base = base_url(&headers);

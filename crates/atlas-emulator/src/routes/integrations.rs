@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::{check_group_id, project_for, project_for_mut, Access};
 use crate::errors::ApiError;
+use crate::handle::Emulator;
 use crate::response::{base_url, no_content, ok, paginated, single, Params};
-use crate::server::Emulator;
 use crate::state::{new_object_id, Principal, Project};
 use crate::wire;
 use crate::PutMode;

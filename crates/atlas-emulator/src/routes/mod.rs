@@ -4,8 +4,9 @@
 pub mod groups;
 pub mod integrations;
 
+use super::document::Role;
 use super::errors::ApiError;
-use super::state::{Principal, Project, Role, Store};
+use super::state::{Principal, Project, Store};
 use atlas_registry::is_group_id;
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -20,7 +20,7 @@ export type Fault = {
   count?: number | null;
 };
 
-/** Client for the embedded emulator's test hooks (docs/emulator.md). */
+/** Client for the embedded emulator's test hooks (crates/atlas-emulator/README.md). */
 export class Emulator {
   constructor(private readonly request: APIRequestContext) {}
 

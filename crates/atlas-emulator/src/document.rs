@@ -1,5 +1,5 @@
 //! The JSON form of the emulator's data, used by `--seed`, `--state` and
-//! `GET /_emulator/state` alike (docs/emulator.md). Credentials left out default to the demo
+//! `GET /_emulator/state` alike (this crate's README.md). Credentials left out default to the demo
 //! ones.
 
 use std::collections::BTreeMap;

@@ -1,5 +1,5 @@
 //! `/_emulator/*`: inspection and control for tests and benchmarks, mounted only with
-//! `--test-hooks`. No authentication; JSON in and out. The contract is in docs/emulator.md.
+//! `--test-hooks`. No authentication; JSON in and out. The contract is in this crate's README.md.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -3,7 +3,7 @@
 //! per-project roles, Atlas's validation, masking, errors and rate limits, plus opt-in test
 //! hooks. Ground truth, in order: the recorded responses, the official spec, then docs/atlas-facts.md.
 //! Every behaviour Atlas does not document is marked `[unverified]` where it is decided.
-//! Usage and the hook contract: docs/emulator.md (in the repository's root).
+//! Usage and the hook contract: this crate's README.md.
 
 mod auth;
 mod counters;
@@ -57,7 +57,7 @@ pub struct EmulatorOptions {
     #[arg(long, env = "EMULATOR_PROJECTS", default_value_t = EmulatorOptions::default().projects)]
     pub projects: usize,
 
-    /// JSON seed document replacing the demo data (format in docs/emulator.md).
+    /// JSON seed document replacing the demo data (format in this crate's README.md).
     #[arg(long, env = "EMULATOR_SEED")]
     pub seed: Option<PathBuf>,
 

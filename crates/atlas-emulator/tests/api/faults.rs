@@ -1,15 +1,12 @@
 //! Fault injection: statuses with Retry-After, counted and rated rules, malformed bodies,
 //! dropped connections, latency; from the hook and from the start-up option.
-#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
-
-mod support;
 
 use std::time::{Duration, Instant};
 
 use atlas_emulator::{EmulatorOptions, FaultRule};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use support::*;
+use crate::support::*;
 
 const GROUPS: &str = "/api/atlas/v2/groups";
 

@@ -1,14 +1,11 @@
 //! Digest (challenge, nonce reuse with increasing nc, nc replay, stale nonces) and OAuth
 //! client credentials (token, bearer, revoke, expiry), plus the version check.
-#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
-
-mod support;
 
 use std::time::Duration;
 
 use atlas_emulator::{demo, EmulatorOptions};
 use reqwest::{Method, StatusCode};
-use support::*;
+use crate::support::*;
 
 const GROUPS: &str = "/api/atlas/v2/groups";
 

@@ -1,12 +1,9 @@
 //! Pagination, links, includeCount, envelope and pretty, over 1,000 generated projects.
-#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
-
-mod support;
 
 use atlas_emulator::{demo, EmulatorOptions};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use support::*;
+use crate::support::*;
 
 fn rels(body: &Value) -> Vec<String> {
     body["links"]

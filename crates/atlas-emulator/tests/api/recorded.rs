@@ -3,16 +3,13 @@
 //! type, rate-limit headers, the set of fields, masking and the shape of the body.
 //! Request bodies were not recorded: the secrets sent are chosen so that Atlas's masks
 //! (length and last four) come out identical.
-#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
-
-mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use atlas_emulator::demo;
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
-use support::*;
+use crate::support::*;
 
 struct Recorded {
     status: u16,

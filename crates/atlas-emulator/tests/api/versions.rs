@@ -4,14 +4,11 @@
 //! 2023-01-01 representation; here a client does the same on every operation the emulator
 //! serves, with Digest and with a bearer token. Missing or malformed `Accept`, impossible
 //! dates and dates before 2023-01-01 stay 406 INVALID_VERSION_DATE.
-#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
-
-mod support;
 
 use atlas_emulator::demo;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
-use support::*;
+use crate::support::*;
 
 /// What MongoDB's TypeScript Atlas client sends on every call.
 const TS_CLIENT_ACCEPT: &str = "application/vnd.atlas.2025-03-12+json";

@@ -1,12 +1,9 @@
 //! The /_emulator/* contract: off by default, counters, state inspection, reset.
-#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
-
-mod support;
 
 use atlas_emulator::{demo, EmulatorOptions};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use support::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn hooks_are_404_unless_enabled() {

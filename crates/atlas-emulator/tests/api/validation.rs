@@ -1,13 +1,10 @@
 //! Atlas's validation of integration writes (docs/atlas-facts.md), POST/PUT/DELETE answers, and
 //! the two PUT modes.
-#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
-
-mod support;
 
 use atlas_emulator::{demo, EmulatorOptions, PutMode};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use support::*;
+use crate::support::*;
 
 const SANDBOX: &str = demo::SANDBOX_PROJECT_ID;
 

@@ -1,14 +1,11 @@
 //! Token buckets per project and endpoint set: headers, 429 RATE_LIMITED_TOKEN_BUCKET with
 //! Retry-After, refill, reset.
-#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
-
-mod support;
 
 use std::time::Duration;
 
 use atlas_emulator::{demo, EmulatorOptions};
 use reqwest::{Method, StatusCode};
-use support::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn bucket_empties_then_429_with_retry_after() {

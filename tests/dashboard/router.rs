@@ -1,12 +1,10 @@
 //! The real router, driven without a socket, against the real emulator over HTTP: the
 //! session, the login guard, cross-site refusal, cookie flags and security headers.
 
-mod support;
-
 use atlas_emulator::demo;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use support::{header, page_request, server_fn_request, TestApp};
+use crate::support::{header, page_request, server_fn_request, TestApp};
 
 const DATA_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[
     ("projects/list", &[]),
@@ -156,7 +154,7 @@ async fn login_cycles_the_session_id_and_sets_strict_cookie_flags() {
 
 #[tokio::test]
 async fn secure_cookies_when_configured() {
-    let mut settings = support::settings();
+    let mut settings = crate::support::settings();
     settings.cookie_secure = true;
     let mut app = TestApp::with_settings(settings).await;
     let request = server_fn_request(
@@ -193,7 +191,7 @@ async fn logout_ends_the_session() {
 
 #[tokio::test]
 async fn a_session_past_its_absolute_lifetime_is_over() {
-    let mut settings = support::settings();
+    let mut settings = crate::support::settings();
     settings.session_max = time::Duration::ZERO;
     let mut app = TestApp::with_settings(settings).await;
     assert_eq!(app.login_api_key().await.0, StatusCode::OK);

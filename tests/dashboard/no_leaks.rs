@@ -2,13 +2,11 @@
 //! every response body and every log line (at debug level), and checks that no credential
 //! and no unmasked secret appears in any of them.
 
-mod support;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use atlas_emulator::demo;
-use support::{page_request, TestApp};
+use crate::support::{page_request, TestApp};
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);

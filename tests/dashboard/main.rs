@@ -1,0 +1,11 @@
+//! The dashboard through its real router and sessions, with the real Atlas client against
+//! the embedded emulator, one module per concern. One test binary: each more would link the
+//! whole server again (scripts/bench-rebuild measures it).
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+
+mod support;
+
+mod fidelity;
+mod no_leaks;
+mod router;
+mod shared_service_account;

@@ -101,15 +101,35 @@ pub struct UpstreamArgs {
     /// Seconds one Atlas request may take in all.
     #[arg(long, env = "ATLAS_REQUEST_TIMEOUT_SECS", default_value_t = ClientConfig::DEFAULT_REQUEST_TIMEOUT.as_secs())]
     pub request_timeout_secs: u64,
+    /// Accept a plain-http Atlas URL to another machine (loopback is always accepted): the
+    /// credential would cross the network readable.
+    #[arg(long, env = "ATLAS_ALLOW_PLAIN_HTTP")]
+    pub allow_plain_http_atlas: bool,
+}
+
+/// How the backend is named to anyone, signed in or not (the login page shows it): the Atlas
+/// URL's scheme and host, never a user name, password or path.
+pub fn backend_label(atlas_url: &str) -> String {
+    let Some((scheme, rest)) = atlas_url.split_once("://") else {
+        return "Atlas".to_string();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit('@').next().unwrap_or_default();
+    format!("{scheme}://{host}")
 }
 
 impl ServeArgs {
     /// The Atlas client's configuration for `base_url`, with the configured timeouts.
     pub fn client_config(&self, base_url: &str) -> ClientConfig {
-        ClientConfig::new(base_url).with_timeouts(
+        let config = ClientConfig::new(base_url).with_timeouts(
             Duration::from_secs(self.upstream.connect_timeout_secs),
             Duration::from_secs(self.upstream.request_timeout_secs),
-        )
+        );
+        if self.upstream.allow_plain_http_atlas {
+            config.allowing_plain_http()
+        } else {
+            config
+        }
     }
 
     /// What the handlers need to know. `Secure` cookies unless asked otherwise, or `auto`
@@ -133,5 +153,23 @@ impl ServeArgs {
             session_idle: time::Duration::minutes(self.session.session_idle_minutes as i64),
             cookie_secure,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backend_label;
+
+    #[test]
+    fn the_backend_label_names_only_scheme_and_host() {
+        assert_eq!(
+            backend_label("https://cloud.mongodb.com"),
+            "https://cloud.mongodb.com"
+        );
+        assert_eq!(
+            backend_label("https://user:hunter2@atlas.example:8443/base?x=1"),
+            "https://atlas.example:8443"
+        );
+        assert_eq!(backend_label("not a url"), "Atlas");
     }
 }

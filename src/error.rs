@@ -121,6 +121,56 @@ impl AppError {
         matches!(self, AppError::NotSignedIn)
     }
 
+    /// What may be shown of an error that arrived in the page's URL. server_fn sends a form
+    /// posted without JavaScript back to its page with the error in the query string, and any
+    /// page renders it: so anyone who sends a link could put their own words on the real
+    /// login page. Only what selects a fixed, translated message is kept: the kind of error,
+    /// numbers, types and field names the registry knows; every free text is dropped.
+    pub fn from_url(self) -> Self {
+        let known = |names: Vec<String>| names.into_iter().filter(|n| is_field_name(n)).collect();
+        match self {
+            AppError::LoginRefused(LoginRefusal::Other(_)) => {
+                AppError::LoginRefused(LoginRefusal::Other(String::new()))
+            }
+            AppError::Invalid(errors) => AppError::Invalid(
+                errors
+                    .into_iter()
+                    .filter(|e| is_field_name(&e.field))
+                    .collect(),
+            ),
+            AppError::BadRequest(_) => AppError::BadRequest(String::new()),
+            AppError::SecretsRequired(names) => AppError::SecretsRequired(known(names)),
+            AppError::SecretsLost(names) => AppError::SecretsLost(known(names)),
+            AppError::NotRemoved(names) => AppError::NotRemoved(known(names)),
+            AppError::Forbidden(_) => AppError::Forbidden(String::new()),
+            AppError::OutOfReach(_) => AppError::OutOfReach(String::new()),
+            AppError::NotFound(_) => AppError::NotFound(String::new()),
+            AppError::Atlas(p) => AppError::Atlas(AtlasProblem {
+                status: p.status,
+                error_code: if p.error_code.len() <= 64
+                    && p.error_code
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+                {
+                    p.error_code
+                } else {
+                    String::new()
+                },
+                detail: String::new(),
+                fields: Vec::new(),
+            }),
+            AppError::Unavailable(_) => AppError::Unavailable(String::new()),
+            AppError::ServerFn(_) => {
+                AppError::ServerFn(ServerFnErrorErr::ServerError(String::new()))
+            }
+            fixed @ (AppError::NotSignedIn
+            | AppError::LoginRefused(_)
+            | AppError::CrossSite
+            | AppError::AlreadyConfigured(_)
+            | AppError::RateLimited { .. }) => fixed,
+        }
+    }
+
     /// Something on our side went wrong (a missing layer or state); the user sees a 500.
     pub fn internal(message: &str) -> Self {
         AppError::ServerFn(ServerFnErrorErr::ServerError(message.to_string()))
@@ -131,6 +181,14 @@ impl AppError {
 /// A 401 arrives as [`AppError::NotSignedIn`]; whether the session is really over or only
 /// this project is out of reach, the signed-in user's handle on Atlas decides
 /// (`server::UserAtlas`), as it decides "already configured", which needs the type.
+/// A field of some integration type, or of the login form.
+fn is_field_name(name: &str) -> bool {
+    matches!(name, "public_id" | "secret")
+        || IntegrationKind::ALL
+            .iter()
+            .any(|k| k.spec().fields.iter().any(|f| f.name == name))
+}
+
 #[cfg(feature = "ssr")]
 impl From<atlas_client::AtlasError> for AppError {
     fn from(err: atlas_client::AtlasError) -> Self {

@@ -1,6 +1,8 @@
 //! Every user-visible string, looked up by key. English is the only table so far; Korean,
 //! Japanese and Chinese get their own `match` arms on `Lang` without touching components.
 
+use leptos::server_fn::error::ServerFnErrorErr;
+
 use crate::error::{AppError, LoginRefusal};
 use atlas_registry::{FieldProblem, FieldSpec, IntegrationKind};
 
@@ -327,10 +329,11 @@ pub fn error_message(err: &AppError) -> String {
         AppError::LoginRefused(LoginRefusal::NoProjects) => {
             "Atlas accepted the credential, but it has access to no project. Grant it a project role first.".into()
         }
-        AppError::LoginRefused(LoginRefusal::Other(detail)) => format!("Atlas refused the sign-in: {detail}"),
+        AppError::LoginRefused(LoginRefusal::Other(detail)) => said("Atlas refused the sign-in.", detail),
         AppError::CrossSite => "The request came from another site and was refused.".into(),
         AppError::Invalid(_) => "Some fields need attention.".into(),
-        AppError::BadRequest(detail) => format!("Bad request: {detail}"),
+        AppError::BadRequest(detail) if detail.is_empty() => "The request was not valid.".into(),
+        AppError::BadRequest(detail) => format!("The request was not valid: {detail}."),
         AppError::AlreadyConfigured(kind) => {
             format!("{} is already configured in this project. Edit the existing one instead.", kind.label())
         }
@@ -346,17 +349,30 @@ pub fn error_message(err: &AppError) -> String {
             "Saved, but Atlas kept what you asked to remove: {}. Atlas may not support removing it through its API; remove it in the Atlas UI, or delete the integration and create it again without it.",
             labels_of_names(fields)
         ),
-        AppError::Forbidden(detail) => format!("Your credential may not do this: {detail}"),
-        AppError::OutOfReach(detail) => format!(
-            "This project is outside your credential's reach. Ask an organization owner to grant it a role in the project, or sign in with another credential. Atlas said: {detail}"
+        AppError::Forbidden(detail) => said("Your credential may not do this.", detail),
+        AppError::OutOfReach(detail) => said(
+            "This project is outside your credential's reach. Ask an organization owner to grant it a role in the project, or sign in with another credential.",
+            detail,
         ),
-        AppError::NotFound(detail) => format!("Not found: {detail}"),
+        AppError::NotFound(detail) => said("Not found: it may have been deleted.", detail),
         AppError::RateLimited { retry_after_secs: Some(s) } => {
             format!("Atlas is rate limiting requests. Try again in {s} seconds.")
         }
         AppError::RateLimited { retry_after_secs: None } => "Atlas is rate limiting requests. Try again shortly.".into(),
-        AppError::Atlas(p) => format!("Atlas answered {} {}: {}", p.status, p.error_code, p.detail),
-        AppError::Unavailable(detail) => format!("Atlas could not be reached: {detail}"),
+        AppError::Atlas(p) => said(&format!("Atlas answered {} {}.", p.status, p.error_code), &p.detail),
+        AppError::Unavailable(detail) => said("Atlas could not be reached.", detail),
+        AppError::ServerFn(ServerFnErrorErr::ServerError(m)) if m.is_empty() => {
+            "The dashboard server could not answer.".into()
+        }
         AppError::ServerFn(e) => format!("The dashboard server could not answer: {e}"),
+    }
+}
+
+/// A fixed sentence, then Atlas's (or the server's) own words when there are any.
+fn said(sentence: &str, detail: &str) -> String {
+    if detail.is_empty() {
+        sentence.to_string()
+    } else {
+        format!("{sentence} Atlas said: {detail}")
     }
 }

@@ -30,14 +30,14 @@ async fn main() -> std::process::ExitCode {
 async fn serve(args: atlas_integrations::config::ServeArgs) -> anyhow::Result<()> {
     use std::sync::Arc;
 
-    use atlas_integrations::config::EMBEDDED_BACKEND;
+    use atlas_integrations::config::{backend_label, EMBEDDED_BACKEND};
     use atlas_integrations::server::AppState;
     use atlas_integrations::web;
 
     // Held for the life of the server: the embedded emulator runs until we return.
     let mut _embedded = None;
     let (base_url, label) = match &args.atlas_base_url {
-        Some(url) => (url.trim_end_matches('/').to_string(), url.clone()),
+        Some(url) => (url.trim_end_matches('/').to_string(), backend_label(url)),
         None => {
             let emulator =
                 atlas_emulator::start_embedded(args.emulator_listen, args.emulator.clone()).await?;

@@ -124,7 +124,12 @@ mod ssr {
                 Some(LoginRefusal::AccessList.into())
             }
             Err(AtlasError::Forbidden(info)) => Some(LoginRefusal::Other(info.detail).into()),
-            Err(other) => Some(AppError::from(other)),
+            // Before sign-in the visitor is anonymous: a transport's details stay in the log
+            // (`From<AtlasError>` writes them there).
+            Err(other) => Some(match AppError::from(other) {
+                AppError::Unavailable(_) => AppError::Unavailable(String::new()),
+                refusal => refusal,
+            }),
         };
         if let Some(refusal) = refusal {
             let _ = state.atlas.forget(&credential).await;

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use super::layout::{go_to, ErrorAlert};
+use super::layout::{go_to, outcome, ErrorAlert};
 use crate::api::integrations::{CreateIntegration, UpdateIntegration};
 use crate::error::AppError;
 use crate::i18n::{self, t, Key};
@@ -39,8 +39,8 @@ pub fn IntegrationForm(
     let update = ServerAction::<UpdateIntegration>::new();
     let pending = Signal::derive(move || create.pending().get() || update.pending().get());
     let result = Signal::derive(move || match mode {
-        WriteMode::Create => create.value().get().map(|r| r.map(|_| ())),
-        WriteMode::Update => update.value().get().map(|r| r.map(|_| ())),
+        WriteMode::Create => outcome(create),
+        WriteMode::Update => outcome(update),
     });
     // Errors of the browser's own check, and of the server's when it answers Invalid.
     let client_errors = RwSignal::new(Vec::<FieldError>::new());

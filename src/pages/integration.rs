@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::form::IntegrationForm;
-use super::layout::{Breadcrumbs, ErrorAlert, Header, Loading};
+use super::layout::{outcome, Breadcrumbs, ErrorAlert, Header, Loading};
 use super::project::Values;
 use crate::api::integrations::{list_integrations, DeleteIntegration, ProjectIntegrations};
 use crate::i18n::{self, t, Key};
@@ -112,7 +112,7 @@ fn DeleteConfirm(project: ProjectIntegrations, kind: IntegrationKind) -> impl In
     view! {
         <Breadcrumbs project=Some((project.group_id.clone(), project.project_name.clone())) here=Some(i18n::kind_label(kind).to_string())/>
         <h1>{i18n::delete_title(kind)}</h1>
-        {move || delete.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
+        {move || outcome(delete).and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
         {if configured {
             view! {
                 <p>{i18n::delete_question(kind, &project.project_name)}</p>

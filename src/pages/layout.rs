@@ -73,6 +73,25 @@ pub fn ErrorAlert(error: AppError) -> impl IntoView {
     view! { <p class="alert" role="alert">{error_message(&error)}</p> }
 }
 
+/// An action's outcome as a page may show it. Before the action has run in this page, its
+/// value can only have come from the page's URL (server_fn's redirect after a form posted
+/// without JavaScript), which anyone can write: only the kind of error is kept
+/// ([`AppError::from_url`]).
+pub fn outcome<S>(action: ServerAction<S>) -> Option<Result<(), AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    let ran = action.version().get() > 0;
+    action.value().with(|value| {
+        value.as_ref().map(|result| match result {
+            Ok(_) => Ok(()),
+            Err(error) if ran => Err(error.clone()),
+            Err(error) => Err(error.clone().from_url()),
+        })
+    })
+}
+
 #[component]
 pub fn Loading() -> impl IntoView {
     view! { <p class="loading" aria-busy="true">{t(Key::Loading)}</p> }

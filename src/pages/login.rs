@@ -8,6 +8,7 @@ use crate::api::session::{AuthMethod, Login};
 use crate::api::system::ServerInfo;
 use crate::error::AppError;
 use crate::i18n::{error_message, server_version, t, Key};
+use crate::pages::layout::outcome;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -18,10 +19,7 @@ pub fn LoginPage() -> impl IntoView {
             .get("next")
             .unwrap_or_default()
     };
-    let error = move || match login.value().get() {
-        Some(Err(e)) => Some(e),
-        _ => None,
-    };
+    let error = move || outcome(login).and_then(Result::err);
     view! {
         <section class="login">
             <h1>{t(Key::SignInTitle)}</h1>

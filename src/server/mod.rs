@@ -8,6 +8,6 @@ mod state;
 mod user_atlas;
 
 pub use context::{app_state, optional_user, redirect_plain_form, respond, tower_session};
-pub use session::{end, load_user, store_user, UserSession};
+pub use session::{end, keep_alive, load_user, store_user, UserSession};
 pub use state::{AppState, Settings};
 pub use user_atlas::UserAtlas;

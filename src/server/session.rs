@@ -8,6 +8,11 @@ use tower_sessions::Session;
 use atlas_client::Credential;
 
 const USER_KEY: &str = "user";
+/// Unix seconds of the last time activity renewed the session's idle expiry.
+const RENEWED_KEY: &str = "renewed_at";
+/// Activity renews the idle expiry at most this often (a rewrite of the store and a new
+/// cookie each time), or at half the idle timeout when that is shorter.
+const RENEW_AT_MOST_EVERY: time::Duration = time::Duration::minutes(1);
 
 /// Who is signed in. `Debug` is safe: [`Credential`] redacts its secret.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -47,7 +52,29 @@ pub async fn store_user(
     user: &UserSession,
 ) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
-    session.insert(USER_KEY, user).await
+    session.insert(USER_KEY, user).await?;
+    session.insert(RENEWED_KEY, now()).await
+}
+
+/// Slides a signed-in session's idle expiry forward on activity. tower-sessions saves a
+/// session (with a new expiry, and sends a new cookie) only when it changed, so a session
+/// that is only read would end `idle` after sign-in however active its user. Writing the
+/// renewal time changes it; doing so at most every [`RENEW_AT_MOST_EVERY`] keeps the store
+/// from being rewritten on every request.
+pub async fn keep_alive(session: &Session, idle: time::Duration) {
+    let Ok(Some(renewed)) = session.get::<i64>(RENEWED_KEY).await else {
+        return; // no user (or one signed in before renewals existed): nothing to keep
+    };
+    let every = RENEW_AT_MOST_EVERY.min(idle / 2).whole_seconds();
+    if now() - renewed >= every {
+        if let Err(err) = session.insert(RENEWED_KEY, now()).await {
+            tracing::warn!(error = %err, "could not renew the session's expiry");
+        }
+    }
+}
+
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// Deletes the session from the store and expires the cookie.

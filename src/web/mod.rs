@@ -63,6 +63,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             guard::require_login_for_pages,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            sessions::keep_alive,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(axum::middleware::from_fn(security::headers))

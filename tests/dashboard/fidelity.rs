@@ -1,9 +1,9 @@
 //! Writes Atlas allows that the dashboard once blocked, through the real router, session,
 //! Atlas client and emulator (issue #10; facts in docs/atlas-facts.md).
 
+use crate::support::TestApp;
 use atlas_emulator::demo;
 use axum::http::StatusCode;
-use crate::support::TestApp;
 
 async fn put_mode(app: &TestApp, mode: &str) {
     let res = reqwest::Client::new()

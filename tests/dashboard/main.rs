@@ -8,4 +8,6 @@ mod support;
 mod fidelity;
 mod no_leaks;
 mod router;
+mod sessions;
 mod shared_service_account;
+mod url_errors;

@@ -5,8 +5,8 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use atlas_emulator::demo;
 use crate::support::{page_request, TestApp};
+use atlas_emulator::demo;
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);

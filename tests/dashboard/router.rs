@@ -1,10 +1,10 @@
 //! The real router, driven without a socket, against the real emulator over HTTP: the
 //! session, the login guard, cross-site refusal, cookie flags and security headers.
 
+use crate::support::{header, page_request, server_fn_request, TestApp};
 use atlas_emulator::demo;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use crate::support::{header, page_request, server_fn_request, TestApp};
 
 const DATA_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[
     ("projects/list", &[]),

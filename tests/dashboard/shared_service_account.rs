@@ -2,9 +2,9 @@
 //! Atlas issued for that session) must not break the other's requests, not even the ones in
 //! flight at that moment.
 
+use crate::support::TestApp;
 use atlas_emulator::demo;
 use axum::http::StatusCode;
-use crate::support::TestApp;
 
 /// Every emulator answer on the integrations list is slowed down, so that calls are in flight
 /// while the other session signs in and out.

@@ -171,7 +171,9 @@ fn groups_path(group_id: &str) -> Result<String, AtlasError> {
 
 impl AtlasClient {
     /// Builds the client and its one connection pool. Fails on a base URL that is not an
-    /// absolute http(s) URL.
+    /// absolute http(s) URL, carries `user:password@`, or is plain http to anything but
+    /// loopback (the credential would cross the network readable) unless
+    /// [`ClientConfig::allow_plain_http`] says so.
     pub fn new(config: ClientConfig) -> anyhow::Result<Self> {
         let base_url = config.base_url.trim_end_matches('/').to_string();
         let parsed = reqwest::Url::parse(&base_url)
@@ -183,6 +185,21 @@ impl AtlasClient {
         anyhow::ensure!(
             parsed.query().is_none() && parsed.fragment().is_none(),
             "Atlas base URL {base_url:?} must not carry a query or fragment"
+        );
+        anyhow::ensure!(
+            parsed.username().is_empty() && parsed.password().is_none(),
+            "Atlas base URL must not carry a user name or password"
+        );
+        let host = parsed.host_str().unwrap_or_default();
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        anyhow::ensure!(
+            parsed.scheme() == "https" || loopback || config.allow_plain_http,
+            "Atlas base URL {base_url:?} is plain http to another machine: the credential \
+             would cross the network readable. Use https, or allow it explicitly"
         );
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
@@ -699,6 +716,18 @@ mod tests {
         assert!(AtlasClient::new(ClientConfig::new("cloud.mongodb.com")).is_err());
         assert!(AtlasClient::new(ClientConfig::new("ftp://cloud.mongodb.com")).is_err());
         assert!(AtlasClient::new(ClientConfig::new("https://x.test/?a=b")).is_err());
+        assert!(AtlasClient::new(ClientConfig::new("https://u:p@x.test")).is_err());
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback_unless_allowed() {
+        for ok in ["http://127.0.0.1:1", "http://[::1]:1", "http://localhost:1"] {
+            assert!(AtlasClient::new(ClientConfig::new(ok)).is_ok(), "{ok}");
+        }
+        let remote = ClientConfig::new("http://atlas.internal.example");
+        let err = AtlasClient::new(remote.clone()).expect_err("refused");
+        assert!(err.to_string().contains("plain http"), "{err}");
+        assert!(AtlasClient::new(remote.allowing_plain_http()).is_ok());
     }
 
     #[test]

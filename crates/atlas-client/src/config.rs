@@ -17,6 +17,8 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// An OAuth token this close to its expiry is renewed before use.
     pub token_renew_margin: Duration,
+    /// Whether a plain-http base URL to another machine is accepted (loopback always is).
+    pub allow_plain_http: bool,
 }
 
 impl ClientConfig {
@@ -32,7 +34,15 @@ impl ClientConfig {
             request_timeout: Self::DEFAULT_REQUEST_TIMEOUT,
             retry: RetryPolicy::default(),
             token_renew_margin: Duration::from_secs(60),
+            allow_plain_http: false,
         }
+    }
+
+    /// Accepts a plain-http base URL to another machine (a test network, a proxy on a
+    /// trusted segment): the operator's explicit choice.
+    pub fn allowing_plain_http(mut self) -> Self {
+        self.allow_plain_http = true;
+        self
     }
 
     pub fn with_timeouts(mut self, connect: Duration, request: Duration) -> Self {

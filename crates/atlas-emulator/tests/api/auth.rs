@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
+use crate::support::*;
 use atlas_emulator::{demo, EmulatorOptions};
 use reqwest::{Method, StatusCode};
-use crate::support::*;
 
 const GROUPS: &str = "/api/atlas/v2/groups";
 

@@ -3,10 +3,10 @@
 
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use atlas_emulator::{EmulatorOptions, FaultRule};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use crate::support::*;
 
 const GROUPS: &str = "/api/atlas/v2/groups";
 

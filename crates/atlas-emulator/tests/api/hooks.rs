@@ -1,9 +1,9 @@
 //! The /_emulator/* contract: off by default, counters, state inspection, reset.
 
+use crate::support::*;
 use atlas_emulator::{demo, EmulatorOptions};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use crate::support::*;
 
 #[tokio::test]
 async fn hooks_are_404_unless_enabled() {

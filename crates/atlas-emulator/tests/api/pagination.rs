@@ -1,9 +1,9 @@
 //! Pagination, links, includeCount, envelope and pretty, over 1,000 generated projects.
 
+use crate::support::*;
 use atlas_emulator::{demo, EmulatorOptions};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use crate::support::*;
 
 fn rels(body: &Value) -> Vec<String> {
     body["links"]

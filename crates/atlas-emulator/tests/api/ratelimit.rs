@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
+use crate::support::*;
 use atlas_emulator::{demo, EmulatorOptions};
 use reqwest::{Method, StatusCode};
-use crate::support::*;
 
 #[tokio::test]
 async fn bucket_empties_then_429_with_retry_after() {

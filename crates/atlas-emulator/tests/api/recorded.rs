@@ -6,10 +6,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::support::*;
 use atlas_emulator::demo;
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
-use crate::support::*;
 
 struct Recorded {
     status: u16,

@@ -1,10 +1,10 @@
 //! Per-project roles: owner, read-only (writes 403), not a member (401), and unknown or
 //! malformed projects.
 
+use crate::support::*;
 use atlas_emulator::demo;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use crate::support::*;
 
 fn integrations(group: &str) -> String {
     format!("/api/atlas/v2/groups/{group}/integrations")

@@ -1,9 +1,9 @@
 //! `--seed` documents and `--state` persistence across restarts.
 
+use crate::support::*;
 use atlas_emulator::EmulatorOptions;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use crate::support::*;
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("atlas-emulator-{name}-{}", std::process::id()));

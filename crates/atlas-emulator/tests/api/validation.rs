@@ -1,10 +1,10 @@
 //! Atlas's validation of integration writes (docs/atlas-facts.md), POST/PUT/DELETE answers, and
 //! the two PUT modes.
 
+use crate::support::*;
 use atlas_emulator::{demo, EmulatorOptions, PutMode};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use crate::support::*;
 
 const SANDBOX: &str = demo::SANDBOX_PROJECT_ID;
 

@@ -5,10 +5,10 @@
 //! serves, with Digest and with a bearer token. Missing or malformed `Accept`, impossible
 //! dates and dates before 2023-01-01 stay 406 INVALID_VERSION_DATE.
 
+use crate::support::*;
 use atlas_emulator::demo;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
-use crate::support::*;
 
 /// What MongoDB's TypeScript Atlas client sends on every call.
 const TS_CLIENT_ACCEPT: &str = "application/vnd.atlas.2025-03-12+json";

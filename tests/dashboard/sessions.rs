@@ -1,0 +1,59 @@
+//! Session lifetimes (issue #13): activity extends the idle expiry, in the store and in the
+//! cookie, without rewriting the store on every request.
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+
+use crate::support::{header, server_fn_request, TestApp};
+
+const IDLE_SECS: i64 = 2;
+
+async fn app_with_short_idle() -> TestApp {
+    let mut settings = crate::support::settings();
+    settings.session_idle = time::Duration::seconds(IDLE_SECS);
+    TestApp::with_settings(settings).await
+}
+
+#[tokio::test]
+async fn activity_keeps_a_session_alive_past_the_idle_timeout() {
+    let mut app = app_with_short_idle().await;
+    assert_eq!(app.login_api_key().await.0, StatusCode::OK);
+    // Twice the idle timeout in all, never idle for more than 40 % of it.
+    let step = Duration::from_millis(IDLE_SECS as u64 * 400);
+    for i in 0..5 {
+        tokio::time::sleep(step).await;
+        let (status, body) = app.call("projects/list", &[]).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "request {i}, {:?} in: {body}",
+            step * (i + 1)
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_idle_session_still_ends() {
+    let mut app = app_with_short_idle().await;
+    assert_eq!(app.login_api_key().await.0, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(IDLE_SECS as u64 * 1000 + 500)).await;
+    let (status, _) = app.call("projects/list", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_cookie_slides_too_but_not_on_every_request() {
+    let mut app = app_with_short_idle().await;
+    assert_eq!(app.login_api_key().await.0, StatusCode::OK);
+    // Right after sign-in the session is fresh: no rewrite, no new cookie.
+    let (_, headers, _) = app.send(server_fn_request("projects/list", &[])).await;
+    assert_eq!(header(&headers, "set-cookie"), None);
+    // Past the refresh interval (half the idle timeout here, a minute in production), the
+    // next request renews the store's expiry and the cookie's.
+    tokio::time::sleep(Duration::from_millis(IDLE_SECS as u64 * 600)).await;
+    let (status, headers, _) = app.send(server_fn_request("projects/list", &[])).await;
+    assert_eq!(status, StatusCode::OK);
+    let cookie = header(&headers, "set-cookie").expect("a renewed cookie");
+    assert!(cookie.contains(&format!("Max-Age={IDLE_SECS}")), "{cookie}");
+}

@@ -152,6 +152,7 @@ impl ServeArgs {
             session_max: time::Duration::hours(self.session.session_max_hours as i64),
             session_idle: time::Duration::minutes(self.session.session_idle_minutes as i64),
             cookie_secure,
+            login_policy: Default::default(),
         }
     }
 }

@@ -77,6 +77,10 @@ pub enum AppError {
     /// The project or integration does not exist (any more) or is not visible.
     #[error("not found: {0}")]
     NotFound(String),
+    /// Too many failed sign-ins from this address or for this id; try again after this many
+    /// seconds.
+    #[error("too many failed sign-ins")]
+    TooManySignIns { retry_after_secs: u64 },
     /// Atlas's rate limit; try again after this many seconds when Atlas said.
     #[error("Atlas is rate limiting requests")]
     RateLimited { retry_after_secs: Option<u64> },
@@ -109,7 +113,7 @@ impl AppError {
             AppError::SecretsLost(_) | AppError::NotRemoved(_) => 409,
             AppError::NotFound(_) => 404,
             AppError::AlreadyConfigured(_) => 409,
-            AppError::RateLimited { .. } => 429,
+            AppError::RateLimited { .. } | AppError::TooManySignIns { .. } => 429,
             AppError::Atlas(p) => p.status,
             AppError::Unavailable(_) => 502,
             AppError::ServerFn(_) => 500,
@@ -167,7 +171,8 @@ impl AppError {
             | AppError::LoginRefused(_)
             | AppError::CrossSite
             | AppError::AlreadyConfigured(_)
-            | AppError::RateLimited { .. }) => fixed,
+            | AppError::RateLimited { .. }
+            | AppError::TooManySignIns { .. }) => fixed,
         }
     }
 

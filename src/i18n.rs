@@ -358,6 +358,9 @@ pub fn error_message(err: &AppError) -> String {
         AppError::RateLimited { retry_after_secs: Some(s) } => {
             format!("Atlas is rate limiting requests. Try again in {s} seconds.")
         }
+        AppError::TooManySignIns { retry_after_secs } => format!(
+            "Too many failed sign-ins from here or with this id. Try again in {retry_after_secs} seconds."
+        ),
         AppError::RateLimited { retry_after_secs: None } => "Atlas is rate limiting requests. Try again shortly.".into(),
         AppError::Atlas(p) => said(&format!("Atlas answered {} {}.", p.status, p.error_code), &p.detail),
         AppError::Unavailable(detail) => said("Atlas could not be reached.", detail),

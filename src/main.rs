@@ -47,13 +47,13 @@ async fn serve(args: atlas_integrations::config::ServeArgs) -> anyhow::Result<()
         }
     };
     tracing::info!(atlas = %base_url, "Atlas backend");
-    let state = AppState {
-        leptos_options: web::leptos_options(&args.site_root.to_string_lossy(), args.listen),
-        atlas: Arc::new(atlas_client::AtlasClient::new(
+    let state = AppState::new(
+        web::leptos_options(&args.site_root.to_string_lossy(), args.listen),
+        Arc::new(atlas_client::AtlasClient::new(
             args.client_config(&base_url),
         )?),
-        settings: Arc::new(args.settings(label)),
-    };
+        args.settings(label),
+    );
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     web::serve(listener, state).await?;
     Ok(())

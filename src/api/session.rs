@@ -105,8 +105,41 @@ mod ssr {
             AuthMethod::ServiceAccount => Credential::service_account_session(public_id, secret),
         };
         let state = server::app_state()?;
-        let user = verify_and_store(&state, credential).await?;
-        Ok(info(&user, &state))
+        let client = client_address().await;
+        let public_id = credential.public_id().to_string();
+        if let Some(wait) = state.login_throttle.wait(&client, &public_id) {
+            tracing::warn!(public_id, client, "sign-in refused: too many failures");
+            return Err(AppError::TooManySignIns {
+                retry_after_secs: wait.as_secs().max(1),
+            });
+        }
+        match verify_and_store(&state, credential).await {
+            Ok(user) => {
+                state.login_throttle.succeeded(&public_id);
+                tracing::info!(public_id, client, "signed in");
+                Ok(info(&user, &state))
+            }
+            Err(refusal) => {
+                // Only a refused credential counts: a valid one without projects, or Atlas
+                // being unreachable, is not a guess.
+                let guess =
+                    matches!(&refusal, AppError::LoginRefused(r) if *r != LoginRefusal::NoProjects);
+                if guess {
+                    state.login_throttle.failed(&client, &public_id);
+                }
+                tracing::warn!(public_id, client, error = %refusal, "sign-in failed");
+                Err(refusal)
+            }
+        }
+    }
+
+    /// The peer's address, as the socket saw it (a proxy in front makes this the proxy's;
+    /// `unknown` when the server was not started with connection info, as in tests).
+    async fn client_address() -> String {
+        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .await
+            .map(|info| info.0.ip().to_string())
+            .unwrap_or_else(|_| "unknown".to_string())
     }
 
     /// Verifies the credential with one real call (the first page of projects), then stores it
@@ -140,7 +173,6 @@ mod ssr {
         server::store_user(&session, &user)
             .await
             .map_err(|_| AppError::internal("could not store the session"))?;
-        tracing::info!(public_id = user.credential.public_id(), "signed in");
         Ok(user)
     }
 

@@ -6,12 +6,31 @@ use leptos::prelude::LeptosOptions;
 
 use atlas_client::AtlasApi;
 
+use super::throttle::{LoginPolicy, LoginThrottle};
+
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The Atlas client (or a test double): the only way to Atlas.
     pub atlas: Arc<dyn AtlasApi>,
     pub settings: Arc<Settings>,
+    /// Failed sign-ins per client address and credential id.
+    pub login_throttle: Arc<LoginThrottle>,
+}
+
+impl AppState {
+    pub fn new(
+        leptos_options: LeptosOptions,
+        atlas: Arc<dyn AtlasApi>,
+        settings: Settings,
+    ) -> Self {
+        AppState {
+            leptos_options,
+            atlas,
+            login_throttle: Arc::new(LoginThrottle::new(settings.login_policy)),
+            settings: Arc::new(settings),
+        }
+    }
 }
 
 /// Resolved configuration the handlers need.
@@ -27,6 +46,8 @@ pub struct Settings {
     pub atlas_ui_base: String,
     /// Whether the session cookie carries `Secure`.
     pub cookie_secure: bool,
+    /// How many failed sign-ins are free, and how long lock-outs last.
+    pub login_policy: LoginPolicy,
 }
 
 impl Settings {

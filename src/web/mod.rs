@@ -77,7 +77,9 @@ pub fn router(state: AppState) -> Router {
 /// Serves the dashboard on `listener` until Ctrl-C or SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     tracing::info!("dashboard on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(state))
+    // With the peer's address: the login throttle counts failures per client address.
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
 }

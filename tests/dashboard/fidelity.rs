@@ -15,17 +15,6 @@ async fn put_mode(app: &TestApp, mode: &str) {
     assert!(res.status().is_success());
 }
 
-async fn total_calls(app: &TestApp) -> u64 {
-    reqwest::get(format!("{}/_emulator/counters", app.emulator.base_url()))
-        .await
-        .expect("counters")
-        .json::<serde_json::Value>()
-        .await
-        .expect("json")["total"]
-        .as_u64()
-        .expect("total")
-}
-
 #[tokio::test]
 async fn an_optional_field_is_removed_under_both_put_modes() {
     for mode in ["merge", "replace"] {
@@ -71,7 +60,7 @@ async fn an_optional_field_is_removed_under_both_put_modes() {
 async fn removing_a_required_field_or_with_a_value_is_refused_before_any_call() {
     let mut app = TestApp::start().await;
     app.login_api_key().await;
-    let before = total_calls(&app).await;
+    let before = app.total_upstream_calls().await;
     for form in [
         &[
             ("group_id", demo::PRODUCTION_PROJECT_ID),
@@ -93,14 +82,18 @@ async fn removing_a_required_field_or_with_a_value_is_refused_before_any_call() 
             "{body}"
         );
     }
-    assert_eq!(total_calls(&app).await, before, "nothing reached Atlas");
+    assert_eq!(
+        app.total_upstream_calls().await,
+        before,
+        "nothing reached Atlas"
+    );
 }
 
 #[tokio::test]
 async fn credentials_inside_a_url_are_refused_before_any_call() {
     let mut app = TestApp::start().await;
     app.login_api_key().await;
-    let before = total_calls(&app).await;
+    let before = app.total_upstream_calls().await;
     let (status, body) = app
         .call(
             "integrations/create",
@@ -117,7 +110,7 @@ async fn credentials_inside_a_url_are_refused_before_any_call() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.contains("UrlUserinfo"), "{body}");
     assert!(!body.contains("hunter2"), "{body}");
-    assert_eq!(total_calls(&app).await, before);
+    assert_eq!(app.total_upstream_calls().await, before);
 }
 
 #[tokio::test]

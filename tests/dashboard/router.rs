@@ -265,17 +265,7 @@ async fn pages_carry_security_headers_and_a_nonce_policy() {
 async fn bad_input_gets_field_errors_and_no_upstream_call() {
     let mut app = TestApp::start().await;
     app.login_api_key().await;
-    let url = format!("{}/_emulator/counters", app.emulator.base_url());
-    let counters = || async {
-        reqwest::get(url.clone())
-            .await
-            .expect("hook")
-            .json::<serde_json::Value>()
-            .await
-            .expect("json")["total"]
-            .clone()
-    };
-    let before = counters().await;
+    let before = app.total_upstream_calls().await;
     let cases: &[&[(&str, &str)]] = &[
         &[("group_id", "not-a-group"), ("kind", "DATADOG")],
         &[
@@ -304,7 +294,11 @@ async fn bad_input_gets_field_errors_and_no_upstream_call() {
     }
     let (_, body) = app.call("integrations/create", cases[2]).await;
     assert!(body.contains("NotHex"), "{body}");
-    assert_eq!(counters().await, before, "no call reached Atlas");
+    assert_eq!(
+        app.total_upstream_calls().await,
+        before,
+        "no call reached Atlas"
+    );
 }
 
 #[tokio::test]

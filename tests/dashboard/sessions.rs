@@ -57,3 +57,44 @@ async fn the_cookie_slides_too_but_not_on_every_request() {
     let cookie = header(&headers, "set-cookie").expect("a renewed cookie");
     assert!(cookie.contains(&format!("Max-Age={IDLE_SECS}")), "{cookie}");
 }
+
+/// A login form that is not an oracle: after the free failures the id (and the address) must
+/// wait, even with the right secret, and the refusal says how long.
+#[tokio::test]
+async fn failed_sign_ins_are_throttled() {
+    use atlas_integrations::server::LoginPolicy;
+
+    let mut settings = crate::support::settings();
+    settings.login_policy = LoginPolicy {
+        free_failures: 2,
+        max_lockout: Duration::from_secs(60),
+        forget_after: Duration::from_secs(60),
+    };
+    let mut app = TestApp::with_settings(settings).await;
+    let wrong = [
+        ("method", "api_key"),
+        ("public_id", atlas_emulator::demo::API_PUBLIC_KEY),
+        ("secret", "not-the-key-00000000000000000000"),
+    ];
+    for attempt in 0..3 {
+        let (status, body) = app.call("session/login", &wrong).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt}: {body}"
+        );
+    }
+    let calls_before = app.total_upstream_calls().await;
+    let (status, body) = app.login_api_key().await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(body.contains("TooManySignIns"), "{body}");
+    assert!(body.contains("retry_after_secs"), "{body}");
+    assert_eq!(
+        app.total_upstream_calls().await,
+        calls_before,
+        "a locked-out attempt never reaches Atlas"
+    );
+    // Another credential from the same address waits too.
+    let (status, _) = app.login_service_account().await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}

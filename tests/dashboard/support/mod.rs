@@ -31,6 +31,7 @@ pub fn settings() -> Settings {
         session_max: time::Duration::hours(8),
         session_idle: time::Duration::minutes(30),
         cookie_secure: false,
+        login_policy: Default::default(),
     }
 }
 
@@ -49,11 +50,11 @@ impl TestApp {
             .await
             .expect("emulator starts");
         let client = AtlasClient::new(ClientConfig::new(emulator.base_url())).expect("client");
-        let state = AppState {
-            leptos_options: web::leptos_options("target/site", listen),
-            atlas: Arc::new(client),
-            settings: Arc::new(settings),
-        };
+        let state = AppState::new(
+            web::leptos_options("target/site", listen),
+            Arc::new(client),
+            settings,
+        );
         TestApp {
             router: web::router(state),
             emulator: Arc::new(emulator),
@@ -121,6 +122,18 @@ impl TestApp {
     pub async fn call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
         let (status, _, body) = self.send(server_fn_request(endpoint, form)).await;
         (status, body)
+    }
+
+    /// Requests the emulator has answered so far (its counters hook).
+    pub async fn total_upstream_calls(&self) -> u64 {
+        reqwest::get(format!("{}/_emulator/counters", self.emulator.base_url()))
+            .await
+            .expect("counters")
+            .json::<serde_json::Value>()
+            .await
+            .expect("json")["total"]
+            .as_u64()
+            .expect("total")
     }
 
     pub async fn login_api_key(&mut self) -> (StatusCode, String) {

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use md5::{Digest, Md5};
 use rand::Rng;
 
+use super::constant_time_eq;
+
 pub const REALM: &str = "MMS Public API";
 
 /// Bound on remembered nonces: every challenge issues one, so a flood of unauthenticated
@@ -158,10 +160,6 @@ pub fn md5_hex(s: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The `key=value` pairs after `Digest `; values quoted or bare. `None` if not Digest.

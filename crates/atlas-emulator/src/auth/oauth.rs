@@ -64,7 +64,7 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
 fn authenticate_client(emu: &Emulator, headers: &HeaderMap) -> Option<String> {
     let (id, secret) = basic_credentials(headers)?;
     let known = emu.with_store(|s| s.service_account_secret(&id).map(str::to_owned))?;
-    (known == secret).then_some(id)
+    super::constant_time_eq(known.as_bytes(), secret.as_bytes()).then_some(id)
 }
 
 fn invalid_client() -> Response {

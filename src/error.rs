@@ -90,6 +90,9 @@ pub enum AppError {
     /// Atlas could not be reached or answered nonsense.
     #[error("Atlas is unavailable: {0}")]
     Unavailable(String),
+    /// The request's body is larger than a server function takes; nothing was read.
+    #[error("request body over {limit_bytes} bytes")]
+    TooLarge { limit_bytes: u64 },
     /// Transport or encoding trouble between browser and server.
     #[error("{0}")]
     ServerFn(ServerFnErrorErr),
@@ -116,6 +119,14 @@ impl AppError {
             AppError::RateLimited { .. } | AppError::TooManySignIns { .. } => 429,
             AppError::Atlas(p) => p.status,
             AppError::Unavailable(_) => 502,
+            AppError::TooLarge { .. } => 413,
+            // Arguments the server function could not read: the request was at fault.
+            AppError::ServerFn(
+                ServerFnErrorErr::Args(_)
+                | ServerFnErrorErr::MissingArg(_)
+                | ServerFnErrorErr::Deserialization(_),
+            ) => 400,
+            AppError::ServerFn(ServerFnErrorErr::UnsupportedRequestMethod(_)) => 405,
             AppError::ServerFn(_) => 500,
         }
     }
@@ -172,7 +183,8 @@ impl AppError {
             | AppError::CrossSite
             | AppError::AlreadyConfigured(_)
             | AppError::RateLimited { .. }
-            | AppError::TooManySignIns { .. }) => fixed,
+            | AppError::TooManySignIns { .. }
+            | AppError::TooLarge { .. }) => fixed,
         }
     }
 

@@ -364,6 +364,10 @@ pub fn error_message(err: &AppError) -> String {
         AppError::RateLimited { retry_after_secs: None } => "Atlas is rate limiting requests. Try again shortly.".into(),
         AppError::Atlas(p) => said(&format!("Atlas answered {} {}.", p.status, p.error_code), &p.detail),
         AppError::Unavailable(detail) => said("Atlas could not be reached.", detail),
+        AppError::TooLarge { limit_bytes } => format!(
+            "The form is too large to send (over {} KB). Shorten the longest field and try again.",
+            limit_bytes / 1024
+        ),
         AppError::ServerFn(ServerFnErrorErr::ServerError(m)) if m.is_empty() => {
             "The dashboard server could not answer.".into()
         }

@@ -2,6 +2,7 @@
 //! layers (sessions, login guard, cross-site refusal, security headers, request logging),
 //! and serving it. Tests drive `router` without a socket.
 
+mod answers;
 mod guard;
 mod logging;
 mod security;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
             sessions::keep_alive,
         ))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(answers::server_functions))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(logging::layer())

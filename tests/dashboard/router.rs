@@ -373,3 +373,32 @@ async fn unknown_paths_get_the_not_found_page_not_a_crash() {
     let (status, _, _) = app.send(request).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn malformed_requests_get_a_4xx_that_says_what_was_wrong() {
+    let mut app = TestApp::start().await;
+    app.login_api_key().await;
+    // A required argument missing.
+    let (status, body) = app.call("integrations/list", &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // A body over the limit: 413 before anything is read or sent on.
+    let big = "x".repeat(300 * 1024);
+    let (status, body) = app
+        .call(
+            "integrations/create",
+            &[
+                ("group_id", demo::SANDBOX_PROJECT_ID),
+                ("kind", "WEBHOOK"),
+                ("values[url]", "https://hooks.example.com/x"),
+                ("values[bodyTemplate]", &big),
+            ],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        &body[..body.len().min(300)]
+    );
+    assert!(body.contains("TooLarge"), "{body}");
+}

@@ -9,7 +9,7 @@ mod throttle;
 mod user_atlas;
 
 pub use context::{app_state, optional_user, redirect_plain_form, respond, tower_session};
-pub use session::{end, keep_alive, load_user, store_user, UserSession};
+pub use session::{end, keep_alive, load_user, store_user, user_in, UserSession};
 pub use state::{AppState, Settings};
 pub use throttle::{LoginPolicy, LoginThrottle};
 pub use user_atlas::UserAtlas;

@@ -35,6 +35,12 @@ impl UserSession {
     }
 }
 
+/// The user a stored session record holds (for the sweeper, which sees records, not sessions).
+pub fn user_in(record: &tower_sessions::session::Record) -> Option<UserSession> {
+    let value = record.data.get(USER_KEY)?;
+    serde_json::from_value(value.clone()).ok()
+}
+
 /// The signed-in user, if any and still within the absolute lifetime. A session past it is
 /// flushed here, so every path that reads the user enforces the limit.
 pub async fn load_user(session: &Session, max: time::Duration) -> Option<UserSession> {

@@ -51,7 +51,7 @@ pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
     let context_state = state.clone();
-    let sessions = sessions::layer(&state.settings);
+    let sessions = sessions::layer(&state);
     Router::new()
         .leptos_routes_with_context(
             &state,

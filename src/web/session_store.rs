@@ -1,8 +1,9 @@
 //! The in-memory session store, swept. tower-sessions' `MemoryStore` drops an expired session
 //! only when its id is looked up again, so a session abandoned in a closed tab would keep its
 //! Atlas credential in memory for the life of the process. This is the same map, plus a task
-//! that deletes expired records every [`SWEEP_EVERY`], so a credential outlives its session
-//! by at most that long.
+//! that deletes expired records every sweep period (at most [`SWEEP_EVERY`]), so a credential
+//! outlives its session by at most that long, and hands each to a callback (which revokes
+//! what Atlas issued for it).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
@@ -19,6 +20,9 @@ pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 type Records = Mutex<HashMap<Id, Record>>;
 
+/// Called with each expired record the sweeper deletes.
+pub type OnExpired = Arc<dyn Fn(Record) + Send + Sync>;
+
 /// `default()` has no sweeper (for tests); the dashboard uses [`SweptMemoryStore::new`].
 #[derive(Clone, Debug, Default)]
 pub struct SweptMemoryStore(Arc<Records>);
@@ -27,23 +31,28 @@ impl SweptMemoryStore {
     /// A store whose sweeper runs on the current tokio runtime, when there is one (the router
     /// factory may be called outside one, e.g. to list routes). The task holds only a weak
     /// reference, so it ends when the store is dropped.
-    pub fn new() -> Self {
-        Self::swept_every(SWEEP_EVERY)
-    }
-
-    fn swept_every(period: Duration) -> Self {
+    pub fn new(period: Duration, on_expired: OnExpired) -> Self {
         let store = SweptMemoryStore::default();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(sweep(Arc::downgrade(&store.0), period));
+            runtime.spawn(sweep(
+                Arc::downgrade(&store.0),
+                period.min(SWEEP_EVERY),
+                on_expired,
+            ));
         }
         store
+    }
+
+    #[cfg(test)]
+    fn swept_every(period: Duration) -> Self {
+        Self::new(period, Arc::new(|_| {}))
     }
 }
 
 #[cfg(test)]
 impl SweptMemoryStore {
     async fn delete_expired(&self) -> usize {
-        delete_expired(&self.0).await
+        delete_expired(&self.0).await.len()
     }
 
     /// Sessions held, expired or not.
@@ -56,7 +65,7 @@ impl SweptMemoryStore {
     }
 }
 
-async fn sweep(records: Weak<Records>, every: Duration) {
+async fn sweep(records: Weak<Records>, every: Duration, on_expired: OnExpired) {
     let mut ticks = tokio::time::interval(every);
     ticks.tick().await; // the first tick is immediate
     loop {
@@ -65,17 +74,23 @@ async fn sweep(records: Weak<Records>, every: Duration) {
             return;
         };
         let removed = delete_expired(&records).await;
-        if removed > 0 {
-            tracing::debug!(removed, "expired sessions deleted");
+        if !removed.is_empty() {
+            tracing::debug!(removed = removed.len(), "expired sessions deleted");
+        }
+        for record in removed {
+            on_expired(record);
         }
     }
 }
 
-async fn delete_expired(records: &Records) -> usize {
+async fn delete_expired(records: &Records) -> Vec<Record> {
     let mut records = records.lock().await;
-    let before = records.len();
-    records.retain(|_, record| is_active(record));
-    before - records.len()
+    let expired: Vec<Id> = records
+        .iter()
+        .filter(|(_, record)| !is_active(record))
+        .map(|(id, _)| *id)
+        .collect();
+    expired.iter().filter_map(|id| records.remove(id)).collect()
 }
 
 fn is_active(record: &Record) -> bool {

@@ -8,15 +8,33 @@ use axum::response::Response;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-use super::session_store::SweptMemoryStore;
-use crate::server::{self, AppState, Settings};
+use std::sync::Arc;
+
+use super::session_store::{OnExpired, SweptMemoryStore, SWEEP_EVERY};
+use crate::server::{self, AppState};
 
 pub const COOKIE_NAME: &str = "atlas_integrations_session";
 
 /// `HttpOnly`, `SameSite=Strict`, `Secure` as configured, expiring after the idle timeout.
-/// Expired sessions are refused on load and swept from memory ([`SweptMemoryStore`]).
-pub fn layer(settings: &Settings) -> SessionManagerLayer<SweptMemoryStore> {
-    SessionManagerLayer::new(SweptMemoryStore::new())
+/// Expired sessions are refused on load and swept from memory ([`SweptMemoryStore`]); what
+/// Atlas issued for one (a service account's token) is revoked then, as at logout.
+pub fn layer(state: &AppState) -> SessionManagerLayer<SweptMemoryStore> {
+    let settings = &state.settings;
+    let atlas = state.atlas.clone();
+    let revoke: OnExpired = Arc::new(move |record| {
+        let Some(user) = server::user_in(&record) else {
+            return;
+        };
+        let atlas = atlas.clone();
+        tokio::spawn(async move {
+            if let Err(err) = atlas.forget(&user.credential).await {
+                tracing::warn!(error = %err, "could not revoke the token of an expired session");
+            }
+        });
+    });
+    // Sweep at least twice per idle period, so a short idle timeout is honoured promptly.
+    let period = std::time::Duration::try_from(settings.session_idle / 2).unwrap_or(SWEEP_EVERY);
+    SessionManagerLayer::new(SweptMemoryStore::new(period, revoke))
         .with_name(COOKIE_NAME)
         .with_http_only(true)
         .with_same_site(SameSite::Strict)

@@ -98,3 +98,20 @@ async fn failed_sign_ins_are_throttled() {
     let (status, _) = app.login_service_account().await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// A session that ends by expiry, not logout, still gives back what Atlas issued for it: the
+/// sweeper revokes a service account's token as logout would.
+#[tokio::test]
+async fn an_expired_session_s_token_is_revoked() {
+    let mut app = app_with_short_idle().await;
+    let live = |app: &TestApp| app.emulator.emulator().with_tokens(|t| t.live());
+    assert_eq!(app.login_service_account().await.0, StatusCode::OK);
+    assert_eq!(live(&app), 1, "the session's token");
+    // Past the idle timeout and one sweep (every half idle period here).
+    tokio::time::sleep(Duration::from_millis(IDLE_SECS as u64 * 1000 * 2 + 500)).await;
+    assert_eq!(
+        live(&app),
+        0,
+        "revoked by the sweeper, not left to expire in an hour"
+    );
+}

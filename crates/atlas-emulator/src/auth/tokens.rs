@@ -71,6 +71,12 @@ impl TokenStore {
         }
     }
 
+    /// Tokens issued and neither expired nor revoked.
+    pub fn live(&self) -> usize {
+        let now = Instant::now();
+        self.tokens.values().filter(|t| t.expires > now).count()
+    }
+
     /// Every issued token expires now (test hook).
     pub fn expire_all(&mut self) {
         let now = Instant::now();

@@ -43,6 +43,7 @@ async function call(session, endpoint, form) {
     stats.failed += 1;
     failures.push({ session: session.index, method: session.method, endpoint, status: res.status, body: body.slice(0, 300) });
   }
+  return body;
 }
 
 async function person(index) {
@@ -64,7 +65,12 @@ async function person(index) {
   await list();
   await call(session, "integrations/update", { group_id, kind: "OPS_GENIE", "values[region]": "EU" });
   await list();
-  await call(session, "integrations/get", { group_id, kind: "OPS_GENIE" });
+  // The update must show in what the page reads back.
+  const read = await call(session, "integrations/list", { group_id });
+  const opsGenie = JSON.parse(read).integrations?.find((i) => i.kind === "OPS_GENIE");
+  if (opsGenie?.values?.region?.Text !== "EU") {
+    failures.push({ session: session.index, method: session.method, endpoint: "integrations/list", status: 200, body: "OPS_GENIE region is not EU after the update" });
+  }
   await list();
   await call(session, "integrations/delete", { group_id, kind: "OPS_GENIE" });
   await list();

@@ -79,10 +79,14 @@ pub struct SessionArgs {
     /// Hours after login after which a session ends, however active.
     #[arg(long, env = "SESSION_MAX_HOURS", default_value_t = 8)]
     pub session_max_hours: u64,
-    /// Secure cookie flag: auto (on unless the dashboard listens on plain-http loopback),
-    /// always, never.
+    /// Secure cookie flag: auto (on unless the dashboard listens on plain-http loopback with
+    /// no proxy in front), always, never.
     #[arg(long, env = "COOKIE_SECURE", default_value = "auto")]
     pub cookie_secure: CookieSecure,
+    /// Address of a TLS-terminating proxy in front of the dashboard, repeatable: only its
+    /// `X-Forwarded-Proto` is believed, and with one set, cookies are `Secure` (auto).
+    #[arg(long = "trusted-proxy", env = "TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -141,10 +145,13 @@ impl ServeArgs {
             .unwrap_or(REAL_ATLAS)
             .trim_end_matches('/')
             .to_string();
+        // Browsers drop `Secure` cookies over plain http, which is what a loopback listener
+        // without a proxy in front serves; anything else is https, directly or via a proxy.
+        let behind_proxy = !self.session.trusted_proxies.is_empty();
         let cookie_secure = match self.session.cookie_secure {
             CookieSecure::Always => true,
             CookieSecure::Never => false,
-            CookieSecure::Auto => !self.listen.ip().is_loopback(),
+            CookieSecure::Auto => !self.listen.ip().is_loopback() || behind_proxy,
         };
         Settings {
             backend_label,
@@ -153,13 +160,44 @@ impl ServeArgs {
             session_idle: time::Duration::minutes(self.session.session_idle_minutes as i64),
             cookie_secure,
             login_policy: Default::default(),
+            trusted_proxies: self.session.trusted_proxies.clone(),
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::backend_label;
+    use clap::Parser;
+
+    use super::{backend_label, Cli};
+
+    #[test]
+    fn cookies_are_secure_behind_a_trusted_proxy_even_on_loopback() {
+        let secure = |args: &[&str]| {
+            let cli = Cli::try_parse_from(
+                [&["atlas-integrations", "--listen", "127.0.0.1:3000"], args].concat(),
+            )
+            .expect("parses");
+            cli.serve.settings(String::new()).cookie_secure
+        };
+        assert!(
+            !secure(&[]),
+            "plain http on loopback: browsers would drop a Secure cookie"
+        );
+        assert!(secure(&["--trusted-proxy", "127.0.0.1"]));
+        assert!(secure(&[
+            "--trusted-proxy",
+            "127.0.0.1",
+            "--cookie-secure",
+            "always"
+        ]));
+        assert!(!secure(&[
+            "--trusted-proxy",
+            "127.0.0.1",
+            "--cookie-secure",
+            "never"
+        ]));
+    }
 
     #[test]
     fn the_backend_label_names_only_scheme_and_host() {

@@ -48,6 +48,8 @@ pub struct Settings {
     pub cookie_secure: bool,
     /// How many failed sign-ins are free, and how long lock-outs last.
     pub login_policy: LoginPolicy,
+    /// Peers whose `X-Forwarded-Proto` is believed (the TLS-terminating proxy in front).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Settings {

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 
 pub use logging::init_tracing;
-pub use sessions::COOKIE_NAME;
+pub use sessions::{COOKIE_NAME, SECURE_COOKIE_NAME};
 
 use crate::app::{shell, App};
 use crate::server::AppState;
@@ -71,7 +71,10 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         .layer(axum::middleware::from_fn(answers::server_functions))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(logging::layer())
         .with_state(state)
 }

@@ -14,6 +14,9 @@ use super::session_store::{OnExpired, SweptMemoryStore, SWEEP_EVERY};
 use crate::server::{self, AppState};
 
 pub const COOKIE_NAME: &str = "atlas_integrations_session";
+/// With `Secure`, the `__Host-` prefix: browsers then refuse the cookie unless it is Secure,
+/// for `/` and without a `Domain`, so no sibling host or plain-http page can plant or shadow it.
+pub const SECURE_COOKIE_NAME: &str = "__Host-atlas_integrations_session";
 
 /// `HttpOnly`, `SameSite=Strict`, `Secure` as configured, expiring after the idle timeout.
 /// Expired sessions are refused on load and swept from memory ([`SweptMemoryStore`]); what
@@ -35,7 +38,11 @@ pub fn layer(state: &AppState) -> SessionManagerLayer<SweptMemoryStore> {
     // Sweep at least twice per idle period, so a short idle timeout is honoured promptly.
     let period = std::time::Duration::try_from(settings.session_idle / 2).unwrap_or(SWEEP_EVERY);
     SessionManagerLayer::new(SweptMemoryStore::new(period, revoke))
-        .with_name(COOKIE_NAME)
+        .with_name(if settings.cookie_secure {
+            SECURE_COOKIE_NAME
+        } else {
+            COOKIE_NAME
+        })
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_secure(settings.cookie_secure)

@@ -166,9 +166,37 @@ async fn secure_cookies_when_configured() {
         ],
     );
     let (_, headers, _) = app.send(request).await;
-    assert!(header(&headers, "set-cookie")
-        .expect("cookie")
-        .contains("Secure"));
+    let cookie = header(&headers, "set-cookie").expect("cookie");
+    assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(
+        cookie.starts_with("__Host-atlas_integrations_session="),
+        "a Secure cookie carries the __Host- prefix: {cookie}"
+    );
+}
+
+#[tokio::test]
+async fn a_trusted_proxy_s_forwarded_proto_brings_hsts_and_no_one_else_s() {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+
+    let proxy: SocketAddr = "10.0.0.5:40000".parse().expect("addr");
+    let stranger: SocketAddr = "10.0.0.9:40000".parse().expect("addr");
+    let mut settings = crate::support::settings();
+    settings.trusted_proxies = vec![proxy.ip()];
+    let mut app = TestApp::with_settings(settings).await;
+    for (peer, hsts) in [(proxy, true), (stranger, false)] {
+        let mut request = page_request("/login");
+        request
+            .headers_mut()
+            .insert("x-forwarded-proto", "https".parse().expect("value"));
+        request.extensions_mut().insert(ConnectInfo(peer));
+        let (_, headers, _) = app.send(request).await;
+        assert_eq!(
+            header(&headers, "strict-transport-security").is_some(),
+            hsts,
+            "from {peer}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -248,13 +276,13 @@ async fn pages_carry_security_headers_and_a_nonce_policy() {
         "the hydration script carries the CSP nonce"
     );
 
-    // Behind a TLS proxy, HSTS.
+    // `X-Forwarded-Proto` from anyone but a configured proxy is not believed.
     let mut request = page_request("/login");
     request
         .headers_mut()
         .insert("x-forwarded-proto", "https".parse().expect("value"));
     let (_, headers, _) = app.send(request).await;
-    assert!(header(&headers, "strict-transport-security").is_some());
+    assert!(header(&headers, "strict-transport-security").is_none());
 
     // A different nonce each time.
     let (_, again, _) = app.send(page_request("/login")).await;

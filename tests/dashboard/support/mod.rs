@@ -32,6 +32,7 @@ pub fn settings() -> Settings {
         session_idle: time::Duration::minutes(30),
         cookie_secure: false,
         login_policy: Default::default(),
+        trusted_proxies: Vec::new(),
     }
 }
 

@@ -81,6 +81,30 @@ struct Failed {
     failure: Failure,
 }
 
+/// The largest answer read from Atlas. A page of 500 projects is about 200 KB; anything far
+/// past that is not an answer this client asked for, and is not held in memory.
+pub const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
+
+/// Reads the body chunk by chunk, refusing it (never retried) once it passes `limit`.
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Bytes, Failed> {
+    let too_large = || {
+        Failed::other(AtlasError::UnexpectedResponse(format!(
+            "answer over {limit} bytes"
+        )))
+    };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| Failed::transport(&e))? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(body))
+}
+
 impl Failed {
     fn from_answer(answer: &Answer) -> Self {
         let status = answer.status.as_u16();
@@ -468,11 +492,10 @@ impl AtlasClient {
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let body = match response.bytes().await {
+        let body = match read_limited(response, MAX_ANSWER_BYTES).await {
             Ok(b) => b,
-            Err(e) => {
-                let failed = Failed::transport(&e);
-                tracing::info!(%method, route, attempt, status = status.as_u16(), latency_ms = latency_ms(), error = %failed.error, "Atlas answer cut short");
+            Err(failed) => {
+                tracing::info!(%method, route, attempt, status = status.as_u16(), latency_ms = latency_ms(), error = %failed.error, "Atlas answer cut short or too large");
                 return Err(failed);
             }
         };
@@ -774,5 +797,64 @@ mod tests {
             matches!(&e, AtlasError::Transport(t) if t.starts_with("could not connect")),
             "{e:?}"
         );
+    }
+    /// A server that answers every request with a body of `size` bytes, chunked (no length
+    /// declared) or with a `Content-Length`.
+    async fn serving_a_body_of(size: usize, chunked: bool) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut request = [0u8; 4096];
+                    let _ = socket.read(&mut request).await;
+                    let head = if chunked {
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".to_string()
+                    } else {
+                        format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {size}\r\n\r\n")
+                    };
+                    let _ = socket.write_all(head.as_bytes()).await;
+                    let chunk = vec![b' '; 64 * 1024];
+                    let mut sent = 0;
+                    while sent < size {
+                        let n = chunk.len().min(size - sent);
+                        let written = if chunked {
+                            let mut framed = format!("{n:x}\r\n").into_bytes();
+                            framed.extend_from_slice(&chunk[..n]);
+                            framed.extend_from_slice(b"\r\n");
+                            socket.write_all(&framed).await
+                        } else {
+                            socket.write_all(&chunk[..n]).await
+                        };
+                        if written.is_err() {
+                            return; // the client stopped reading: what we want
+                        }
+                        sent += n;
+                    }
+                    let _ = socket
+                        .write_all(if chunked { b"0\r\n\r\n" } else { b"" })
+                        .await;
+                });
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn an_answer_past_the_size_limit_is_refused_not_held() {
+        let cred = Credential::ApiKey {
+            public_key: "k".into(),
+            private_key: SecretValue::new("s"),
+        };
+        for chunked in [true, false] {
+            let base = serving_a_body_of(MAX_ANSWER_BYTES + 1, chunked).await;
+            let client = AtlasClient::new(ClientConfig::new(base)).unwrap();
+            let e = client.list_projects_page(&cred, 1, 10).await.unwrap_err();
+            assert!(
+                matches!(&e, AtlasError::UnexpectedResponse(m) if m.contains("over")),
+                "chunked {chunked}: {e:?}"
+            );
+        }
     }
 }

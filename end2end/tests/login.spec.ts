@@ -86,3 +86,17 @@ test.describe("a project out of the credential's reach", () => {
     await expect(projects.project("Sandbox")).toBeVisible();
   });
 });
+
+// server_fn sends a form posted without JavaScript back with its error in the URL, which any
+// page shows: a crafted link must not put its own words on the real login page. The error's
+// kind still shows, in the dashboard's fixed words.
+test("a crafted link cannot write on the login page", async ({ page }) => {
+  const planted = "Your account is locked: call +1 555 0100";
+  const error = { LoginRefused: { Other: planted } };
+  // server_fn's encoding: JSON, then URL-safe base64 with padding.
+  const err = Buffer.from(JSON.stringify(error)).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
+  await page.goto(`/login?__path=/api/session/login&__err=${encodeURIComponent(err)}`);
+  const login = new LoginPage(page);
+  await expect(login.alert).toHaveText("Atlas refused the sign-in.");
+  await expect(page.getByText("555 0100")).toHaveCount(0);
+});

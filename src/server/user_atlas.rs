@@ -13,8 +13,6 @@
 //! - a 400 on update that names secrets we left out (to keep them) means Atlas replaces the
 //!   whole configuration and wants them again.
 
-use std::future::Future;
-
 use atlas_client::{ApiErrorInfo, AtlasError, Project};
 use atlas_registry::{Integration, IntegrationKind};
 
@@ -47,7 +45,7 @@ impl UserAtlas {
 
     pub async fn all_projects(&self) -> Result<Vec<Project>, AppError> {
         let call = self.state.atlas.list_all_projects(&self.user.credential);
-        self.answer(call).await
+        self.answer(call.await).await
     }
 
     pub async fn project(&self, group_id: &str) -> Result<Project, AppError> {
@@ -55,7 +53,7 @@ impl UserAtlas {
             .state
             .atlas
             .get_project(&self.user.credential, group_id);
-        self.answer(call).await
+        self.answer(call.await).await
     }
 
     pub async fn integrations(&self, group_id: &str) -> Result<Vec<Integration>, AppError> {
@@ -63,7 +61,7 @@ impl UserAtlas {
             .state
             .atlas
             .list_integrations(&self.user.credential, group_id);
-        self.answer(call).await
+        self.answer(call.await).await
     }
 
     /// The project's integrations, or `None` for any refusal: for lists of many projects,
@@ -85,7 +83,7 @@ impl UserAtlas {
             .state
             .atlas
             .get_integration(&self.user.credential, group_id, kind);
-        self.answer(call).await
+        self.answer(call.await).await
     }
 
     /// POST. Never retried; 409 is [`AppError::AlreadyConfigured`].
@@ -102,7 +100,7 @@ impl UserAtlas {
             Err(AtlasError::AlreadyConfigured(_)) => {
                 Err(AppError::AlreadyConfigured(integration.kind))
             }
-            other => self.answer(async { other }).await,
+            other => self.answer(other).await,
         }
     }
 
@@ -125,7 +123,7 @@ impl UserAtlas {
                     Err(AppError::SecretsRequired(missing))
                 }
             }
-            other => self.answer(async { other }).await,
+            other => self.answer(other).await,
         }
     }
 
@@ -134,15 +132,13 @@ impl UserAtlas {
             .state
             .atlas
             .delete_integration(&self.user.credential, group_id, kind);
-        self.answer(call).await
+        self.answer(call.await).await
     }
 
-    /// Awaits an Atlas call, telling the two meanings of a 401 apart (module docs).
-    async fn answer<T>(
-        &self,
-        call: impl Future<Output = Result<T, AtlasError>>,
-    ) -> Result<T, AppError> {
-        match call.await {
+    /// An Atlas answer as an [`AppError`], telling the two meanings of a 401 apart (module
+    /// docs).
+    async fn answer<T>(&self, result: Result<T, AtlasError>) -> Result<T, AppError> {
+        match result {
             Err(AtlasError::Unauthorized(info)) => {
                 let still_accepted = self
                     .state

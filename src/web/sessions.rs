@@ -53,7 +53,10 @@ pub fn layer(state: &AppState) -> SessionManagerLayer<SweptMemoryStore> {
 /// Activity extends the idle expiry (runs inside the session layer, before the handler, so
 /// a sign-in or sign-out in the handler has the last word).
 pub async fn keep_alive(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if let Some(session) = request.extensions().get::<Session>() {
+    // The site's files (`/pkg/…`) are not activity, and reading the session for each would
+    // cost a store lookup per file.
+    let site_file = request.uri().path().starts_with("/pkg/");
+    if let (false, Some(session)) = (site_file, request.extensions().get::<Session>()) {
         server::keep_alive(session, state.settings.session_idle).await;
     }
     next.run(request).await

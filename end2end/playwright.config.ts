@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { DASHBOARD_URL, EMULATOR_URL, DASHBOARD_ADDR, EMULATOR_ADDR } from "./support/env";
+import { DASHBOARD_URL, DASHBOARD_ADDR, EMULATOR_ADDR, HOOK_TOKEN } from "./support/env";
 
 // The suite drives Debian's Chromium (no browser download is possible here) against the real
 // release binary, which serves the dashboard and its embedded emulator with test hooks on.
@@ -34,7 +34,7 @@ export default defineConfig({
   webServer: {
     command: "../target/release/atlas-integrations",
     cwd: __dirname,
-    url: `${EMULATOR_URL}/_emulator/counters`,
+    url: `${DASHBOARD_URL}/login`,
     reuseExistingServer: false,
     timeout: 30_000,
     stdout: "pipe",
@@ -44,6 +44,7 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: DASHBOARD_ADDR,
       EMULATOR_LISTEN: EMULATOR_ADDR,
       EMULATOR_TEST_HOOKS: "true",
+      EMULATOR_HOOK_TOKEN: HOOK_TOKEN,
       RUST_LOG: "info",
     },
   },

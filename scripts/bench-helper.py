@@ -103,7 +103,8 @@ def cmd_port():
 def cmd_demo(emulator):
     # The emulator's own record of its demo data (test hook), so the bench repeats no secret.
     conn = connection(emulator)
-    response, data = request(conn, "GET", "/_emulator/demo")
+    token = os.environ.get("EMULATOR_HOOK_TOKEN", "")
+    response, data = request(conn, "GET", "/_emulator/demo", headers={"x-emulator-token": token})
     if response.status != 200:
         fail(f"/_emulator/demo answered {response.status}")
     demo = json.loads(data)

@@ -34,6 +34,10 @@ elapsed() { # seconds -> "1 m 05 s" or "7 s"
 }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# A fresh token for the emulator's /_emulator/* hooks (EMULATOR_HOOK_TOKEN); callers send it
+# in the x-emulator-token header.
+new_hook_token() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
 # Runs a command as root: directly when we are root, through sudo otherwise.
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -105,6 +105,10 @@ pub struct UpstreamArgs {
     /// Seconds one Atlas request may take in all.
     #[arg(long, env = "ATLAS_REQUEST_TIMEOUT_SECS", default_value_t = ClientConfig::DEFAULT_REQUEST_TIMEOUT.as_secs())]
     pub request_timeout_secs: u64,
+    /// Seconds one dashboard call may spend on Atlas in all: retries, waits a 429 asked for,
+    /// the Digest challenge and the token fetch included.
+    #[arg(long, env = "ATLAS_CALL_DEADLINE_SECS", default_value_t = ClientConfig::DEFAULT_CALL_DEADLINE.as_secs())]
+    pub call_deadline_secs: u64,
     /// Accept a plain-http Atlas URL to another machine (loopback is always accepted): the
     /// credential would cross the network readable.
     #[arg(long, env = "ATLAS_ALLOW_PLAIN_HTTP")]
@@ -125,10 +129,12 @@ pub fn backend_label(atlas_url: &str) -> String {
 impl ServeArgs {
     /// The Atlas client's configuration for `base_url`, with the configured timeouts.
     pub fn client_config(&self, base_url: &str) -> ClientConfig {
-        let config = ClientConfig::new(base_url).with_timeouts(
-            Duration::from_secs(self.upstream.connect_timeout_secs),
-            Duration::from_secs(self.upstream.request_timeout_secs),
-        );
+        let config = ClientConfig::new(base_url)
+            .with_timeouts(
+                Duration::from_secs(self.upstream.connect_timeout_secs),
+                Duration::from_secs(self.upstream.request_timeout_secs),
+            )
+            .with_call_deadline(Duration::from_secs(self.upstream.call_deadline_secs));
         if self.upstream.allow_plain_http_atlas {
             config.allowing_plain_http()
         } else {

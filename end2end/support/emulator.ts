@@ -1,5 +1,5 @@
 import type { APIRequestContext, APIResponse } from "@playwright/test";
-import { EMULATOR_URL } from "./env";
+import { EMULATOR_URL, HOOK_HEADERS } from "./env";
 
 export type Demo = {
   apiKey: { publicKey: string; privateKey: string };
@@ -25,36 +25,36 @@ export class Emulator {
   constructor(private readonly request: APIRequestContext) {}
 
   async reset(): Promise<void> {
-    await this.ok(this.request.post(`${EMULATOR_URL}/_emulator/reset`));
+    await this.ok(this.request.post(`${EMULATOR_URL}/_emulator/reset`, { headers: HOOK_HEADERS }));
   }
 
   /** The demo organisation's credentials and projects, from the emulator itself. */
   async demo(): Promise<Demo> {
-    return (await this.ok(this.request.get(`${EMULATOR_URL}/_emulator/demo`))).json();
+    return (await this.ok(this.request.get(`${EMULATOR_URL}/_emulator/demo`, { headers: HOOK_HEADERS }))).json();
   }
 
   async counters(): Promise<{ total: number; byRoute: Record<string, number> }> {
-    return (await this.ok(this.request.get(`${EMULATOR_URL}/_emulator/counters`))).json();
+    return (await this.ok(this.request.get(`${EMULATOR_URL}/_emulator/counters`, { headers: HOOK_HEADERS }))).json();
   }
 
   /** What "Atlas" stored for a type, secrets in clear; null when not configured. */
   async stored(groupId: string, type: string): Promise<Record<string, unknown> | null> {
-    const res = await this.request.get(`${EMULATOR_URL}/_emulator/state/groups/${groupId}/integrations/${type}`);
+    const res = await this.request.get(`${EMULATOR_URL}/_emulator/state/groups/${groupId}/integrations/${type}`, { headers: HOOK_HEADERS });
     if (res.status() === 404) return null;
     if (!res.ok()) throw new Error(`state hook answered ${res.status()}`);
     return res.json();
   }
 
   async putMode(mode: "merge" | "replace"): Promise<void> {
-    await this.ok(this.request.post(`${EMULATOR_URL}/_emulator/put-mode`, { data: { mode } }));
+    await this.ok(this.request.post(`${EMULATOR_URL}/_emulator/put-mode`, { headers: HOOK_HEADERS, data: { mode } }));
   }
 
   async addFault(fault: Fault): Promise<void> {
-    await this.ok(this.request.post(`${EMULATOR_URL}/_emulator/faults`, { data: { rate: 1.0, ...fault } }));
+    await this.ok(this.request.post(`${EMULATOR_URL}/_emulator/faults`, { headers: HOOK_HEADERS, data: { rate: 1.0, ...fault } }));
   }
 
   async clearFaults(): Promise<void> {
-    await this.ok(this.request.delete(`${EMULATOR_URL}/_emulator/faults`));
+    await this.ok(this.request.delete(`${EMULATOR_URL}/_emulator/faults`, { headers: HOOK_HEADERS }));
   }
 
   private async ok(pending: Promise<APIResponse>): Promise<APIResponse> {

@@ -51,7 +51,8 @@ pub fn safe_next(next: Option<&str>) -> String {
 pub async fn login(
     method: AuthMethod,
     public_id: String,
-    secret: String,
+    // Not a String: the arguments' derived `Debug` must not show it, and it is zeroized on drop.
+    secret: atlas_registry::SecretValue,
     #[server(default)] next: Option<String>,
 ) -> Result<SessionInfo, AppError> {
     let info = respond(ssr::sign_in(method, public_id, secret).await)?;
@@ -79,10 +80,10 @@ mod ssr {
     pub async fn sign_in(
         method: AuthMethod,
         public_id: String,
-        secret: String,
+        secret: SecretValue,
     ) -> Result<SessionInfo, AppError> {
         let public_id = public_id.trim().to_string();
-        let secret = SecretValue::new(secret.trim());
+        let secret = SecretValue::new(secret.expose().trim());
         let required = |field: &str| FieldError {
             field: field.into(),
             problem: FieldProblem::Required,
@@ -105,7 +106,7 @@ mod ssr {
             AuthMethod::ServiceAccount => Credential::service_account_session(public_id, secret),
         };
         let state = server::app_state()?;
-        let client = client_address().await;
+        let client = client_address(&state).await;
         let public_id = credential.public_id().to_string();
         if let Some(wait) = state.login_throttle.wait(&client, &public_id) {
             tracing::warn!(public_id, client, "sign-in refused: too many failures");
@@ -133,13 +134,20 @@ mod ssr {
         }
     }
 
-    /// The peer's address, as the socket saw it (a proxy in front makes this the proxy's;
-    /// `unknown` when the server was not started with connection info, as in tests).
-    async fn client_address() -> String {
-        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+    /// The client's address (`server::proxy::client_ip`: behind a trusted proxy, the address
+    /// it forwarded); `unknown` when the server was not started with connection info, as in
+    /// tests that drive the router directly.
+    async fn client_address(state: &AppState) -> String {
+        use axum::extract::ConnectInfo;
+        let peer = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
             .await
-            .map(|info| info.0.ip().to_string())
-            .unwrap_or_else(|_| "unknown".to_string())
+            .ok()
+            .map(|info| info.0);
+        let headers = leptos_axum::extract::<axum::http::HeaderMap>()
+            .await
+            .unwrap_or_default();
+        server::proxy::client_ip(&headers, peer, &state.settings.trusted_proxies)
+            .map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
     }
 
     /// Verifies the credential with one real call (the first page of projects), then stores it

@@ -3,6 +3,7 @@
 //! Nothing here knows about axum's router or HTML; `web/` wires it into HTTP.
 
 mod context;
+pub mod proxy;
 mod session;
 mod state;
 mod throttle;

@@ -2,7 +2,7 @@
 //! functions (on top of the `SameSite=Strict` cookie).
 
 use axum::body::Body;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::server::{proxy, AppState};
 
 /// For everything that is not a page (files, server-function answers): nothing may run.
 const NON_PAGE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
@@ -18,7 +18,11 @@ const NON_PAGE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-
 /// Adds the security headers. Pages set their own nonce policy while rendering (see
 /// `app::shell`); anything without one gets the strict default.
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let https = forwarded_https(&request, &state.settings.trusted_proxies);
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let https = proxy::forwarded_https(request.headers(), peer, &state.settings.trusted_proxies);
     let is_api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
@@ -54,21 +58,6 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
         );
     }
     response
-}
-
-/// Behind a TLS-terminating proxy, `X-Forwarded-Proto: https` says the browser used https;
-/// believed only from a configured proxy's address (anyone else could send the header).
-fn forwarded_https(request: &Request, trusted: &[IpAddr]) -> bool {
-    let from_proxy = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .is_some_and(|peer| trusted.contains(&peer.0.ip()));
-    from_proxy
-        && request
-            .headers()
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
 /// Refuses state-changing requests another site made the browser send. Browsers send

@@ -24,8 +24,15 @@ type Records = Mutex<HashMap<Id, Record>>;
 pub type OnExpired = Arc<dyn Fn(Record) + Send + Sync>;
 
 /// `default()` has no sweeper (for tests); the dashboard uses [`SweptMemoryStore::new`].
-#[derive(Clone, Debug, Default)]
+/// `Debug` names the type only: the records hold the users' credentials.
+#[derive(Clone, Default)]
 pub struct SweptMemoryStore(Arc<Records>);
+
+impl std::fmt::Debug for SweptMemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SweptMemoryStore").finish_non_exhaustive()
+    }
+}
 
 impl SweptMemoryStore {
     /// A store whose sweeper runs on the current tokio runtime, when there is one (the router
@@ -140,6 +147,19 @@ mod tests {
             data: Default::default(),
             expiry_date: OffsetDateTime::now_utc() + expires_in,
         }
+    }
+
+    #[tokio::test]
+    async fn debug_shows_no_record() {
+        let store = SweptMemoryStore::default();
+        let mut held = record(time::Duration::minutes(30));
+        held.data.insert(
+            "user".into(),
+            serde_json::json!({"private_key": "s3cr3t-key"}),
+        );
+        store.create(&mut held).await.unwrap();
+        let shown = format!("{store:?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
     }
 
     #[tokio::test]

@@ -6,8 +6,9 @@ use atlas_emulator::demo;
 use axum::http::StatusCode;
 
 async fn put_mode(app: &TestApp, mode: &str) {
-    let res = reqwest::Client::new()
-        .post(format!("{}/_emulator/put-mode", app.emulator.base_url()))
+    let res = app
+        .hooks()
+        .post(app.hook_url("put-mode"))
         .json(&serde_json::json!({ "mode": mode }))
         .send()
         .await

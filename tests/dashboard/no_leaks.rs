@@ -174,3 +174,39 @@ async fn no_credential_or_secret_in_any_response_or_log_line() {
         }
     }
 }
+
+/// The server functions' argument structs derive `Debug` from their fields (leptos's
+/// `#[server]` macro): a secret among them must print redacted.
+#[test]
+fn server_function_arguments_print_no_secret() {
+    use atlas_integrations::api::integrations::{CreateIntegration, UpdateIntegration};
+    use atlas_integrations::api::session::{AuthMethod, Login};
+    use atlas_registry::{FormValues, SecretValue};
+
+    let secret = "s3cr3t-private-key-value-1234";
+    let login = Login {
+        method: AuthMethod::ApiKey,
+        public_id: "publicid".into(),
+        secret: SecretValue::new(secret),
+        next: None,
+    };
+    let values: FormValues = [("apiKey", secret), ("region", "US")].into_iter().collect();
+    let create = CreateIntegration {
+        group_id: demo::PRODUCTION_PROJECT_ID.into(),
+        kind: "OPS_GENIE".into(),
+        values: values.clone(),
+        remove: FormValues::new(),
+    };
+    let update = UpdateIntegration {
+        group_id: demo::PRODUCTION_PROJECT_ID.into(),
+        kind: "OPS_GENIE".into(),
+        values,
+        remove: FormValues::new(),
+    };
+    let shown = format!("{login:?} {create:?} {update:?}");
+    assert!(!shown.contains("s3cr3t"), "{shown}");
+    assert!(
+        shown.contains("publicid") && shown.contains("apiKey"),
+        "{shown}"
+    );
+}

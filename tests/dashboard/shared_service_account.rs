@@ -9,14 +9,14 @@ use axum::http::StatusCode;
 /// Every emulator answer on the integrations list is slowed down, so that calls are in flight
 /// while the other session signs in and out.
 async fn slow_integration_lists(app: &TestApp) {
-    let url = format!("{}/_emulator/faults", app.emulator.base_url());
     let rule = serde_json::json!({
         "method": "GET",
-        "path_prefix": "/api/atlas/v2/groups/",
-        "latency_ms": 15,
+        "pathPrefix": "/api/atlas/v2/groups/",
+        "latencyMs": 15,
     });
-    let res = reqwest::Client::new()
-        .post(url)
+    let res = app
+        .hooks()
+        .post(app.hook_url("faults"))
         .json(&rule)
         .send()
         .await
@@ -85,9 +85,11 @@ async fn signing_out_revokes_only_the_own_token() {
     assert_eq!(first.login_service_account().await.0, StatusCode::OK);
     assert_eq!(second.login_service_account().await.0, StatusCode::OK);
     let counters = |app: &TestApp| {
-        let url = format!("{}/_emulator/counters", app.emulator.base_url());
+        let (hooks, url) = (app.hooks(), app.hook_url("counters"));
         async move {
-            reqwest::get(url)
+            hooks
+                .get(url)
+                .send()
                 .await
                 .expect("counters")
                 .json::<serde_json::Value>()

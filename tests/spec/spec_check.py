@@ -15,6 +15,7 @@ before the requested date, so the answer must still be one of the spec's content
 Usage: spec_check.py BASE_URL SPEC [EXAMPLES_PER_OPERATION]
 """
 import json
+import os
 import sys
 import traceback
 
@@ -31,6 +32,16 @@ TS_ACCEPT = "application/vnd.atlas.2025-03-12+json"
 OWNER = ("demoownr", "3f2b8c1e-7a4d-4e9b-b6c5-0d1e2f3a4b5c")
 READONLY = ("demoread", "9c8d7e6f-5a4b-4c3d-a2e1-f0a9b8c7d6e5")
 EMPTY = ("demonone", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+
+
+def hook(base, path, body=None):
+    """POSTs to an emulator test hook with its token (scripts/spec-check sets it); a refused
+    hook stops the check rather than leave the state it was meant to set."""
+    token = os.environ.get("EMULATOR_HOOK_TOKEN", "")
+    resp = requests.post(base + path, json=body, headers={"x-emulator-token": token})
+    resp.raise_for_status()
+
+
 PROJECTS = [
     "65f0a1b2c3d4e5f6a7b8c901",
     "65f0a1b2c3d4e5f6a7b8c902",
@@ -136,7 +147,7 @@ def scenario(base, schema):
     for label, method, template, resp in steps:
         validate(schema, template, method, resp, failures, label)
     # 429: a fault rule answers like the rate limiter does.
-    requests.post(base + "/_emulator/faults", json={"status": 429, "retryAfterSecs": 1, "count": 1})
+    hook(base, "/_emulator/faults", {"status": 429, "retryAfterSecs": 1, "count": 1})
     validate(schema, GROUPS, "GET", call("GET", GROUPS), failures, "rate limited")
     return len(steps) + 1, failures
 
@@ -172,7 +183,7 @@ def generated(base, schema, examples):
             run()
         except Exception as e:
             failures.append(f"{op.method.upper()} {op.path}: {type(e).__name__}: {str(e)[:2000]}")
-        requests.post(base + "/_emulator/reset")
+        hook(base, "/_emulator/reset")
     return calls[0], failures
 
 
@@ -180,12 +191,12 @@ def main():
     base, spec = sys.argv[1], sys.argv[2]
     examples = int(sys.argv[3]) if len(sys.argv) > 3 else 60
     schema = schemathesis.from_path(spec, base_url=base)
-    requests.post(base + "/_emulator/reset")
+    hook(base, "/_emulator/reset")
     n, scenario_failures = scenario(base, schema)
     print(f"(a) scenario: {n} responses validated, {len(scenario_failures)} failures")
     for f in scenario_failures:
         print("   FAIL", f)
-    requests.post(base + "/_emulator/reset")
+    hook(base, "/_emulator/reset")
     try:
         calls, gen_failures = generated(base, schema, examples)
     except Exception:

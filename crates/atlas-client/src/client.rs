@@ -45,6 +45,7 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     retry: RetryPolicy,
+    call_deadline: std::time::Duration,
     digest: DigestSessions,
     tokens: TokenCache,
 }
@@ -241,6 +242,7 @@ impl AtlasClient {
                 http,
                 base_url,
                 retry: config.retry,
+                call_deadline: config.call_deadline,
                 digest: DigestSessions::default(),
                 tokens: TokenCache::new(config.token_renew_margin),
             }),
@@ -251,8 +253,34 @@ impl AtlasClient {
         &self.inner.base_url
     }
 
-    /// Runs a call to success or a final error, retrying what the policy allows.
+    /// Runs a call to success or a final error, retrying what the policy allows, all within
+    /// the call deadline.
     async fn call(&self, credential: &Credential, call: &Call) -> Result<Answer, AtlasError> {
+        let deadline = tokio::time::Instant::now() + self.inner.call_deadline;
+        match tokio::time::timeout_at(deadline, self.attempts(credential, call, deadline)).await {
+            Ok(result) => result,
+            Err(_) => {
+                tracing::warn!(
+                    method = %call.method,
+                    route = call.route,
+                    deadline_ms = self.inner.call_deadline.as_millis() as u64,
+                    "Atlas call ended at its deadline"
+                );
+                // An exchange cut off in flight: for a write, Atlas may have applied it.
+                Err(AtlasError::Transport(format!(
+                    "{TIMED_OUT}: no answer within the {} s deadline of this call",
+                    self.inner.call_deadline.as_secs_f32()
+                )))
+            }
+        }
+    }
+
+    async fn attempts(
+        &self,
+        credential: &Credential,
+        call: &Call,
+        deadline: tokio::time::Instant,
+    ) -> Result<Answer, AtlasError> {
         let mut retry = 0;
         loop {
             let failed = match self.authenticated(credential, call, retry + 1).await {
@@ -261,11 +289,13 @@ impl AtlasClient {
                 Err(failed) => failed,
             };
             let unit = rand::thread_rng().gen::<f64>();
-            match self
+            let delay = self
                 .inner
                 .retry
                 .delay_for(&call.method, failed.failure, retry, unit)
-            {
+                // A wait that would end past the deadline only delays the same answer.
+                .filter(|delay| tokio::time::Instant::now() + *delay < deadline);
+            match delay {
                 Some(delay) => {
                     tracing::info!(
                         method = %call.method,

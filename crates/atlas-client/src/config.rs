@@ -4,7 +4,7 @@ use std::time::Duration;
 
 pub use super::retry::RetryPolicy;
 
-/// Defaults: connect 5 s, whole request 30 s, 3 retries from 200 ms up to 10 s, `Retry-After`
+/// Defaults: connect 5 s, whole request 30 s, a whole call 45 s, 3 retries from 200 ms up to 10 s, `Retry-After`
 /// honoured up to 10 s, OAuth tokens renewed 60 s before they expire.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientConfig {
@@ -14,6 +14,10 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Time allowed for one HTTP exchange, body included. Each retry gets its own.
     pub request_timeout: Duration,
+    /// Time allowed for one call in all: every retry, every wait a 429 asked for, the Digest
+    /// challenge and the OAuth token fetch. A person is waiting on the other side; past this
+    /// the call ends with the last failure seen (or a timeout) rather than keep them waiting.
+    pub call_deadline: Duration,
     pub retry: RetryPolicy,
     /// An OAuth token this close to its expiry is renewed before use.
     pub token_renew_margin: Duration,
@@ -26,12 +30,15 @@ impl ClientConfig {
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
     /// The default per-request timeout; `--atlas-request-timeout-secs` reads it.
     pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+    /// The default deadline of a whole call; `--atlas-call-deadline-secs` reads it.
+    pub const DEFAULT_CALL_DEADLINE: Duration = Duration::from_secs(45);
 
     pub fn new(base_url: impl Into<String>) -> Self {
         ClientConfig {
             base_url: base_url.into(),
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             request_timeout: Self::DEFAULT_REQUEST_TIMEOUT,
+            call_deadline: Self::DEFAULT_CALL_DEADLINE,
             retry: RetryPolicy::default(),
             token_renew_margin: Duration::from_secs(60),
             allow_plain_http: false,
@@ -48,6 +55,11 @@ impl ClientConfig {
     pub fn with_timeouts(mut self, connect: Duration, request: Duration) -> Self {
         self.connect_timeout = connect;
         self.request_timeout = request;
+        self
+    }
+
+    pub fn with_call_deadline(mut self, deadline: Duration) -> Self {
+        self.call_deadline = deadline;
         self
     }
 

@@ -1,38 +1,11 @@
 //! The user's Atlas credential, as held in the server-side session. Secrets are wrapped in
-//! [`SecretValue`], which never prints: `Debug` and `Display` show `[redacted]`.
+//! [`SecretValue`] (`secrecy` underneath: zeroized on drop), which never prints: `Debug` and
+//! `Display` show `[redacted]`.
 
 use serde::{Deserialize, Serialize};
 
-/// A secret string. Serializable on purpose (the session store keeps it server-side), but it
-/// never formats, so a stray `{:?}` or `tracing` field cannot leak it.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct SecretValue(String);
-
-impl SecretValue {
-    pub fn new(value: impl Into<String>) -> Self {
-        SecretValue(value.into())
-    }
-    /// The only way to read the secret: greppable, so every use can be reviewed.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl std::fmt::Debug for SecretValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-impl std::fmt::Display for SecretValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
+/// Zeroized on drop, never formatted (the registry's, shared with the server functions).
+pub use atlas_registry::SecretValue;
 
 /// Either of Atlas's two authentication methods.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

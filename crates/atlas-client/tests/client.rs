@@ -44,10 +44,14 @@ async fn emulator_with(options: EmulatorOptions) -> Emu {
     .await
     .expect("emulator starts");
     let base = running.base_url();
+    let http = reqwest::Client::builder()
+        .default_headers(running.hook_headers())
+        .build()
+        .expect("hook client");
     Emu {
         _running: running,
         base,
-        http: reqwest::Client::new(),
+        http,
     }
 }
 
@@ -1018,4 +1022,49 @@ async fn no_credential_or_secret_reaches_a_log_line() {
     ] {
         assert!(!text.contains(leak), "log leaks {leak:?}:\n{text}");
     }
+}
+
+/// Retries, the waits a 429 asks for, and Digest's extra round trip all share one deadline per
+/// call: a person waits on the other side.
+#[tokio::test]
+async fn a_call_ends_at_its_deadline_whatever_the_retries() {
+    let emu = emulator().await;
+    let key = owner();
+    let deadline = Duration::from_millis(1500);
+    let client = emu.client_with(|c| c.with_call_deadline(deadline));
+
+    // Every GET is rate limited, each asking for a 1 s wait: without a deadline, three retries
+    // would take three seconds. The wait that would pass the deadline is not taken, and the
+    // caller gets Atlas's own answer rather than a timeout.
+    emu.fault(json!({"method": "GET", "status": 429, "retryAfterSecs": 1}))
+        .await;
+    let started = Instant::now();
+    let err = client
+        .list_integrations(&key, PRODUCTION)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AtlasError::RateLimited { .. }), "{err:?}");
+    assert!(started.elapsed() < deadline, "{:?}", started.elapsed());
+    emu.http
+        .delete(format!("{}/_emulator/faults", emu.base))
+        .send()
+        .await
+        .unwrap();
+
+    // Each exchange is slow but within the per-request timeout: the deadline cuts the call.
+    emu.fault(json!({"method": "GET", "latencyMs": 1000})).await;
+    let started = Instant::now();
+    let err = client
+        .list_integrations(&key, PRODUCTION)
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(
+        matches!(&err, AtlasError::Transport(text) if text.contains("deadline")),
+        "{err:?}"
+    );
+    assert!(
+        took >= deadline && took < deadline + Duration::from_millis(500),
+        "{took:?}"
+    );
 }

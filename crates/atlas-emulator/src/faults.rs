@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 /// One rule, as `POST /_emulator/faults` takes it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+// Unknown keys are refused: a misspelt key would otherwise leave a rule that does nothing.
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FaultRule {
     /// Only this method (any when absent).
     #[serde(default)]
@@ -38,7 +39,13 @@ pub struct FaultRule {
     /// Close the connection without an answer.
     #[serde(default)]
     pub drop_connection: bool,
+    /// Answer 200 with a valid JSON body of `HUGE_BODY_BYTES`, streamed without a length.
+    #[serde(default)]
+    pub huge_body: bool,
 }
+
+/// Far past any sane Atlas answer (the dashboard's client stops reading at 4 MiB).
+pub const HUGE_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 fn default_prefix() -> String {
     "/api/".into()
@@ -60,6 +67,7 @@ impl Default for FaultRule {
             latency_ms: 0,
             malformed_body: false,
             drop_connection: false,
+            huge_body: false,
         }
     }
 }
@@ -105,6 +113,7 @@ impl FaultRule {
                 "latency-ms" => rule.latency_ms = num(value)?,
                 "malformed" => rule.malformed_body = true,
                 "drop" => rule.drop_connection = true,
+                "huge" => rule.huge_body = true,
                 other => return Err(format!("unknown fault key {other}")),
             }
         }
@@ -127,6 +136,14 @@ pub struct FaultEffect {
     pub retry_after_secs: Option<u64>,
     pub malformed_body: bool,
     pub drop_connection: bool,
+    pub huge_body: bool,
+}
+
+impl FaultEffect {
+    /// Whether the fault answers in place of the API (rather than only delaying it).
+    pub fn answers(&self) -> bool {
+        self.status.is_some() || self.malformed_body || self.drop_connection || self.huge_body
+    }
 }
 
 #[derive(Default)]
@@ -165,6 +182,7 @@ impl Faults {
             retry_after_secs: rule.retry_after_secs,
             malformed_body: rule.malformed_body,
             drop_connection: rule.drop_connection,
+            huge_body: rule.huge_body,
         };
         if let Some(n) = rule.count.as_mut() {
             *n -= 1;
@@ -195,6 +213,7 @@ mod tests {
                 .unwrap()
                 .drop_connection
         );
+        assert!(FaultRule::parse_compact("huge").unwrap().huge_body);
         assert!(FaultRule::parse_compact("bogus=1").is_err());
         assert!(FaultRule::parse_compact("rate=2").is_err());
     }

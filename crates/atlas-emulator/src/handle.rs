@@ -32,7 +32,7 @@ struct Inner {
     faults: Mutex<Faults>,
     counters: Mutex<Counters>,
     latency_ms: u64,
-    test_hooks: bool,
+    hook_token: Option<String>,
 }
 
 /// Locks, recovering from a panic elsewhere: the data stays usable for an emulator.
@@ -51,7 +51,8 @@ pub struct Config {
     pub rate_limit_refill_per_sec: u32,
     pub faults: Faults,
     pub latency_ms: u64,
-    pub test_hooks: bool,
+    /// The `/_emulator/*` hooks' token; `None` leaves the hooks unmounted.
+    pub hook_token: Option<String>,
 }
 
 impl Emulator {
@@ -71,7 +72,7 @@ impl Emulator {
             faults: Mutex::new(c.faults),
             counters: Mutex::new(Counters::zeroed()),
             latency_ms: c.latency_ms,
-            test_hooks: c.test_hooks,
+            hook_token: c.hook_token,
         }))
     }
 
@@ -163,7 +164,8 @@ impl Emulator {
         Duration::from_millis(self.0.latency_ms)
     }
 
-    pub(crate) fn test_hooks(&self) -> bool {
-        self.0.test_hooks
+    /// The token every `/_emulator/*` request must carry; `None` when the hooks are off.
+    pub fn hook_token(&self) -> Option<&str> {
+        self.0.hook_token.as_deref()
     }
 }

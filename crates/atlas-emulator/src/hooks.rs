@@ -1,8 +1,14 @@
 //! `/_emulator/*`: inspection and control for tests and benchmarks, mounted only with
-//! `--test-hooks`. No authentication; JSON in and out. The contract is in this crate's README.md.
+//! `--test-hooks`. JSON in and out. The contract is in this crate's README.md.
+//!
+//! The hooks show secrets in clear and rewrite state, so three locks guard them: the emulator
+//! refuses to start with hooks on a non-loopback address (`start_embedded`), every request
+//! must name a loopback Host (a web page that rebinds its DNS name to 127.0.0.1 still sends its
+//! own name) and carry the token in `x-emulator-token`.
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -15,7 +21,28 @@ use super::state::stored_json;
 use super::PutMode;
 use atlas_registry::IntegrationKind;
 
-pub fn router() -> Router<Emulator> {
+/// The header that carries the hook token.
+pub const TOKEN_HEADER: &str = "x-emulator-token";
+
+/// The hooks' token from the options: the operator's (checked), a fresh random one, or `None`
+/// when the hooks are off.
+pub fn token(options: &super::EmulatorOptions) -> anyhow::Result<Option<String>> {
+    if !options.test_hooks {
+        return Ok(None);
+    }
+    match &options.hook_token {
+        Some(t) if t.len() >= 16 && t.bytes().all(|b| b.is_ascii_graphic()) => Ok(Some(t.clone())),
+        Some(_) => anyhow::bail!(
+            "EMULATOR_HOOK_TOKEN must be at least 16 printable ASCII characters without spaces"
+        ),
+        None => {
+            let bytes: [u8; 16] = rand::random();
+            Ok(Some(bytes.iter().map(|b| format!("{b:02x}")).collect()))
+        }
+    }
+}
+
+pub fn router(emu: &Emulator) -> Router<Emulator> {
     Router::new()
         .route("/_emulator/state", get(state))
         .route(
@@ -33,6 +60,49 @@ pub fn router() -> Router<Emulator> {
         .route("/_emulator/tokens/expire", post(expire_tokens))
         .route("/_emulator/nonces/expire", post(expire_nonces))
         .route("/_emulator/demo", get(demo_data))
+        .route_layer(middleware::from_fn_with_state(emu.clone(), guard))
+}
+
+/// Lets a request through only with a loopback Host and the right token.
+async fn guard(State(emu): State<Emulator>, req: Request, next: Next) -> Response {
+    if !loopback_host(req.headers()) {
+        return refused("the test hooks answer only requests addressed to a loopback host");
+    }
+    let sent = req
+        .headers()
+        .get(TOKEN_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    let expected = emu.hook_token().unwrap_or_default().as_bytes();
+    if expected.is_empty() || !super::auth::constant_time_eq(sent, expected) {
+        return refused(
+            "missing or wrong x-emulator-token (printed at start, or EMULATOR_HOOK_TOKEN)",
+        );
+    }
+    next.run(req).await
+}
+
+/// `127.0.0.1`, `localhost`, `[::1]` or any `127.x` address, with or without a port.
+fn loopback_host(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _port)| name),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn refused(why: &str) -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Json(json!({"error": 403, "detail": why})),
+    )
+        .into_response()
 }
 
 /// The demo credentials, projects and secrets (all public demo data, printed at start-up

@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 pub use faults::FaultRule;
 pub use handle::Emulator;
+pub use hooks::TOKEN_HEADER as HOOK_TOKEN_HEADER;
 
 /// What PUT does, since Atlas's v2 docs do not say (docs/atlas-facts.md, Writes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -73,9 +74,15 @@ pub struct EmulatorOptions {
     #[arg(long, env = "EMULATOR_RATE_LIMIT_REFILL_PER_SEC", default_value_t = EmulatorOptions::default().rate_limit_refill_per_sec)]
     pub rate_limit_refill_per_sec: u32,
 
-    /// Enable the unauthenticated /_emulator/* inspection and control endpoints.
+    /// Enable the /_emulator/* inspection and control endpoints: only on a loopback listen
+    /// address, only for a loopback Host, and only with the hook token.
     #[arg(long, env = "EMULATOR_TEST_HOOKS")]
     pub test_hooks: bool,
+
+    /// The token every /_emulator/* request must carry in `x-emulator-token` (at least 16
+    /// characters). Without it a random one is made and printed at start.
+    #[arg(long, env = "EMULATOR_HOOK_TOKEN", hide_env_values = true)]
+    pub hook_token: Option<String>,
 
     /// Fault rule at start, repeatable, e.g. `status=503,path=/api/atlas/v2/groups,count=2`
     /// (keys: method, path, status, retry-after, rate, count, latency-ms, malformed, drop).
@@ -105,6 +112,7 @@ impl Default for EmulatorOptions {
             rate_limit_capacity: 1200,
             rate_limit_refill_per_sec: 1200,
             test_hooks: false,
+            hook_token: None,
             faults: Vec::new(),
             latency_ms: 0,
             nonce_ttl_secs: 30,
@@ -152,7 +160,7 @@ pub fn build(options: &EmulatorOptions) -> anyhow::Result<Emulator> {
         rate_limit_refill_per_sec: options.rate_limit_refill_per_sec,
         faults,
         latency_ms: options.latency_ms,
-        test_hooks: options.test_hooks,
+        hook_token: hooks::token(options)?,
     });
     Ok(emu)
 }
@@ -180,6 +188,21 @@ impl RunningEmulator {
         format!("http://{}", self.addr)
     }
 
+    /// The token the `/_emulator/*` hooks want in `HOOK_TOKEN_HEADER`; `None` when they are off.
+    pub fn hook_token(&self) -> Option<&str> {
+        self.emulator.hook_token()
+    }
+
+    /// The header a hook request carries (empty when the hooks are off), for a test client's
+    /// default headers.
+    pub fn hook_headers(&self) -> axum::http::HeaderMap {
+        let mut headers = axum::http::HeaderMap::new();
+        if let Some(value) = self.hook_token().and_then(|t| t.parse().ok()) {
+            headers.insert(HOOK_TOKEN_HEADER, value);
+        }
+        headers
+    }
+
     /// The state handle, for in-process inspection.
     pub fn emulator(&self) -> &Emulator {
         &self.emulator
@@ -200,6 +223,12 @@ pub async fn start_embedded(
     listen: SocketAddr,
     options: EmulatorOptions,
 ) -> anyhow::Result<RunningEmulator> {
+    if options.test_hooks && !listen.ip().is_loopback() {
+        // The hooks rewrite state and show secrets in clear: never on a reachable address.
+        anyhow::bail!(
+            "the test hooks are only served on a loopback address, and {listen} is not one"
+        );
+    }
     let emulator = build(&options)?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -221,7 +250,7 @@ pub async fn start_embedded(
             tracing::error!("emulator server failed: {e}");
         }
     });
-    announce(addr, &options);
+    announce(addr, &options, &emulator);
     Ok(RunningEmulator {
         addr,
         emulator,
@@ -233,11 +262,11 @@ pub async fn start_embedded(
 /// What the emulator serves, on stderr. With the demo data, its credentials: public demo data,
 /// printed on purpose. A seed brings its own credentials, which are the operator's and are
 /// never printed (and the demo ones do not exist there).
-fn announce(addr: SocketAddr, options: &EmulatorOptions) {
-    eprintln!("{}", banner(addr, options));
+fn announce(addr: SocketAddr, options: &EmulatorOptions, emulator: &Emulator) {
+    eprintln!("{}", banner(addr, options, emulator.hook_token()));
 }
 
-fn banner(addr: SocketAddr, options: &EmulatorOptions) -> String {
+fn banner(addr: SocketAddr, options: &EmulatorOptions, hook_token: Option<&str>) -> String {
     let credentials = match &options.seed {
         Some(path) => format!(
             "  Credentials: those in the seed {} (not printed)",
@@ -261,11 +290,17 @@ fn banner(addr: SocketAddr, options: &EmulatorOptions) -> String {
             demo::SERVICE_ACCOUNT_CLIENT_SECRET,
         ),
     };
+    // A token the operator chose is theirs and not printed; a generated one is the only way
+    // to learn it.
+    let hooks = match (hook_token, &options.hook_token) {
+        (None, _) => "off".to_string(),
+        (Some(_), Some(_)) => "on (token from EMULATOR_HOOK_TOKEN)".to_string(),
+        (Some(token), None) => format!("on, x-emulator-token: {token}"),
+    };
     format!(
         "Atlas Admin API emulator on http://{addr}\n{credentials}\n  \
-         PUT mode: {:?}; test hooks: {}",
+         PUT mode: {:?}; test hooks: {hooks}",
         options.put_mode,
-        if options.test_hooks { "on" } else { "off" },
     )
 }
 
@@ -323,7 +358,7 @@ mod tests {
     #[test]
     fn the_banner_prints_demo_credentials_only_for_the_demo_data() {
         let addr: SocketAddr = "127.0.0.1:1".parse().unwrap();
-        let shown = banner(addr, &EmulatorOptions::default());
+        let shown = banner(addr, &EmulatorOptions::default(), None);
         assert!(shown.contains(demo::API_PRIVATE_KEY), "{shown}");
         assert!(
             shown.contains(demo::SERVICE_ACCOUNT_CLIENT_SECRET),
@@ -334,7 +369,7 @@ mod tests {
             seed: Some(PathBuf::from("/etc/atlas-seed.json")),
             ..EmulatorOptions::default()
         };
-        let text = banner(addr, &seeded);
+        let text = banner(addr, &seeded, None);
         assert!(text.contains("/etc/atlas-seed.json"), "{text}");
         for demo_value in [
             demo::API_PUBLIC_KEY,

@@ -49,8 +49,8 @@ pub fn router(emu: Emulator) -> Router {
         .route("/api/oauth/revoke", post(oauth::revoke))
         .route_layer(middleware::from_fn_with_state(emu.clone(), pipeline));
     let mut app = api;
-    if emu.test_hooks() {
-        app = app.merge(hooks::router());
+    if emu.hook_token().is_some() {
+        app = app.merge(hooks::router(&emu));
     }
     app.fallback(not_found).with_state(emu)
 }
@@ -189,7 +189,7 @@ async fn pipeline(
         if effect.latency_ms > 0 {
             tokio::time::sleep(std::time::Duration::from_millis(effect.latency_ms)).await;
         }
-        if effect.status.is_some() || effect.malformed_body || effect.drop_connection {
+        if effect.answers() {
             let kind = match scheme {
                 Scheme::Digest => AuthKind::Digest,
                 Scheme::Bearer => AuthKind::Bearer,
@@ -307,6 +307,21 @@ async fn drain(req: Request) {
     let _ = axum::body::to_bytes(req.into_body(), 4 * 1024 * 1024).await;
 }
 
+/// A well-formed page of `HUGE_BODY_BYTES`, streamed in 64 KiB chunks with no length, as a
+/// misbehaving proxy or a runaway answer would arrive.
+fn huge_body() -> axum::body::Body {
+    const CHUNK: usize = 64 * 1024;
+    let filler = axum::body::Bytes::from(" ".repeat(CHUNK));
+    let chunks = (0..super::faults::HUGE_BODY_BYTES / CHUNK).map(move |_| filler.clone());
+    let parts = std::iter::once(axum::body::Bytes::from_static(b"{\"results\": []"))
+        .chain(chunks)
+        .chain(std::iter::once(axum::body::Bytes::from_static(
+            b", \"totalCount\": 0}",
+        )))
+        .map(Ok::<_, std::io::Error>);
+    axum::body::Body::from_stream(futures_util::stream::iter(parts))
+}
+
 fn fault_response(effect: &FaultEffect) -> Response {
     if effect.drop_connection {
         // A body that fails before its first byte makes the server abort the connection
@@ -322,6 +337,9 @@ fn fault_response(effect: &FaultEffect) -> Response {
         .status
         .and_then(|s| StatusCode::from_u16(s).ok())
         .unwrap_or(StatusCode::OK);
+    if effect.huge_body {
+        return with_media_type((status, huge_body()).into_response());
+    }
     if effect.malformed_body {
         let body = "{\"links\":[{\"href\":\"http://localhost/api/atlas/v2/gro";
         return with_media_type((status, body).into_response());

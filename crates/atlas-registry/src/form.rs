@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::model::{FieldValue, Integration};
 use super::registry::{FieldInput, IntegrationKind};
 use super::validate::{validate_for_write, FieldError, WriteMode};
@@ -11,7 +13,47 @@ use super::validate::{validate_for_write, FieldError, WriteMode};
 /// A submitted form: field name → text. Unchecked checkboxes are absent, as in HTML. The
 /// form's controls are named `values[name]` (see [`value_control`]); the "remove" boxes of
 /// set optional fields `remove[name]` ([`remove_control`]), read into a map of their own.
-pub type FormValues = BTreeMap<String, String>;
+///
+/// A map with a `Debug` that shows the field names only: the values include secrets, and the
+/// server functions' argument structs derive `Debug` from their fields.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FormValues(BTreeMap<String, String>);
+
+impl FormValues {
+    pub fn new() -> Self {
+        FormValues::default()
+    }
+}
+
+impl std::ops::Deref for FormValues {
+    type Target = BTreeMap<String, String>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for FormValues {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for FormValues {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        FormValues(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
+    }
+}
+
+impl std::fmt::Debug for FormValues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
 
 /// The control name of a field's value, as the server functions' `values` map reads it.
 pub fn value_control(field: &str) -> String {

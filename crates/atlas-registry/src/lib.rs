@@ -6,6 +6,7 @@ mod form;
 mod masking;
 mod model;
 mod registry;
+mod secret;
 mod url;
 mod validate;
 mod view;
@@ -19,6 +20,7 @@ pub use registry::{
     Availability, Caution, FieldInput, FieldSpec, IntegrationKind, KindSpec, Presence, Rule,
     Secrecy, WhenUnset, DATADOG_REGIONS, US_EU_REGIONS,
 };
+pub use secret::SecretValue;
 pub use validate::{
     check_value, template_over_limit, validate_for_write, FieldError, FieldProblem, WriteMode,
 };

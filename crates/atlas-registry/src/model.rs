@@ -32,7 +32,8 @@ impl FieldValue {
 }
 
 /// One integration: its kind, Atlas's id when read back, and the values of the kind's fields.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `Debug` shows a secret field's name, never its value.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Integration {
     pub kind: IntegrationKind,
     pub id: Option<String>,
@@ -41,6 +42,31 @@ pub struct Integration {
     /// semantics) that removes the value, with a replacing PUT an absent or null field is not
     /// set either. Empty in everything read from Atlas.
     pub cleared: BTreeSet<String>,
+}
+
+impl std::fmt::Debug for Integration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let spec = self.kind.spec();
+        let values: BTreeMap<&str, &dyn std::fmt::Debug> = self
+            .values
+            .iter()
+            .map(|(name, value)| {
+                let secret = spec
+                    .fields
+                    .iter()
+                    .find(|f| f.name == name)
+                    .is_none_or(|f| f.is_secret());
+                let shown: &dyn std::fmt::Debug = if secret { &"[redacted]" } else { value };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("Integration")
+            .field("kind", &self.kind)
+            .field("id", &self.id)
+            .field("values", &values)
+            .field("cleared", &self.cleared)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -125,9 +125,24 @@ impl TestApp {
         (status, body)
     }
 
+    /// An HTTP client for the emulator's `/_emulator/*` hooks (it sends their token).
+    pub fn hooks(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .default_headers(self.emulator.hook_headers())
+            .build()
+            .expect("hook client")
+    }
+
+    /// `{emulator}/_emulator/{path}`.
+    pub fn hook_url(&self, path: &str) -> String {
+        format!("{}/_emulator/{path}", self.emulator.base_url())
+    }
+
     /// Requests the emulator has answered so far (its counters hook).
     pub async fn total_upstream_calls(&self) -> u64 {
-        reqwest::get(format!("{}/_emulator/counters", self.emulator.base_url()))
+        self.hooks()
+            .get(self.hook_url("counters"))
+            .send()
             .await
             .expect("counters")
             .json::<serde_json::Value>()
@@ -166,11 +181,8 @@ impl TestApp {
 
     /// What the emulator stored, secrets in clear (its inspection hook).
     pub async fn stored(&self, group_id: &str, kind: &str) -> Option<serde_json::Value> {
-        let url = format!(
-            "{}/_emulator/state/groups/{group_id}/integrations/{kind}",
-            self.emulator.base_url()
-        );
-        let res = reqwest::get(url).await.expect("hook");
+        let url = self.hook_url(&format!("state/groups/{group_id}/integrations/{kind}"));
+        let res = self.hooks().get(url).send().await.expect("hook");
         if res.status() == reqwest::StatusCode::NOT_FOUND {
             return None;
         }

@@ -26,6 +26,99 @@ async fn hooks_are_404_unless_enabled() {
 }
 
 #[tokio::test]
+async fn hooks_want_the_token_and_a_loopback_host() {
+    let emu = start_with_hooks().await;
+    let token = emu.running.hook_token().expect("hooks on").to_string();
+    assert!(token.len() >= 32, "a generated token is 128 bits: {token}");
+    let bare = reqwest::Client::new();
+    let url = emu.url("/_emulator/state");
+    let status = |r: reqwest::Response| r.status();
+
+    let none = bare.get(&url).send().await.expect("sent");
+    assert_eq!(status(none), StatusCode::FORBIDDEN);
+    let wrong = bare
+        .get(&url)
+        .header(
+            atlas_emulator::HOOK_TOKEN_HEADER,
+            "0123456789abcdef0123456789abcdef",
+        )
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(status(wrong), StatusCode::FORBIDDEN);
+    // A page whose DNS name was rebound to 127.0.0.1 sends its own name as Host.
+    let rebound = bare
+        .get(&url)
+        .header(atlas_emulator::HOOK_TOKEN_HEADER, &token)
+        .header(reqwest::header::HOST, "attacker.example:80")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(status(rebound), StatusCode::FORBIDDEN);
+    let right = bare
+        .get(&url)
+        .header(atlas_emulator::HOOK_TOKEN_HEADER, &token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(status(right), StatusCode::OK);
+    for host in ["localhost:9", "[::1]:9", "127.0.0.2"] {
+        let ok = bare
+            .get(&url)
+            .header(atlas_emulator::HOOK_TOKEN_HEADER, &token)
+            .header(reqwest::header::HOST, host)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(status(ok), StatusCode::OK, "{host}");
+    }
+    // The API itself does not care about the token.
+    let api = bare
+        .get(emu.url("/api/atlas/v2/groups"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(status(api), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn hooks_refuse_a_reachable_address_and_a_weak_token() {
+    let options = || EmulatorOptions {
+        test_hooks: true,
+        ..Default::default()
+    };
+    let anywhere = "0.0.0.0:0".parse().expect("addr");
+    let err = atlas_emulator::start_embedded(anywhere, options())
+        .await
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("loopback"), "{err}");
+
+    let weak = EmulatorOptions {
+        hook_token: Some("short".into()),
+        ..options()
+    };
+    let loopback = "127.0.0.1:0".parse().expect("addr");
+    let err = atlas_emulator::start_embedded(loopback, weak)
+        .await
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("EMULATOR_HOOK_TOKEN"), "{err}");
+
+    let chosen = EmulatorOptions {
+        hook_token: Some("a-token-of-the-operator-s-choosing".into()),
+        ..options()
+    };
+    let running = atlas_emulator::start_embedded(loopback, chosen)
+        .await
+        .expect("starts");
+    assert_eq!(
+        running.hook_token(),
+        Some("a-token-of-the-operator-s-choosing")
+    );
+}
+
+#[tokio::test]
 async fn counters_by_route_and_by_auth() {
     let emu = start_with_hooks().await;
     let list = format!(

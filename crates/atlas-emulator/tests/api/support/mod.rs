@@ -23,10 +23,15 @@ pub async fn start(options: EmulatorOptions) -> Emu {
         .await
         .expect("emulator starts");
     let base = running.base_url();
+    // Every request carries the hook token when the hooks are on, as a test harness would.
+    let headers = running.hook_headers();
     Emu {
         running,
         base,
-        http: reqwest::Client::new(),
+        http: reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .expect("http client"),
     }
 }
 

@@ -18,6 +18,17 @@ pub struct AtlasProblem {
     pub fields: Vec<(String, String)>,
 }
 
+/// Why Atlas gave no usable answer, as the page explains it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unreachable {
+    /// No answer within the timeout or the call's deadline.
+    TimedOut,
+    /// No connection, or it broke before the answer.
+    Connection,
+    /// An answer that cannot be read: malformed, cut off or too large.
+    Unreadable,
+}
+
 /// Why Atlas would not let a credential in, in terms the login page can explain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LoginRefusal {
@@ -87,9 +98,14 @@ pub enum AppError {
     /// Atlas refused the request for another reason, in its own words.
     #[error("Atlas error {}: {}", .0.error_code, .0.detail)]
     Atlas(AtlasProblem),
-    /// Atlas could not be reached or answered nonsense.
-    #[error("Atlas is unavailable: {0}")]
-    Unavailable(String),
+    /// Atlas could not be reached or answered nonsense. The technical details go to the log
+    /// only (`From<AtlasError>`); the page says which of these it was.
+    #[error("Atlas is unavailable: {0:?}")]
+    Unavailable(Unreachable),
+    /// A write got no readable answer (cut off, timed out, unreadable): it may have been
+    /// applied or not.
+    #[error("Atlas did not confirm the change")]
+    Unconfirmed,
     /// The request's body is larger than a server function takes; nothing was read.
     #[error("request body over {limit_bytes} bytes")]
     TooLarge { limit_bytes: u64 },
@@ -118,7 +134,7 @@ impl AppError {
             AppError::AlreadyConfigured(_) => 409,
             AppError::RateLimited { .. } | AppError::TooManySignIns { .. } => 429,
             AppError::Atlas(p) => p.status,
-            AppError::Unavailable(_) => 502,
+            AppError::Unavailable(_) | AppError::Unconfirmed => 502,
             AppError::TooLarge { .. } => 413,
             // Arguments the server function could not read: the request was at fault.
             AppError::ServerFn(
@@ -174,7 +190,6 @@ impl AppError {
                 detail: String::new(),
                 fields: Vec::new(),
             }),
-            AppError::Unavailable(_) => AppError::Unavailable(String::new()),
             AppError::ServerFn(_) => {
                 AppError::ServerFn(ServerFnErrorErr::ServerError(String::new()))
             }
@@ -183,6 +198,8 @@ impl AppError {
             | AppError::CrossSite
             | AppError::AlreadyConfigured(_)
             | AppError::RateLimited { .. }
+            | AppError::Unconfirmed
+            | AppError::Unavailable(_)
             | AppError::TooManySignIns { .. }
             | AppError::TooLarge { .. }) => fixed,
         }
@@ -210,6 +227,7 @@ fn is_field_name(name: &str) -> bool {
 impl From<atlas_client::AtlasError> for AppError {
     fn from(err: atlas_client::AtlasError) -> Self {
         use atlas_client::AtlasError;
+        let timed_out = err.is_timeout();
         match err {
             AtlasError::Unauthorized(_) => AppError::NotSignedIn,
             AtlasError::Forbidden(info) => AppError::Forbidden(info.detail),
@@ -222,9 +240,17 @@ impl From<atlas_client::AtlasError> for AppError {
             AtlasError::AlreadyConfigured(info)
             | AtlasError::Invalid(info)
             | AtlasError::Server(info) => AppError::Atlas(AtlasProblem::from(&info)),
-            AtlasError::Transport(m) | AtlasError::UnexpectedResponse(m) => {
+            AtlasError::Transport(m) if timed_out => {
                 tracing::warn!(error = %m, "Atlas call failed");
-                AppError::Unavailable(m)
+                AppError::Unavailable(Unreachable::TimedOut)
+            }
+            AtlasError::Transport(m) => {
+                tracing::warn!(error = %m, "Atlas call failed");
+                AppError::Unavailable(Unreachable::Connection)
+            }
+            AtlasError::UnexpectedResponse(m) => {
+                tracing::warn!(error = %m, "Atlas call failed");
+                AppError::Unavailable(Unreachable::Unreadable)
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use leptos::server_fn::error::ServerFnErrorErr;
 
-use crate::error::{AppError, LoginRefusal};
+use crate::error::{AppError, LoginRefusal, Unreachable};
 use atlas_registry::{FieldProblem, FieldSpec, IntegrationKind};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -363,7 +363,10 @@ pub fn error_message(err: &AppError) -> String {
         ),
         AppError::RateLimited { retry_after_secs: None } => "Atlas is rate limiting requests. Try again shortly.".into(),
         AppError::Atlas(p) => said(&format!("Atlas answered {} {}.", p.status, p.error_code), &p.detail),
-        AppError::Unavailable(detail) => said("Atlas could not be reached.", detail),
+        AppError::Unavailable(Unreachable::TimedOut) => "Atlas did not answer in time. Try again in a moment.".into(),
+        AppError::Unavailable(Unreachable::Connection) => "Atlas could not be reached: the connection failed. Try again in a moment.".into(),
+        AppError::Unavailable(Unreachable::Unreadable) => "Atlas's answer could not be read. Try again in a moment.".into(),
+        AppError::Unconfirmed => "Atlas did not confirm the change: it may or may not have been applied. Reload the page to see what Atlas holds before you try again.".into(),
         AppError::TooLarge { limit_bytes } => format!(
             "The form is too large to send (over {} KB). Shorten the longest field and try again.",
             limit_bytes / 1024

@@ -165,12 +165,8 @@ mod ssr {
                 Some(LoginRefusal::AccessList.into())
             }
             Err(AtlasError::Forbidden(info)) => Some(LoginRefusal::Other(info.detail).into()),
-            // Before sign-in the visitor is anonymous: a transport's details stay in the log
-            // (`From<AtlasError>` writes them there).
-            Err(other) => Some(match AppError::from(other) {
-                AppError::Unavailable(_) => AppError::Unavailable(String::new()),
-                refusal => refusal,
-            }),
+            // A transport's details stay in the log (`From<AtlasError>` writes them there).
+            Err(other) => Some(AppError::from(other)),
         };
         if let Some(refusal) = refusal {
             let _ = state.atlas.forget(&credential).await;

@@ -100,7 +100,7 @@ impl UserAtlas {
             Err(AtlasError::AlreadyConfigured(_)) => {
                 Err(AppError::AlreadyConfigured(integration.kind))
             }
-            other => self.answer(other).await,
+            other => self.answer_write(other).await,
         }
     }
 
@@ -123,7 +123,7 @@ impl UserAtlas {
                     Err(AppError::SecretsRequired(missing))
                 }
             }
-            other => self.answer(other).await,
+            other => self.answer_write(other).await,
         }
     }
 
@@ -132,7 +132,20 @@ impl UserAtlas {
             .state
             .atlas
             .delete_integration(&self.user.credential, group_id, kind);
-        self.answer(call.await).await
+        self.answer_write(call.await).await
+    }
+
+    /// A write's answer. With no readable answer (cut off, timed out, unreadable), Atlas may
+    /// have applied it or not: the user is told so, rather than that Atlas was unreachable,
+    /// so they look before they repeat it.
+    async fn answer_write<T>(&self, result: Result<T, AtlasError>) -> Result<T, AppError> {
+        match result {
+            Err(AtlasError::Transport(m) | AtlasError::UnexpectedResponse(m)) => {
+                tracing::warn!(error = %m, "Atlas did not confirm a write");
+                Err(AppError::Unconfirmed)
+            }
+            other => self.answer(other).await,
+        }
     }
 
     /// An Atlas answer as an [`AppError`], telling the two meanings of a 401 apart (module

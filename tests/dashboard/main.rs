@@ -5,6 +5,7 @@
 
 mod support;
 
+mod faults;
 mod fidelity;
 mod no_leaks;
 mod router;

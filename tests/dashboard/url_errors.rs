@@ -23,7 +23,6 @@ fn planted_errors() -> Vec<AppError> {
         AppError::LoginRefused(LoginRefusal::Other(PLANTED.into())),
         AppError::BadRequest(PLANTED.into()),
         AppError::Forbidden(PLANTED.into()),
-        AppError::Unavailable(PLANTED.into()),
         AppError::Atlas(AtlasProblem {
             status: 400,
             error_code: PLANTED.into(),

@@ -28,8 +28,7 @@ const MAX_ITEMS_PER_PAGE: u32 = 500;
 /// A bound on paging, should a server keep answering full pages forever.
 const MAX_PAGES: u32 = 10_000;
 
-/// How a timed-out exchange's `Transport` text starts.
-const TIMED_OUT: &str = "timed out";
+use super::error::TIMED_OUT;
 
 const TOKEN_PATH: &str = "/api/oauth/token";
 const REVOKE_PATH: &str = "/api/oauth/revoke";
@@ -714,7 +713,17 @@ impl AtlasApi for AtlasClient {
         kind: IntegrationKind,
     ) -> Result<(), AtlasError> {
         let call = Self::integration_call(Method::DELETE, group_id, kind, None)?;
-        self.call(credential, &call).await.map(|_| ())
+        let answer = self.call(credential, &call).await?;
+        // Atlas answers 204 with no body. A 2xx carrying something that is not JSON (a
+        // proxy's error page, a cut-off answer) does not confirm the delete.
+        if !answer.body.is_empty()
+            && serde_json::from_slice::<serde_json::Value>(&answer.body).is_err()
+        {
+            return Err(AtlasError::UnexpectedResponse(
+                "the answer to a delete is not JSON".into(),
+            ));
+        }
+        Ok(())
     }
 
     async fn forget(&self, credential: &Credential) -> Result<(), AtlasError> {

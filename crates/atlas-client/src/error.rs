@@ -59,7 +59,15 @@ pub enum AtlasError {
     UnexpectedResponse(String),
 }
 
+/// How a timed-out exchange's `Transport` text starts.
+pub(crate) const TIMED_OUT: &str = "timed out";
+
 impl AtlasError {
+    /// No answer in time: the exchange's timeout or the call's deadline.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, AtlasError::Transport(text) if text.starts_with(TIMED_OUT))
+    }
+
     /// The Atlas error details, when Atlas answered with an error body.
     pub fn info(&self) -> Option<&ApiErrorInfo> {
         match self {

@@ -42,6 +42,14 @@ impl TestApp {
     }
 
     pub async fn with_settings(settings: Settings) -> TestApp {
+        TestApp::with_client(settings, |config| config).await
+    }
+
+    /// A dashboard whose Atlas client is configured by `client` (timeouts, retries).
+    pub async fn with_client(
+        settings: Settings,
+        client: impl FnOnce(ClientConfig) -> ClientConfig,
+    ) -> TestApp {
         let listen: SocketAddr = "127.0.0.1:0".parse().expect("addr");
         let options = EmulatorOptions {
             test_hooks: true,
@@ -50,7 +58,8 @@ impl TestApp {
         let emulator = atlas_emulator::start_embedded(listen, options)
             .await
             .expect("emulator starts");
-        let client = AtlasClient::new(ClientConfig::new(emulator.base_url())).expect("client");
+        let client =
+            AtlasClient::new(client(ClientConfig::new(emulator.base_url()))).expect("client");
         let state = AppState::new(
             web::leptos_options("target/site", listen),
             Arc::new(client),

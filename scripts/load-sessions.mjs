@@ -39,7 +39,7 @@ const HOOK_TOKEN = process.env.EMULATOR_HOOK_TOKEN ?? "";
 // Memory. After the first wave the dashboard's RSS may exceed its baseline by at most
 // RSS_MARGIN_MIB: the allocator keeps freed pages and the runtime keeps its grown buffers,
 // so it does not return to the start-up figure (measured: 13 MiB at start, 42 MiB after
-// 200 sessions, the same after any number of further waves). A leak is told from that by a
+// 200 sessions, and no higher after a second wave). A leak is told from that by a
 // second wave, half as long, on the same server: memory held per call, session or
 // credential would grow again, by about half the first wave's growth; retained pages do
 // not. The second wave may add at most SECOND_WAVE_MARGIN_MIB. Figures in docs/proofs.md.

@@ -45,7 +45,9 @@ const HOOK_TOKEN = process.env.EMULATOR_HOOK_TOKEN ?? "";
 // not. The second wave may add at most SECOND_WAVE_MARGIN_MIB. Figures in docs/proofs.md.
 const RSS_MARGIN_MIB = 64;
 const SECOND_WAVE_MARGIN_MIB = 8;
-const SETTLE_MS = 3000;
+// Long enough for the dashboard to give freed memory back (src/web/memory.rs: every 10 s
+// after sessions ended); the smoke in scripts/test shortens it.
+const SETTLE_MS = Number(process.env.LOAD_SETTLE_MS ?? 12000);
 
 // ---- helpers -----------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@
 mod answers;
 mod guard;
 mod logging;
+mod memory;
 mod security;
 mod session_store;
 mod sessions;
@@ -84,6 +85,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     tracing::info!("dashboard on http://{}", listener.local_addr()?);
     // With the peer's address: the login throttle counts failures per client address.
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    memory::spawn_trimmer();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -86,6 +86,7 @@ async fn sweep(records: Weak<Records>, every: Duration, on_expired: OnExpired) {
         }
         for record in removed {
             on_expired(record);
+            super::memory::session_ended();
         }
     }
 }
@@ -132,7 +133,9 @@ impl SessionStore for SweptMemoryStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.0.lock().await.remove(id);
+        if self.0.lock().await.remove(id).is_some() {
+            super::memory::session_ended();
+        }
         Ok(())
     }
 }

@@ -6,6 +6,7 @@
 mod support;
 
 mod fidelity;
+mod fuzz;
 mod no_leaks;
 mod router;
 mod sessions;

@@ -605,6 +605,10 @@ fn headers(rng: &mut StdRng) -> Vec<(HeaderName, Vec<u8>)> {
 }
 
 fn case(rng: &mut StdRng, index: usize) -> Case {
+    let raw = index % RAW_EVERY == RAW_EVERY - 1;
+    if rng.gen_bool(0.3) {
+        return well_formed(rng, index, raw);
+    }
     let method = method(rng);
     let path = path(rng);
     let target = match query(rng) {
@@ -618,7 +622,58 @@ fn case(rng: &mut StdRng, index: usize) -> Case {
         headers: headers(rng),
         auth: auth(rng),
         body: body(rng),
-        raw: index % RAW_EVERY == RAW_EVERY - 1,
+        raw,
+    }
+}
+
+/// A request a client could send (an operation the emulator serves, signed, versioned), with
+/// one part drawn at random: so the handlers' own parsing gets as much input as the pipeline.
+fn well_formed(rng: &mut StdRng, index: usize, raw: bool) -> Case {
+    let group = demo::PROJECTS[rng.gen_range(0..demo::PROJECTS.len())].0;
+    let kind = pick(rng, &IntegrationKind::ALL).as_wire();
+    let (method, path) = match rng.gen_range(0..8) {
+        0 => (Method::GET, "/api/atlas/v2/groups".to_string()),
+        1 => (Method::GET, format!("/api/atlas/v2/groups/{group}")),
+        2 => (Method::GET, format!("/api/atlas/v2/groups/{group}/integrations")),
+        3 => (Method::GET, format!("/api/atlas/v2/groups/{group}/integrations/{kind}")),
+        4 => (Method::POST, format!("/api/atlas/v2/groups/{group}/integrations/{kind}")),
+        5 => (Method::DELETE, format!("/api/atlas/v2/groups/{group}/integrations/{kind}")),
+        6 => (Method::POST, "/api/atlas/v2/groups".to_string()),
+        _ => (Method::PUT, format!("/api/atlas/v2/groups/{group}/integrations/{kind}")),
+    };
+    let mut headers = vec![(
+        header::ACCEPT,
+        b"application/vnd.atlas.2023-01-01+json".to_vec(),
+    )];
+    let mut body = Vec::new();
+    if method == Method::POST || method == Method::PUT {
+        headers.push((
+            header::CONTENT_TYPE,
+            b"application/vnd.atlas.2023-01-01+json".to_vec(),
+        ));
+        body = if path.ends_with("/groups") {
+            let name = if rng.gen() { format!("fuzz-{index}") } else { string_value(rng) };
+            serde_json::json!({"name": name, "orgId": demo::ORG_ID}).to_string().into_bytes()
+        } else {
+            integration_body(rng).into_bytes()
+        };
+    }
+    let target = match rng.gen_range(0..3) {
+        0 => format!("{path}?{}", query(rng).unwrap_or_default()),
+        _ => path,
+    };
+    let auth = match rng.gen_range(0..3) {
+        0 => Auth::ValidBearer,
+        _ => Auth::ValidDigest,
+    };
+    Case {
+        index,
+        method,
+        target,
+        headers,
+        auth,
+        body,
+        raw,
     }
 }
 

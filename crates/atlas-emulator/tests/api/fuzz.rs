@@ -143,7 +143,13 @@ fn string_value(rng: &mut StdRng) -> String {
 fn header_text(s: impl Into<Vec<u8>>) -> Vec<u8> {
     s.into()
         .into_iter()
-        .map(|b| if (b < 0x20 && b != b'\t') || b == 0x7f { b'?' } else { b })
+        .map(|b| {
+            if (b < 0x20 && b != b'\t') || b == 0x7f {
+                b'?'
+            } else {
+                b
+            }
+        })
         .collect()
 }
 
@@ -243,9 +249,21 @@ fn query(rng: &mut StdRng) -> Option<String> {
     match rng.gen_range(0..10) {
         0..=3 => None,
         4 => Some(pct(&random_string(rng, 60))),
-        5 => Some(pick(rng, &["", "&", "&&==", "=", "%", "%zz", "%ff%fe", "a[b]=c", "+"]).to_string()),
+        5 => Some(
+            pick(
+                rng,
+                &["", "&", "&&==", "=", "%", "%zz", "%ff%fe", "a[b]=c", "+"],
+            )
+            .to_string(),
+        ),
         _ => {
-            let keys = ["pageNum", "itemsPerPage", "includeCount", "envelope", "pretty"];
+            let keys = [
+                "pageNum",
+                "itemsPerPage",
+                "includeCount",
+                "envelope",
+                "pretty",
+            ];
             let pairs: Vec<String> = (0..rng.gen_range(1..6))
                 .map(|_| {
                     let key = if rng.gen_bool(0.85) {
@@ -274,7 +292,7 @@ fn json_text(rng: &mut StdRng, depth: u32, out: &mut String) {
         rng.gen_range(0..9)
     };
     match choice {
-        0 => out.push_str(*pick(
+        0 => out.push_str(pick::<&str>(
             rng,
             &[
                 "null",
@@ -296,7 +314,19 @@ fn json_text(rng: &mut StdRng, depth: u32, out: &mut String) {
         4 => {
             let _ = write!(out, "{}", rng.gen::<i64>());
         }
-        5 => out.push_str(*pick(rng, &["\"\\ud800\"", "\"\\u0000\"", "\"\\x\"", "tru", "nul", "01", ".5", "+1"])),
+        5 => out.push_str(pick::<&str>(
+            rng,
+            &[
+                "\"\\ud800\"",
+                "\"\\u0000\"",
+                "\"\\x\"",
+                "tru",
+                "nul",
+                "01",
+                ".5",
+                "+1",
+            ],
+        )),
         6 => {
             out.push('[');
             for i in 0..rng.gen_range(0..4) {
@@ -389,7 +419,11 @@ fn body(rng: &mut StdRng) -> Vec<u8> {
         }
         _ => match rng.gen_range(0..4) {
             0 => format!("{}1{}", "[".repeat(5000), "]".repeat(5000)).into_bytes(),
-            1 => format!("{{\"type\":\"WEBHOOK\",\"url\":\"{}\"}}", "a".repeat(300_000)).into_bytes(),
+            1 => format!(
+                "{{\"type\":\"WEBHOOK\",\"url\":\"{}\"}}",
+                "a".repeat(300_000)
+            )
+            .into_bytes(),
             2 => b"grant_type=client_credentials".to_vec(),
             _ => format!(
                 "token={}&token_type_hint=access_token",
@@ -402,14 +436,29 @@ fn body(rng: &mut StdRng) -> Vec<u8> {
 
 /// One byte changed, inserted or removed.
 fn mutate(rng: &mut StdRng, bytes: &mut Vec<u8>) {
-    let special = [b'"', b'\\', b',', b'=', b' ', 0, 0xff, b'%', b'\r', b'\n', b'{'];
+    let special = [
+        b'"', b'\\', b',', b'=', b' ', 0, 0xff, b'%', b'\r', b'\n', b'{',
+    ];
     let at = rng.gen_range(0..=bytes.len());
     match rng.gen_range(0..3) {
-        0 if at < bytes.len() => bytes[at] = if rng.gen() { rng.gen() } else { *pick(rng, &special) },
+        0 if at < bytes.len() => {
+            bytes[at] = if rng.gen() {
+                rng.gen()
+            } else {
+                *pick(rng, &special)
+            }
+        }
         1 if at < bytes.len() => {
             bytes.remove(at);
         }
-        _ => bytes.insert(at, if rng.gen() { rng.gen() } else { *pick(rng, &special) }),
+        _ => bytes.insert(
+            at,
+            if rng.gen() {
+                rng.gen()
+            } else {
+                *pick(rng, &special)
+            },
+        ),
     }
 }
 
@@ -421,24 +470,42 @@ enum Auth {
     /// A correct Digest answer to a fresh challenge, sent as is.
     ValidDigest,
     /// A correct Digest answer, then changed by one byte at a position drawn now.
-    MutatedDigest { seed: u64 },
+    MutatedDigest {
+        seed: u64,
+    },
     /// A valid bearer token.
     ValidBearer,
     /// A valid bearer token changed by one byte.
-    MutatedBearer { seed: u64 },
+    MutatedBearer {
+        seed: u64,
+    },
     /// Made-up credentials: must never get in.
     Junk(Vec<Vec<u8>>),
 }
 
 fn junk_digest(rng: &mut StdRng) -> String {
     let keys = [
-        "username", "realm", "nonce", "uri", "response", "qop", "nc", "cnonce", "algorithm",
-        "opaque", "stale", "userhash",
+        "username",
+        "realm",
+        "nonce",
+        "uri",
+        "response",
+        "qop",
+        "nc",
+        "cnonce",
+        "algorithm",
+        "opaque",
+        "stale",
+        "userhash",
     ];
-    let mut s = pick(rng, &["Digest ", "digest ", "DIGEST\t", "Digest", "Digest  ,,, "]).to_string();
+    let mut s = pick(
+        rng,
+        &["Digest ", "digest ", "DIGEST\t", "Digest", "Digest  ,,, "],
+    )
+    .to_string();
     for i in 0..rng.gen_range(0..12) {
         if i > 0 {
-            s.push_str(*pick(rng, &[", ", ",", " ", ",,", ""]));
+            s.push_str(pick::<&str>(rng, &[", ", ",", " ", ",,", ""]));
         }
         let key = if rng.gen_bool(0.8) {
             pick(rng, &keys).to_string()
@@ -485,10 +552,35 @@ fn junk_auth(rng: &mut StdRng) -> Vec<u8> {
             let pair = format!("{id}:{}", string_value(rng));
             format!("Basic {}", b64(pair.as_bytes())).into_bytes()
         }
-        6 => format!("{} {}", pick(rng, &["Bearer", "bearer", "BEARER", "Bearer\t"]), random_string(rng, 80)).into_bytes(),
-        7 => pick(rng, &["Bearer", "Bearer ", "Basic", "Basic ", "Digest", "Negotiate abc", "", " "]).as_bytes().to_vec(),
-        8 => (0..rng.gen_range(1..60)).map(|_| rng.gen_range(0x20..=0xff)).collect(),
-        _ => format!("Digest {}", "username=\"x\", ".repeat(rng.gen_range(100..3000))).into_bytes(),
+        6 => format!(
+            "{} {}",
+            pick(rng, &["Bearer", "bearer", "BEARER", "Bearer\t"]),
+            random_string(rng, 80)
+        )
+        .into_bytes(),
+        7 => pick(
+            rng,
+            &[
+                "Bearer",
+                "Bearer ",
+                "Basic",
+                "Basic ",
+                "Digest",
+                "Negotiate abc",
+                "",
+                " ",
+            ],
+        )
+        .as_bytes()
+        .to_vec(),
+        8 => (0..rng.gen_range(1..60))
+            .map(|_| rng.gen_range(0x20..=0xff))
+            .collect(),
+        _ => format!(
+            "Digest {}",
+            "username=\"x\", ".repeat(rng.gen_range(100..3000))
+        )
+        .into_bytes(),
     };
     // Now and then a control character, which the HTTP layer must refuse before the emulator.
     if rng.gen_bool(0.97) {
@@ -528,7 +620,11 @@ fn method(rng: &mut StdRng) -> Method {
     let common = [Method::GET, Method::POST, Method::PUT, Method::DELETE];
     match rng.gen_range(0..10) {
         0..=7 => pick(rng, &common).clone(),
-        8 => pick(rng, &[Method::PATCH, Method::HEAD, Method::OPTIONS, Method::TRACE]).clone(),
+        8 => pick(
+            rng,
+            &[Method::PATCH, Method::HEAD, Method::OPTIONS, Method::TRACE],
+        )
+        .clone(),
         _ => {
             let name: String = (0..rng.gen_range(1..12))
                 .map(|_| *pick(rng, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ!#$%&'*+-.^_`|~") as char)
@@ -634,12 +730,27 @@ fn well_formed(rng: &mut StdRng, index: usize, raw: bool) -> Case {
     let (method, path) = match rng.gen_range(0..8) {
         0 => (Method::GET, "/api/atlas/v2/groups".to_string()),
         1 => (Method::GET, format!("/api/atlas/v2/groups/{group}")),
-        2 => (Method::GET, format!("/api/atlas/v2/groups/{group}/integrations")),
-        3 => (Method::GET, format!("/api/atlas/v2/groups/{group}/integrations/{kind}")),
-        4 => (Method::POST, format!("/api/atlas/v2/groups/{group}/integrations/{kind}")),
-        5 => (Method::DELETE, format!("/api/atlas/v2/groups/{group}/integrations/{kind}")),
+        2 => (
+            Method::GET,
+            format!("/api/atlas/v2/groups/{group}/integrations"),
+        ),
+        3 => (
+            Method::GET,
+            format!("/api/atlas/v2/groups/{group}/integrations/{kind}"),
+        ),
+        4 => (
+            Method::POST,
+            format!("/api/atlas/v2/groups/{group}/integrations/{kind}"),
+        ),
+        5 => (
+            Method::DELETE,
+            format!("/api/atlas/v2/groups/{group}/integrations/{kind}"),
+        ),
         6 => (Method::POST, "/api/atlas/v2/groups".to_string()),
-        _ => (Method::PUT, format!("/api/atlas/v2/groups/{group}/integrations/{kind}")),
+        _ => (
+            Method::PUT,
+            format!("/api/atlas/v2/groups/{group}/integrations/{kind}"),
+        ),
     };
     let mut headers = vec![(
         header::ACCEPT,
@@ -652,8 +763,14 @@ fn well_formed(rng: &mut StdRng, index: usize, raw: bool) -> Case {
             b"application/vnd.atlas.2023-01-01+json".to_vec(),
         ));
         body = if path.ends_with("/groups") {
-            let name = if rng.gen() { format!("fuzz-{index}") } else { string_value(rng) };
-            serde_json::json!({"name": name, "orgId": demo::ORG_ID}).to_string().into_bytes()
+            let name = if rng.gen() {
+                format!("fuzz-{index}")
+            } else {
+                string_value(rng)
+            };
+            serde_json::json!({"name": name, "orgId": demo::ORG_ID})
+                .to_string()
+                .into_bytes()
         } else {
             integration_body(rng).into_bytes()
         };
@@ -802,7 +919,11 @@ async fn over_socket(addr: SocketAddr, case: &Case, authorization: Vec<Vec<u8>>)
         .headers
         .iter()
         .map(|(n, v)| (n.as_str().as_bytes(), v.clone()))
-        .chain(authorization.into_iter().map(|v| (&b"authorization"[..], v)));
+        .chain(
+            authorization
+                .into_iter()
+                .map(|v| (&b"authorization"[..], v)),
+        );
     for (name, value) in lines {
         raw.extend_from_slice(name);
         raw.extend_from_slice(b": ");
@@ -825,7 +946,10 @@ async fn over_socket(addr: SocketAddr, case: &Case, authorization: Vec<Vec<u8>>)
         let _ = stream.read_to_end(&mut answer).await;
         let line = answer.split(|b| *b == b'\r').next()?.to_vec();
         let text = String::from_utf8(line).ok()?;
-        text.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse::<u16>().ok()
+        text.strip_prefix("HTTP/1.1 ")?
+            .get(..3)?
+            .parse::<u16>()
+            .ok()
     };
     match tokio::time::timeout(Duration::from_secs(5), exchange).await {
         Ok(Some(status)) => Outcome::Status(status),

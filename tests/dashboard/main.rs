@@ -7,6 +7,7 @@ mod support;
 
 mod faults;
 mod fidelity;
+mod fuzz;
 mod no_leaks;
 mod router;
 mod sessions;

@@ -6,6 +6,7 @@ mod support;
 
 mod auth;
 mod faults;
+mod fuzz;
 mod hooks;
 mod pagination;
 mod ratelimit;

@@ -356,10 +356,11 @@ pub fn error_message(err: &AppError) -> String {
         ),
         AppError::NotFound(detail) => said("Not found: it may have been deleted.", detail),
         AppError::RateLimited { retry_after_secs: Some(s) } => {
-            format!("Atlas is rate limiting requests. Try again in {s} seconds.")
+            format!("Atlas is rate limiting requests. Try again in {}.", seconds(*s))
         }
         AppError::TooManySignIns { retry_after_secs } => format!(
-            "Too many failed sign-ins from here or with this id. Try again in {retry_after_secs} seconds."
+            "Too many failed sign-ins from here or with this id. Try again in {}.",
+            seconds(*retry_after_secs)
         ),
         AppError::RateLimited { retry_after_secs: None } => "Atlas is rate limiting requests. Try again shortly.".into(),
         AppError::Atlas(p) => said(&format!("Atlas answered {} {}.", p.status, p.error_code), &p.detail),
@@ -375,6 +376,15 @@ pub fn error_message(err: &AppError) -> String {
             "The dashboard server could not answer.".into()
         }
         AppError::ServerFn(e) => format!("The dashboard server could not answer: {e}"),
+    }
+}
+
+/// "1 second", "30 seconds".
+fn seconds(n: u64) -> String {
+    if n == 1 {
+        "1 second".into()
+    } else {
+        format!("{n} seconds")
     }
 }
 

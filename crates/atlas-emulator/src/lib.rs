@@ -85,7 +85,7 @@ pub struct EmulatorOptions {
     pub hook_token: Option<String>,
 
     /// Fault rule at start, repeatable, e.g. `status=503,path=/api/atlas/v2/groups,count=2`
-    /// (keys: method, path, status, retry-after, rate, count, latency-ms, malformed, drop).
+    /// (keys: method, path, status, retry-after, rate, count, latency-ms, malformed, drop, huge).
     #[arg(long = "fault", env = "EMULATOR_FAULT", value_delimiter = ';', value_parser = FaultRule::parse_compact)]
     pub faults: Vec<FaultRule>,
 

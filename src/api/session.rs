@@ -182,7 +182,7 @@ mod ssr {
         }
         let user = UserSession::new(credential);
         let session = server::tower_session().await?;
-        server::store_user(&session, &user)
+        server::store_user(&session, &user, &state.session_keys)
             .await
             .map_err(|_| AppError::internal("could not store the session"))?;
         Ok(user)
@@ -192,7 +192,9 @@ mod ssr {
     pub async fn sign_out() -> Result<(), AppError> {
         let state = server::app_state()?;
         let session = server::tower_session().await?;
-        if let Some(user) = server::load_user(&session, state.settings.session_max).await {
+        if let Some(user) =
+            server::load_user(&session, state.settings.session_max, &state.session_keys).await
+        {
             if let Err(err) = state.atlas.forget(&user.credential).await {
                 // The session ends regardless; a token Atlas did not revoke expires within the
                 // hour.

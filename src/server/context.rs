@@ -43,7 +43,7 @@ pub async fn tower_session() -> Result<Session, AppError> {
 pub async fn optional_user() -> Result<Option<UserSession>, AppError> {
     let state = app_state()?;
     let session = tower_session().await?;
-    Ok(session::load_user(&session, state.settings.session_max).await)
+    Ok(session::load_user(&session, state.settings.session_max, &state.session_keys).await)
 }
 
 /// After a form posted without JavaScript, the browser is sent to `path`. Requests from the

@@ -4,12 +4,14 @@
 
 mod context;
 pub mod proxy;
+mod sealing;
 mod session;
 mod state;
 mod throttle;
 mod user_atlas;
 
 pub use context::{app_state, optional_user, redirect_plain_form, respond, tower_session};
+pub use sealing::SessionKeys;
 pub use session::{end, keep_alive, load_user, store_user, user_in, UserSession};
 pub use state::{AppState, Settings};
 pub use throttle::{LoginPolicy, LoginThrottle};

@@ -1,11 +1,14 @@
 //! The typed record a server-side session holds for a signed-in user. The credential stays
-//! here; the browser only has the session id cookie (the layer: `web::sessions`).
+//! here; the browser only has the session id cookie (the layer: `web::sessions`). The store
+//! holds the record sealed (`sealing`): never the credential in clear.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use atlas_client::Credential;
+
+use super::sealing::SessionKeys;
 
 const USER_KEY: &str = "user";
 /// Unix seconds of the last time activity renewed the session's idle expiry.
@@ -35,30 +38,45 @@ impl UserSession {
     }
 }
 
+fn unseal(keys: &SessionKeys, sealed: &str) -> Option<UserSession> {
+    let json = keys.open(sealed)?;
+    serde_json::from_slice(&json).ok()
+}
+
 /// The user a stored session record holds (for the sweeper, which sees records, not sessions).
-pub fn user_in(record: &tower_sessions::session::Record) -> Option<UserSession> {
-    let value = record.data.get(USER_KEY)?;
-    serde_json::from_value(value.clone()).ok()
+pub fn user_in(
+    record: &tower_sessions::session::Record,
+    keys: &SessionKeys,
+) -> Option<UserSession> {
+    unseal(keys, record.data.get(USER_KEY)?.as_str()?)
 }
 
-/// The signed-in user, if any and still within the absolute lifetime. A session past it is
-/// flushed here, so every path that reads the user enforces the limit.
-pub async fn load_user(session: &Session, max: time::Duration) -> Option<UserSession> {
-    let user: UserSession = session.get(USER_KEY).await.ok().flatten()?;
-    if user.outlived(max) {
+/// The signed-in user, if any and still within the absolute lifetime. A session past it, or
+/// whose record does not open (changed in the store, or sealed with a key no longer
+/// configured), is flushed here, so every path that reads the user enforces both.
+pub async fn load_user(
+    session: &Session,
+    max: time::Duration,
+    keys: &SessionKeys,
+) -> Option<UserSession> {
+    let sealed: String = session.get(USER_KEY).await.ok().flatten()?;
+    let user = unseal(keys, &sealed).filter(|user| !user.outlived(max));
+    if user.is_none() {
         let _ = session.flush().await;
-        return None;
     }
-    Some(user)
+    user
 }
 
-/// Stores the user under a new session id (no fixation: an id set before login is dropped).
+/// Stores the user, sealed, under a new session id (no fixation: an id set before login is
+/// dropped).
 pub async fn store_user(
     session: &Session,
     user: &UserSession,
+    keys: &SessionKeys,
 ) -> Result<(), tower_sessions::session::Error> {
+    let json = zeroize::Zeroizing::new(serde_json::to_vec(user)?);
     session.cycle_id().await?;
-    session.insert(USER_KEY, user).await?;
+    session.insert(USER_KEY, keys.seal(&json)).await?;
     session.insert(RENEWED_KEY, now()).await
 }
 

@@ -6,6 +6,7 @@ use leptos::prelude::LeptosOptions;
 
 use atlas_client::AtlasApi;
 
+use super::sealing::SessionKeys;
 use super::throttle::{LoginPolicy, LoginThrottle};
 
 #[derive(Clone)]
@@ -16,6 +17,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Failed sign-ins per client address and credential id.
     pub login_throttle: Arc<LoginThrottle>,
+    /// What seals the user's record in the session store.
+    pub session_keys: Arc<SessionKeys>,
 }
 
 impl AppState {
@@ -28,6 +31,8 @@ impl AppState {
             leptos_options,
             atlas,
             login_throttle: Arc::new(LoginThrottle::new(settings.login_policy)),
+            // The in-memory store's sessions end with the process: a key of its own suffices.
+            session_keys: Arc::new(SessionKeys::ephemeral()),
             settings: Arc::new(settings),
         }
     }

@@ -23,7 +23,7 @@ pub async fn require_login_for_pages(
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return next.run(request).await;
     };
-    if load_user(&session, state.settings.session_max)
+    if load_user(&session, state.settings.session_max, &state.session_keys)
         .await
         .is_some()
     {

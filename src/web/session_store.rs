@@ -152,6 +152,45 @@ mod tests {
         }
     }
 
+    /// What the store holds for a signed-in user is sealed: no credential, not even its public
+    /// half, and a record changed in the store or sealed with another key signs the user out.
+    #[tokio::test]
+    async fn the_store_holds_the_user_sealed() {
+        use crate::server::{load_user, store_user, user_in, SessionKeys, UserSession};
+        use atlas_client::{Credential, SecretValue};
+        use tower_sessions::Session;
+
+        let store = Arc::new(SweptMemoryStore::default());
+        let keys = SessionKeys::ephemeral();
+        let user = UserSession::new(Credential::ApiKey {
+            public_key: "publickeyid".into(),
+            private_key: SecretValue::new("s3cr3t-private-key"),
+        });
+        let session = Session::new(None, store.clone(), None);
+        store_user(&session, &user, &keys).await.unwrap();
+        session.save().await.unwrap();
+        let id = session.id().unwrap();
+        let record = store.load(&id).await.unwrap().unwrap();
+        let held = serde_json::to_string(&record.data).unwrap();
+        assert!(
+            !held.contains("s3cr3t") && !held.contains("publickeyid"),
+            "{held}"
+        );
+        let back = user_in(&record, &keys).unwrap();
+        assert_eq!(back.credential, user.credential);
+
+        let max = time::Duration::hours(8);
+        let loaded = Session::new(Some(id), store.clone(), None);
+        assert!(load_user(&loaded, max, &keys).await.is_some());
+        // Another process's key (or a key dropped from the ring) does not open it, and the
+        // session is ended rather than left half-read.
+        let elsewhere = Session::new(Some(id), store.clone(), None);
+        assert!(load_user(&elsewhere, max, &SessionKeys::ephemeral())
+            .await
+            .is_none());
+        assert_eq!(store.load(&id).await.unwrap(), None, "flushed");
+    }
+
     #[tokio::test]
     async fn debug_shows_no_record() {
         let store = SweptMemoryStore::default();

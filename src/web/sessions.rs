@@ -24,8 +24,9 @@ pub const SECURE_COOKIE_NAME: &str = "__Host-atlas_integrations_session";
 pub fn layer(state: &AppState) -> SessionManagerLayer<SweptMemoryStore> {
     let settings = &state.settings;
     let atlas = state.atlas.clone();
+    let keys = state.session_keys.clone();
     let revoke: OnExpired = Arc::new(move |record| {
-        let Some(user) = server::user_in(&record) else {
+        let Some(user) = server::user_in(&record, &keys) else {
             return;
         };
         let atlas = atlas.clone();

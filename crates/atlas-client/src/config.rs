@@ -4,8 +4,8 @@ use std::time::Duration;
 
 pub use super::retry::RetryPolicy;
 
-/// Defaults: connect 5 s, whole request 30 s, a whole call 45 s, 3 retries from 200 ms up to 10 s, `Retry-After`
-/// honoured up to 10 s, OAuth tokens renewed 60 s before they expire.
+/// Defaults: connect 5 s, whole request 30 s, a whole call 45 s, 3 retries from 200 ms up to
+/// 10 s, `Retry-After` honoured up to 10 s, OAuth tokens renewed 60 s before they expire.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientConfig {
     /// Scheme and host of the Admin API, e.g. `https://cloud.mongodb.com` (no trailing path).
@@ -26,11 +26,11 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// The default connect timeout; the dashboard's `--atlas-connect-timeout-secs` reads it.
+    /// The default connect timeout; the dashboard's `--connect-timeout-secs` reads it.
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-    /// The default per-request timeout; `--atlas-request-timeout-secs` reads it.
+    /// The default per-request timeout; `--request-timeout-secs` reads it.
     pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-    /// The default deadline of a whole call; `--atlas-call-deadline-secs` reads it.
+    /// The default deadline of a whole call; `--call-deadline-secs` reads it.
     pub const DEFAULT_CALL_DEADLINE: Duration = Duration::from_secs(45);
 
     pub fn new(base_url: impl Into<String>) -> Self {

@@ -27,9 +27,19 @@ pub const EMBEDDED_BACKEND: &str = "embedded emulator";
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Log lines as text for people, or as one JSON object per line for log shippers.
+    #[arg(long, global = true, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     /// Running without a subcommand is `serve`.
     #[command(flatten)]
     pub serve: ServeArgs,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,6 +69,11 @@ pub struct ServeArgs {
     /// port; tests fix it to reach the emulator's inspection endpoints.
     #[arg(long, env = "EMULATOR_LISTEN", default_value = "127.0.0.1:0")]
     pub emulator_listen: SocketAddr,
+
+    /// Seconds to let requests in flight finish after SIGTERM or Ctrl-C, before exiting
+    /// regardless. New connections are refused from the signal on.
+    #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 30)]
+    pub shutdown_grace_secs: u64,
 
     #[command(flatten)]
     pub session: SessionArgs,

@@ -9,7 +9,7 @@ async fn main() -> std::process::ExitCode {
     use clap::Parser;
 
     let cli = Cli::parse();
-    web::init_tracing();
+    web::init_tracing(cli.log_format);
     let result = match cli.command {
         Some(Command::Emulator(args)) => {
             atlas_emulator::run_standalone(args, web::shutdown_signal()).await
@@ -55,7 +55,8 @@ async fn serve(args: atlas_integrations::config::ServeArgs) -> anyhow::Result<()
         args.settings(label),
     );
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
-    web::serve(listener, state).await?;
+    let grace = std::time::Duration::from_secs(args.shutdown_grace_secs);
+    web::serve(listener, state, web::shutdown_signal(), grace).await?;
     Ok(())
 }
 

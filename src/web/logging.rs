@@ -9,6 +9,8 @@ use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
+use crate::config::LogFormat;
+
 type MakeSpan = fn(&Request) -> Span;
 type OnResponse<B> = fn(&Response<B>, Duration, &Span);
 
@@ -40,12 +42,63 @@ fn on_response<B>(response: &Response<B>, latency: Duration, span: &Span) {
     );
 }
 
-/// Logs to stderr; `RUST_LOG` filters (default: info).
-pub fn init_tracing() {
+/// Logs to stderr, as text or JSON lines; `RUST_LOG` filters (default: info).
+pub fn init_tracing(format: LogFormat) {
+    // (`try_init` also routes the `log` records of dependencies into it.)
+    use tracing_subscriber::util::SubscriberInitExt;
+    let _ = subscriber(format, std::io::stderr).try_init();
+}
+
+/// The subscriber `init_tracing` installs, writing to `writer` (tests capture it).
+fn subscriber<W>(format: LogFormat, writer: W) -> Box<dyn tracing::Subscriber + Send + Sync>
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(writer);
+    match format {
+        LogFormat::Text => Box::new(builder.finish()),
+        // One object per line, the span's fields (route, status) included.
+        LogFormat::Json => Box::new(builder.json().with_current_span(true).finish()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("lock").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn json_logs_are_one_object_per_line() {
+        let captured = Captured::default();
+        let sink = captured.clone();
+        let subscriber = subscriber(LogFormat::Json, move || sink.clone());
+        tracing::subscriber::with_default(subscriber, || {
+            let span = tracing::info_span!("request", route = "/projects/{group_id}");
+            let _entered = span.enter();
+            tracing::info!(status = 200u16, "answered");
+        });
+        let text = String::from_utf8(captured.0.lock().expect("lock").clone()).expect("utf-8");
+        let line: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON object");
+        assert_eq!(line["fields"]["message"], "answered");
+        assert_eq!(line["fields"]["status"], 200);
+        assert_eq!(line["span"]["route"], "/projects/{group_id}");
+        assert_eq!(line["level"], "INFO");
+    }
 }

@@ -1,9 +1,10 @@
 //! The dashboard's HTTP plumbing: the router (pages, server functions, site files) with its
 //! layers (sessions, login guard, cross-site refusal, security headers, request logging),
-//! and serving it. Tests drive `router` without a socket.
+//! the health probes, and serving it. Tests drive `router` without a socket.
 
 mod answers;
 mod guard;
+mod health;
 mod logging;
 mod memory;
 mod security;
@@ -52,7 +53,8 @@ pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
     let context_state = state.clone();
-    let sessions = sessions::layer(&state);
+    let store = sessions::store(&state);
+    let sessions = sessions::layer(&state, store.clone());
     Router::new()
         .leptos_routes_with_context(
             &state,
@@ -78,17 +80,45 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(logging::layer())
         .with_state(state)
+        // After the layers, so none of them applies: probes make no session and no log line.
+        .merge(health::router(store))
 }
 
 /// Serves the dashboard on `listener` until Ctrl-C or SIGTERM.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+/// Serves until `stop` completes, then stops accepting and lets the requests in flight
+/// finish, for at most `grace`: a rolling restart loses no answer that fits in it, and a
+/// stuck request cannot hold the process forever.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+    grace: std::time::Duration,
+) -> std::io::Result<()> {
     tracing::info!("dashboard on http://{}", listener.local_addr()?);
     // With the peer's address: the login throttle counts failures per client address.
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     memory::spawn_trimmer();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
+    let notify = stopping.clone();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        stop.await;
+        tracing::info!(
+            grace_secs = grace.as_secs_f32(),
+            "stopping: finishing requests in flight"
+        );
+        notify.notify_one();
+    });
+    let grace_over = async {
+        stopping.notified().await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        served = server => served,
+        () = grace_over => {
+            tracing::warn!("grace period over: stopping with requests still in flight");
+            Ok(())
+        }
+    }
 }
 
 /// Ctrl-C or SIGTERM.

@@ -18,11 +18,9 @@ pub const COOKIE_NAME: &str = "atlas_integrations_session";
 /// for `/` and without a `Domain`, so no sibling host or plain-http page can plant or shadow it.
 pub const SECURE_COOKIE_NAME: &str = "__Host-atlas_integrations_session";
 
-/// `HttpOnly`, `SameSite=Strict`, `Secure` as configured, expiring after the idle timeout.
-/// Expired sessions are refused on load and swept from memory ([`SweptMemoryStore`]); what
-/// Atlas issued for one (a service account's token) is revoked then, as at logout.
-pub fn layer(state: &AppState) -> SessionManagerLayer<SweptMemoryStore> {
-    let settings = &state.settings;
+/// The store: expired sessions are refused on load and swept from memory; what Atlas issued
+/// for one (a service account's token) is revoked then, as at logout.
+pub fn store(state: &AppState) -> SweptMemoryStore {
     let atlas = state.atlas.clone();
     let keys = state.session_keys.clone();
     let revoke: OnExpired = Arc::new(move |record| {
@@ -37,8 +35,15 @@ pub fn layer(state: &AppState) -> SessionManagerLayer<SweptMemoryStore> {
         });
     });
     // Sweep at least twice per idle period, so a short idle timeout is honoured promptly.
-    let period = std::time::Duration::try_from(settings.session_idle / 2).unwrap_or(SWEEP_EVERY);
-    SessionManagerLayer::new(SweptMemoryStore::new(period, revoke))
+    let period =
+        std::time::Duration::try_from(state.settings.session_idle / 2).unwrap_or(SWEEP_EVERY);
+    SweptMemoryStore::new(period, revoke)
+}
+
+/// `HttpOnly`, `SameSite=Strict`, `Secure` as configured, expiring after the idle timeout.
+pub fn layer(state: &AppState, store: SweptMemoryStore) -> SessionManagerLayer<SweptMemoryStore> {
+    let settings = &state.settings;
+    SessionManagerLayer::new(store)
         .with_name(if settings.cookie_secure {
             SECURE_COOKIE_NAME
         } else {

@@ -9,6 +9,7 @@ mod faults;
 mod fidelity;
 mod fuzz;
 mod no_leaks;
+mod operations;
 mod router;
 mod sessions;
 mod shared_service_account;

@@ -19,6 +19,8 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     pub router: Router,
+    /// What the router was built from, to serve it on a socket (`web::serve`).
+    pub state: AppState,
     pub emulator: Arc<RunningEmulator>,
     /// `name=value` of the session cookie, as a browser would keep it.
     pub cookie: Option<String>,
@@ -66,7 +68,8 @@ impl TestApp {
             settings,
         );
         TestApp {
-            router: web::router(state),
+            router: web::router(state.clone()),
+            state,
             emulator: Arc::new(emulator),
             cookie: None,
         }
@@ -76,6 +79,7 @@ impl TestApp {
     pub fn another_browser(&self) -> TestApp {
         TestApp {
             router: self.router.clone(),
+            state: self.state.clone(),
             emulator: self.emulator.clone(),
             cookie: None,
         }

@@ -18,6 +18,10 @@ export type Fault = {
   retryAfterSecs?: number | null;
   rate?: number;
   count?: number | null;
+  latencyMs?: number;
+  malformedBody?: boolean;
+  dropConnection?: boolean;
+  hugeBody?: boolean;
 };
 
 /** Client for the embedded emulator's test hooks (crates/atlas-emulator/README.md). */

@@ -31,7 +31,7 @@ test("a masked value pasted into a secret is refused", async ({ page, demo, emul
 });
 
 test.describe("Atlas errors", () => {
-  test.use({ expectedConsoleErrors: httpStatus(409, 500, 429) });
+  test.use({ expectedConsoleErrors: httpStatus(409, 500, 429, 502) });
 
   test("a duplicate create reaches the 409 path and offers to edit", async ({ page, context, demo }) => {
     const sandbox = demo.projects.find((p) => p.name === "Sandbox")!;
@@ -82,6 +82,26 @@ test.describe("Atlas errors", () => {
     await form.input("Routing key").fill("ops");
     await form.submit("Create");
     await expect(form.alert).toContainText("Try again in 7 seconds");
+  });
+
+  test("a create whose answer is lost is said to be unconfirmed, and Atlas holds it once", async ({ page, demo, emulator }) => {
+    const sandbox = demo.projects.find((p) => p.name === "Sandbox")!;
+    await signIn(page, demo);
+    const form = new IntegrationFormPage(page);
+    await form.open(sandbox.id, "VICTOR_OPS");
+    await emulator.addFault({
+      method: "POST",
+      pathPrefix: `/api/atlas/v2/groups/${sandbox.id}/integrations`,
+      dropConnection: true,
+      count: 1,
+    });
+    await form.input("API key").fill("0f1e2d3c-4b5a-6978-8796-a5b4c3d29999");
+    await form.input("Routing key").fill("ops");
+    await form.submit("Create");
+    await expect(form.alert).toContainText("did not confirm the change");
+    await expect(form.alert).toContainText("Reload the page");
+    // The dropped create never reached Atlas's handler, and was not sent again.
+    expect(await emulator.stored(sandbox.id, "VICTOR_OPS")).toBeNull();
   });
 });
 

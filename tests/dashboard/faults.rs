@@ -103,15 +103,6 @@ async fn app() -> TestApp {
     .await
 }
 
-async fn hook(app: &TestApp, method: reqwest::Method, path: &str, body: Option<Value>) {
-    let mut req = app.hooks().request(method, app.hook_url(path));
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let res = req.send().await.expect("hook");
-    assert!(res.status().is_success(), "hook {path}: {}", res.status());
-}
-
 const OPS_GENIE_KEY: &str = "00000000-aaaa-4bbb-8ccc-000000000001";
 const NEW_OPS_GENIE_KEY: &str = "00000000-aaaa-4bbb-8ccc-000000000002";
 
@@ -191,11 +182,11 @@ async fn cell(fault_name: &str, fault: &Value, op: Op) -> Cell {
     let mut rule = fault.clone();
     rule["method"] = json!(op.method());
     rule["pathPrefix"] = json!(GROUPS);
-    hook(&app, reqwest::Method::POST, "faults", Some(rule)).await;
+    app.add_fault(rule).await;
     let started = Instant::now();
     let (status, body) = run(&mut app, op).await;
     let took = started.elapsed();
-    hook(&app, reqwest::Method::DELETE, "faults", None).await;
+    app.clear_faults().await;
     // A delayed request is still on its way to the handler after the client gave up: let it
     // land before counting what Atlas received and holds.
     let latency = Duration::from_millis(fault["latencyMs"].as_u64().unwrap_or(0));

@@ -14,8 +14,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Once;
 use std::time::{Duration, Instant};
 
 use atlas_emulator::demo;
@@ -24,6 +22,7 @@ use atlas_integrations::server::LoginPolicy;
 use atlas_registry::{FieldInput, FieldSpec, IntegrationKind, Rule};
 use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, Method, Request};
+use fuzz_kit::pick;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tower::ServiceExt;
@@ -31,41 +30,9 @@ use tower::ServiceExt;
 use crate::support::{settings, TestApp};
 
 const DEFAULT_CASES: u64 = 3000;
-const DEFAULT_SEED: u64 = 0x5eed_0013;
 /// Independent dashboards (each with its own emulator) run side by side, one per core; each
 /// sends its cases one at a time, so the emulator's counter tells what each case cost.
 const SHARDS: u64 = 2;
-
-// ---- settings, panic counting -------------------------------------------------------------
-
-fn env_number(name: &str) -> Option<u64> {
-    let text = std::env::var(name).ok()?;
-    let text = text.trim();
-    match text.strip_prefix("0x") {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => text.parse().ok(),
-    }
-}
-
-static PANICS: AtomicU64 = AtomicU64::new(0);
-
-/// Counts panics on the fuzz runtime's threads (named `fuzz…`), wherever they are caught: the
-/// emulator's connection tasks swallow theirs.
-fn count_panics() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if std::thread::current()
-                .name()
-                .is_some_and(|n| n.starts_with("fuzz"))
-            {
-                PANICS.fetch_add(1, Ordering::SeqCst);
-            }
-            previous(info);
-        }));
-    });
-}
 
 // ---- generated values ---------------------------------------------------------------------
 
@@ -116,21 +83,11 @@ const NASTY: &[&str] = &[
     "HIP_CHAT",
 ];
 
-fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
-    &items[rng.gen_range(0..items.len())]
-}
+/// What this target's parsers split on, among the random characters.
+const PUNCTUATION: &[char] = &['"', '\\', '%', '&', '=', '[', ']', '/', '+', ';'];
 
 fn random_string(rng: &mut StdRng, max: usize) -> String {
-    let len = rng.gen_range(0..=max);
-    (0..len)
-        .map(|_| match rng.gen_range(0..10) {
-            0..=5 => rng.gen_range(b' '..=b'~') as char,
-            6 => rng.gen_range('\u{0}'..='\u{1f}'),
-            7 => rng.gen_range('\u{80}'..='\u{7ff}'),
-            8 => *pick(rng, &['€', '𝔘', '\u{fffd}', '\u{202e}', '\u{feff}', '中']),
-            _ => *pick(rng, &['"', '\\', '%', '&', '=', '[', ']', '/', '+', ';']),
-        })
-        .collect()
+    fuzz_kit::random_string(rng, max, PUNCTUATION)
 }
 
 fn value(rng: &mut StdRng) -> String {
@@ -819,10 +776,7 @@ async fn shard(seed: u64, cases: u64, shard: u64, only: Option<u64>) -> Tally {
 
 #[test]
 fn every_server_function_survives_random_input() {
-    count_panics();
-    let cases = env_number("FUZZ_CASES").unwrap_or(DEFAULT_CASES);
-    let seed = env_number("FUZZ_SEED").unwrap_or(DEFAULT_SEED);
-    let only = env_number("FUZZ_ONLY");
+    let fuzz_kit::Run { cases, seed, only } = fuzz_kit::Run::from_env(DEFAULT_CASES);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(SHARDS as usize)
         .thread_name("fuzz-dashboard")
@@ -830,7 +784,7 @@ fn every_server_function_survives_random_input() {
         .build()
         .expect("runtime");
     let started = Instant::now();
-    let panics_before = PANICS.load(Ordering::SeqCst);
+    let panics_before = fuzz_kit::panics_so_far();
     let t = runtime.block_on(async {
         let shards: Vec<_> = (0..SHARDS)
             .map(|s| tokio::spawn(shard(seed, cases, s, only)))
@@ -842,7 +796,7 @@ fn every_server_function_survives_random_input() {
         total
     });
     runtime.shutdown_timeout(Duration::from_secs(1));
-    let hook_panics = PANICS.load(Ordering::SeqCst) - panics_before;
+    let hook_panics = fuzz_kit::panics_so_far() - panics_before;
     let statuses: Vec<String> = t.statuses.iter().map(|(s, n)| format!("{s}:{n}")).collect();
     let report = format!(
         "FUZZ dashboard: seed=0x{seed:x} inputs={} statuses=[{}] unsendable={} panics={} 5xx={} \

@@ -52,15 +52,12 @@ async fn serve(
 const SLOW: Duration = Duration::from_millis(1500);
 
 async fn slow_atlas(app: &TestApp) {
-    let rule = serde_json::json!({"method": "GET", "pathPrefix": "/api/atlas/v2/groups", "latencyMs": SLOW.as_millis() as u64});
-    let res = app
-        .hooks()
-        .post(app.hook_url("faults"))
-        .json(&rule)
-        .send()
-        .await
-        .expect("fault hook");
-    assert!(res.status().is_success());
+    app.add_fault(serde_json::json!({
+        "method": "GET",
+        "pathPrefix": "/api/atlas/v2/groups",
+        "latencyMs": SLOW.as_millis() as u64,
+    }))
+    .await;
 }
 
 fn sign_in(addr: std::net::SocketAddr) -> reqwest::RequestBuilder {

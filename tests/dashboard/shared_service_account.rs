@@ -9,19 +9,12 @@ use axum::http::StatusCode;
 /// Every emulator answer on the integrations list is slowed down, so that calls are in flight
 /// while the other session signs in and out.
 async fn slow_integration_lists(app: &TestApp) {
-    let rule = serde_json::json!({
+    app.add_fault(serde_json::json!({
         "method": "GET",
         "pathPrefix": "/api/atlas/v2/groups/",
         "latencyMs": 15,
-    });
-    let res = app
-        .hooks()
-        .post(app.hook_url("faults"))
-        .json(&rule)
-        .send()
-        .await
-        .expect("fault hook");
-    assert!(res.status().is_success());
+    }))
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

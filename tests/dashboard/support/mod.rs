@@ -151,6 +151,29 @@ impl TestApp {
         format!("{}/_emulator/{path}", self.emulator.base_url())
     }
 
+    /// Injects a fault rule (the emulator's fault JSON, `crates/atlas-emulator/README.md`).
+    pub async fn add_fault(&self, rule: serde_json::Value) {
+        let res = self
+            .hooks()
+            .post(self.hook_url("faults"))
+            .json(&rule)
+            .send()
+            .await
+            .expect("fault hook");
+        assert!(res.status().is_success(), "fault hook: {}", res.status());
+    }
+
+    /// Removes every fault rule.
+    pub async fn clear_faults(&self) {
+        let res = self
+            .hooks()
+            .delete(self.hook_url("faults"))
+            .send()
+            .await
+            .expect("fault hook");
+        assert!(res.status().is_success(), "fault hook: {}", res.status());
+    }
+
     /// Requests the emulator has answered so far (its counters hook).
     pub async fn total_upstream_calls(&self) -> u64 {
         self.hooks()

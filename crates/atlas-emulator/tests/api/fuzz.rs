@@ -11,10 +11,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::digest_header;
 use atlas_emulator::{demo, EmulatorOptions};
 use atlas_registry::{FieldInput, FieldSpec, IntegrationKind, Rule};
 use axum::body::{Body, Bytes};
@@ -22,49 +22,17 @@ use axum::http::{header, HeaderName, HeaderValue, Method, Request};
 use axum::Router;
 use base64::Engine;
 use futures_util::StreamExt;
-use md5::{Digest, Md5};
+use fuzz_kit::pick;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower::ServiceExt;
 
 const DEFAULT_CASES: usize = 3000;
-const DEFAULT_SEED: u64 = 0x5eed_0013;
 /// One case in this many goes over a real socket as raw bytes.
 const RAW_EVERY: usize = 25;
 /// Requests in flight at once.
 const IN_FLIGHT: usize = 8;
-
-// ---- settings, panic counting -------------------------------------------------------------
-
-fn env_number(name: &str) -> Option<u64> {
-    let text = std::env::var(name).ok()?;
-    let text = text.trim();
-    match text.strip_prefix("0x") {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => text.parse().ok(),
-    }
-}
-
-static PANICS: AtomicU64 = AtomicU64::new(0);
-
-/// Counts panics on the fuzz runtime's threads (named `fuzz…`), wherever they are caught: a
-/// panic in a connection task is swallowed by the server and would otherwise go unseen.
-fn count_panics() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if std::thread::current()
-                .name()
-                .is_some_and(|n| n.starts_with("fuzz"))
-            {
-                PANICS.fetch_add(1, Ordering::SeqCst);
-            }
-            previous(info);
-        }));
-    });
-}
 
 // ---- generated values ---------------------------------------------------------------------
 
@@ -112,21 +80,11 @@ const NASTY: &[&str] = &[
     "javascript:alert(1)",
 ];
 
-fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
-    &items[rng.gen_range(0..items.len())]
-}
+/// What this target's parsers split on, among the random characters.
+const PUNCTUATION: &[char] = &['"', '\\', '%', '&', '=', '[', ']', '/', ',', ';'];
 
 fn random_string(rng: &mut StdRng, max: usize) -> String {
-    let len = rng.gen_range(0..=max);
-    (0..len)
-        .map(|_| match rng.gen_range(0..10) {
-            0..=5 => rng.gen_range(b' '..=b'~') as char,
-            6 => rng.gen_range('\u{0}'..='\u{1f}'),
-            7 => rng.gen_range('\u{80}'..='\u{7ff}'),
-            8 => *pick(rng, &['€', '𝔘', '\u{fffd}', '\u{202e}', '\u{feff}', '中']),
-            _ => *pick(rng, &['"', '\\', '%', '&', '=', '[', ']', '/', ',', ';']),
-        })
-        .collect()
+    fuzz_kit::random_string(rng, max, PUNCTUATION)
 }
 
 fn string_value(rng: &mut StdRng) -> String {
@@ -796,13 +754,6 @@ fn well_formed(rng: &mut StdRng, index: usize, raw: bool) -> Case {
 
 // ---- sending ------------------------------------------------------------------------------
 
-fn md5_hex(s: &str) -> String {
-    Md5::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// A nonce from a real 401 challenge.
 async fn fresh_nonce(router: &Router) -> String {
     let request = Request::get("/api/atlas/v2/groups")
@@ -824,23 +775,19 @@ async fn fresh_nonce(router: &Router) -> String {
         .to_string()
 }
 
-fn digest_for(method: &str, uri: &str, nonce: &str) -> String {
-    let (user, pass) = (demo::API_PUBLIC_KEY, demo::API_PRIVATE_KEY);
-    let cnonce = "f00dfeed";
-    let nc = "00000001";
-    let ha1 = md5_hex(&format!("{user}:MMS Public API:{pass}"));
-    let ha2 = md5_hex(&format!("{method}:{uri}"));
-    let response = md5_hex(&format!("{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}"));
-    format!(
-        "Digest username=\"{user}\", realm=\"MMS Public API\", nonce=\"{nonce}\", uri=\"{uri}\", algorithm=MD5, qop=auth, nc={nc}, cnonce=\"{cnonce}\", response=\"{response}\""
-    )
-}
-
 /// The `Authorization` values a case sends (signed now, where the case asks for it).
 async fn authorization(router: &Router, case: &Case, token: &str) -> Vec<Vec<u8>> {
     let signed = || async {
         let nonce = fresh_nonce(router).await;
-        digest_for(case.method.as_str(), &case.target, &nonce).into_bytes()
+        digest_header(
+            case.method.as_str(),
+            &case.target,
+            demo::API_PUBLIC_KEY,
+            demo::API_PRIVATE_KEY,
+            &nonce,
+            1,
+        )
+        .into_bytes()
     };
     match &case.auth {
         Auth::None => Vec::new(),
@@ -1090,10 +1037,9 @@ async fn run(cases: usize, seed: u64, only: Option<usize>) -> Tally {
 
 #[test]
 fn random_requests_never_fail_the_emulator() {
-    count_panics();
-    let cases = env_number("FUZZ_CASES").map_or(DEFAULT_CASES, |n| n as usize);
-    let seed = env_number("FUZZ_SEED").unwrap_or(DEFAULT_SEED);
-    let only = env_number("FUZZ_ONLY").map(|n| n as usize);
+    let settings = fuzz_kit::Run::from_env(DEFAULT_CASES as u64);
+    let (cases, seed) = (settings.cases as usize, settings.seed);
+    let only = settings.only.map(|n| n as usize);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("fuzz-emulator")
@@ -1101,9 +1047,9 @@ fn random_requests_never_fail_the_emulator() {
         .build()
         .expect("runtime");
     let started = Instant::now();
-    let panics_before = PANICS.load(Ordering::SeqCst);
+    let panics_before = fuzz_kit::panics_so_far();
     let t = runtime.block_on(run(cases, seed, only));
-    let panics = PANICS.load(Ordering::SeqCst) - panics_before;
+    let panics = fuzz_kit::panics_so_far() - panics_before;
     let statuses: Vec<String> = t.statuses.iter().map(|(s, n)| format!("{s}:{n}")).collect();
     let report = format!(
         "FUZZ emulator: seed=0x{seed:x} inputs={} (in-process {}, raw HTTP {}) statuses=[{}] \

@@ -9,7 +9,8 @@ use atlas_client::ClientConfig;
 use atlas_emulator::{EmulatorOptions, StandaloneArgs};
 use clap::{Args, Parser, Subcommand};
 
-use crate::server::Settings;
+use crate::server::{SessionKeys, Settings};
+use atlas_client::SecretValue;
 
 /// Real Atlas, for links to its UI when the backend is the emulator.
 pub const REAL_ATLAS: &str = "https://cloud.mongodb.com";
@@ -48,6 +49,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Run only the Atlas Admin API emulator.
     Emulator(StandaloneArgs),
+    /// Print a new random session key (base64, 32 bytes) for SESSION_KEYS or
+    /// --session-keys-file.
+    SessionKey,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -74,6 +78,11 @@ pub struct ServeArgs {
     /// regardless. New connections are refused from the signal on.
     #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     pub shutdown_grace_secs: u64,
+
+    /// Serve Prometheus metrics at http://ADDR/metrics (off when unset). An address of its
+    /// own, so the dashboard's public one never shows them.
+    #[arg(long, env = "METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
 
     #[command(flatten)]
     pub session: SessionArgs,
@@ -102,7 +111,82 @@ pub struct SessionArgs {
     /// `X-Forwarded-Proto` is believed, and with one set, cookies are `Secure` (auto).
     #[arg(long = "trusted-proxy", env = "TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where sessions live: `memory` (this process; a restart signs everyone out) or a Redis
+    /// URL (`redis://host:6379/0`, `rediss://` for TLS) that every replica shares. Redis
+    /// needs session keys.
+    #[arg(long, env = "SESSION_STORE", default_value = "memory")]
+    pub session_store: String,
+    /// Keys that seal session records: base64 or hex of 32 bytes each, comma-separated; the
+    /// first seals, all open (rotation). Required with Redis; with memory, one random key.
+    #[arg(long, env = "SESSION_KEYS", hide_env_values = true, value_parser = secret_arg)]
+    pub session_keys: Option<SecretValue>,
+    /// A file holding the session keys, one per line (`#` comments), instead of SESSION_KEYS.
+    #[arg(long, env = "SESSION_KEYS_FILE", conflicts_with = "session_keys")]
+    pub session_keys_file: Option<PathBuf>,
 }
+
+fn secret_arg(value: &str) -> Result<SecretValue, std::convert::Infallible> {
+    Ok(SecretValue::new(value))
+}
+
+impl SessionArgs {
+    /// The configured session keys, `None` when none are configured; an error, naming the
+    /// key's position and never its value, when one cannot be used.
+    pub fn keys(&self) -> anyhow::Result<Option<SessionKeys>> {
+        if let Some(text) = &self.session_keys {
+            return Ok(Some(SessionKeys::parse(text.expose(), "SESSION_KEYS")?));
+        }
+        let Some(path) = &self.session_keys_file else {
+            return Ok(None);
+        };
+        let text = zeroize::Zeroizing::new(
+            std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("--session-keys-file {}: {e}", path.display()))?,
+        );
+        warn_if_readable_by_others(path);
+        let source = format!("--session-keys-file {}", path.display());
+        Ok(Some(SessionKeys::parse(&text, &source)?))
+    }
+
+    /// The Redis URL, when sessions go to Redis, and the keys to seal records with. Redis
+    /// without keys is refused: records would otherwise be sealed with a key of this process
+    /// only, which no other replica, and no restart, could open.
+    pub fn store_and_keys(&self) -> anyhow::Result<(Option<&str>, Option<SessionKeys>)> {
+        let store = self.session_store.as_str();
+        let redis = if store == "memory" {
+            None
+        } else if store.starts_with("redis://") || store.starts_with("rediss://") {
+            Some(store)
+        } else {
+            anyhow::bail!("--session-store must be `memory` or a redis:// or rediss:// URL")
+        };
+        let keys = self.keys()?;
+        if redis.is_some() && keys.is_none() {
+            anyhow::bail!(
+                "the Redis session store needs session keys, so that no credential is stored \
+                 in clear and every replica can open every session: set SESSION_KEYS or \
+                 --session-keys-file (make a key with `atlas-integrations session-key`)"
+            );
+        }
+        Ok((redis, keys))
+    }
+}
+
+#[cfg(unix)]
+fn warn_if_readable_by_others(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.permissions().mode() & 0o077 != 0 {
+            tracing::warn!(
+                file = %path.display(),
+                "the session keys file can be read by other users: chmod 600 it"
+            );
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_readable_by_others(_: &std::path::Path) {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CookieSecure {
@@ -218,6 +302,38 @@ mod tests {
             "--cookie-secure",
             "never"
         ]));
+    }
+
+    #[test]
+    fn redis_wants_usable_keys_and_errors_never_show_them() {
+        let setup = |args: &[&str]| {
+            let cli =
+                Cli::try_parse_from([&["atlas-integrations"], args].concat()).expect("parses");
+            cli.serve
+                .session
+                .store_and_keys()
+                .map(|(redis, keys)| (redis.map(str::to_owned), keys.is_some()))
+                .map_err(|e| e.to_string())
+        };
+        let key = crate::server::SessionKeys::generate();
+        assert_eq!(setup(&[]), Ok((None, false)), "memory: a key of its own");
+        let no_key = setup(&["--session-store", "redis://127.0.0.1:6379/0"]).unwrap_err();
+        assert!(no_key.contains("needs session keys"), "{no_key}");
+        assert_eq!(
+            setup(&["--session-store", "redis://r:6379", "--session-keys", &key]),
+            Ok((Some("redis://r:6379".to_owned()), true))
+        );
+        let short = &key[..20];
+        let wrong = setup(&["--session-store", "redis://r", "--session-keys", short]).unwrap_err();
+        assert!(
+            wrong.contains("key 1 of SESSION_KEYS is 15 bytes"),
+            "{wrong}"
+        );
+        assert!(!wrong.contains(short));
+        let other = setup(&["--session-store", "postgres://x"]).unwrap_err();
+        assert!(other.contains("must be `memory` or a redis://"), "{other}");
+        let missing = setup(&["--session-keys-file", "/nonexistent/keys"]).unwrap_err();
+        assert!(missing.contains("/nonexistent/keys"), "{missing}");
     }
 
     #[test]

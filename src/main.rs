@@ -15,6 +15,10 @@ async fn main() -> std::process::ExitCode {
             atlas_emulator::run_standalone(args, web::shutdown_signal()).await
         }
         Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::SessionKey) => {
+            println!("{}", atlas_integrations::server::SessionKeys::generate());
+            Ok(())
+        }
         None => serve(cli.serve).await,
     };
     match result {
@@ -32,7 +36,10 @@ async fn serve(args: atlas_integrations::config::ServeArgs) -> anyhow::Result<()
 
     use atlas_integrations::config::{backend_label, EMBEDDED_BACKEND};
     use atlas_integrations::server::AppState;
-    use atlas_integrations::web;
+    use atlas_integrations::web::{self, DashboardStore};
+
+    // Configuration errors first, before anything starts.
+    let (redis_url, keys) = args.session.store_and_keys()?;
 
     // Held for the life of the server: the embedded emulator runs until we return.
     let mut _embedded = None;
@@ -47,16 +54,31 @@ async fn serve(args: atlas_integrations::config::ServeArgs) -> anyhow::Result<()
         }
     };
     tracing::info!(atlas = %base_url, "Atlas backend");
-    let state = AppState::new(
+    let mut state = AppState::new(
         web::leptos_options(&args.site_root.to_string_lossy(), args.listen),
         Arc::new(atlas_client::AtlasClient::new(
             args.client_config(&base_url),
         )?),
         args.settings(label),
     );
+    if let Some(keys) = keys {
+        state = state.with_session_keys(keys);
+    }
+    let store = match redis_url {
+        Some(url) => DashboardStore::redis(url).await?,
+        None => web::memory_store(&state),
+    };
+    tracing::info!(store = store.kind(), "session store");
+    if let Some(addr) = args.metrics_listen {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("--metrics-listen {addr}: {e}"))?;
+        tokio::spawn(web::metrics::serve(listener, store.clone()));
+    }
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let grace = std::time::Duration::from_secs(args.shutdown_grace_secs);
-    web::serve(listener, state, web::shutdown_signal(), grace).await?;
+    let app = web::router_with_store(state, store);
+    web::serve(listener, app, web::shutdown_signal(), grace).await?;
     Ok(())
 }
 

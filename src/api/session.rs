@@ -117,6 +117,7 @@ mod ssr {
         let client = client_address(&state).await;
         let public_id = credential.public_id().to_string();
         if let Some(wait) = state.login_throttle.wait(&client, &public_id) {
+            count_failure("throttled");
             tracing::warn!(public_id, client, "sign-in refused: too many failures");
             return Err(AppError::TooManySignIns {
                 retry_after_secs: wait.as_secs().max(1),
@@ -124,6 +125,7 @@ mod ssr {
         }
         match verify_and_store(&state, credential).await {
             Ok(user) => {
+                metrics::counter!("dashboard_sign_ins_total").increment(1);
                 state.login_throttle.succeeded(&public_id);
                 tracing::info!(public_id, client, "signed in");
                 Ok(info(&user, &state))
@@ -136,10 +138,23 @@ mod ssr {
                 if guess {
                     state.login_throttle.failed(&client, &public_id);
                 }
+                count_failure(match &refusal {
+                    AppError::LoginRefused(LoginRefusal::WrongCredential) => "wrong_credential",
+                    AppError::LoginRefused(LoginRefusal::NoProjects) => "no_projects",
+                    AppError::LoginRefused(LoginRefusal::AccessList) => "access_list",
+                    AppError::LoginRefused(_) => "refused",
+                    AppError::Unavailable(_) => "atlas_unavailable",
+                    _ => "other",
+                });
                 tracing::warn!(public_id, client, error = %refusal, "sign-in failed");
                 Err(refusal)
             }
         }
+    }
+
+    /// A failed sign-in for the metrics (`web::metrics`), by a fixed word, never the input.
+    fn count_failure(reason: &'static str) {
+        metrics::counter!("dashboard_sign_in_failures_total", "reason" => reason).increment(1);
     }
 
     /// The client's address (`server::proxy::client_ip`: behind a trusted proxy, the address
@@ -180,11 +195,20 @@ mod ssr {
             let _ = state.atlas.forget(&credential).await;
             return Err(refusal);
         }
-        let user = UserSession::new(credential);
+        let mut user = UserSession::new(credential);
+        // The token the check obtained, kept with the session for every replica.
+        user.token = state.atlas.held_token(&user.credential).await;
         let session = server::tower_session().await?;
-        server::store_user(&session, &user, &state.session_keys)
-            .await
-            .map_err(|_| AppError::internal("could not store the session"))?;
+        let settings = &state.settings;
+        server::store_user(
+            &session,
+            &user,
+            &state.session_keys,
+            settings.session_idle,
+            settings.session_max,
+        )
+        .await
+        .map_err(|_| AppError::internal("could not store the session"))?;
         Ok(user)
     }
 
@@ -195,7 +219,7 @@ mod ssr {
         if let Some(user) =
             server::load_user(&session, state.settings.session_max, &state.session_keys).await
         {
-            if let Err(err) = state.atlas.forget(&user.credential).await {
+            if let Err(err) = server::revoke_tokens(state.atlas.as_ref(), &user).await {
                 // The session ends regardless; a token Atlas did not revoke expires within the
                 // hour.
                 tracing::warn!(error = %err, "could not revoke the Atlas token at logout");

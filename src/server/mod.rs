@@ -11,8 +11,10 @@ mod throttle;
 mod user_atlas;
 
 pub use context::{app_state, optional_user, redirect_plain_form, respond, tower_session};
-pub use sealing::SessionKeys;
-pub use session::{end, keep_alive, load_user, store_user, user_in, UserSession};
+pub use sealing::{KeyError, SessionKeys};
+pub use session::{
+    end, keep_alive, load_user, revoke_tokens, store_user, update_user, user_in, UserSession,
+};
 pub use state::{AppState, Settings};
 pub use throttle::{LoginPolicy, LoginThrottle};
 pub use user_atlas::UserAtlas;

@@ -54,6 +54,46 @@ impl SessionKeys {
         (!ring.is_empty()).then_some(SessionKeys { ring })
     }
 
+    /// Keys as an operator writes them: base64 (standard, padded or not) or hex of 32 bytes
+    /// each, separated by commas, spaces or new lines; `#` starts a comment to the end of the
+    /// line. The first seals. `source` names where they came from in errors, which never
+    /// show key material.
+    pub fn parse(text: &str, source: &str) -> Result<Self, KeyError> {
+        let mut keys = Vec::new();
+        let words = text
+            .lines()
+            .map(|line| line.split('#').next().unwrap_or_default())
+            .flat_map(|line| line.split([',', ' ', '\t']))
+            .map(str::trim)
+            .filter(|w| !w.is_empty());
+        for (n, word) in words.enumerate() {
+            let bytes = Zeroizing::new(decode_key(word).ok_or_else(|| KeyError::Unreadable {
+                origin: source.to_owned(),
+                position: n + 1,
+            })?);
+            let key: [u8; 32] = bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| KeyError::WrongLength {
+                    origin: source.to_owned(),
+                    position: n + 1,
+                    len: bytes.len(),
+                })?;
+            keys.push(Zeroizing::new(key));
+        }
+        let keys: Vec<[u8; 32]> = keys.iter().map(|k| **k).collect();
+        let ring = Self::from_keys(&keys);
+        ring.ok_or_else(|| KeyError::None {
+            origin: source.to_owned(),
+        })
+    }
+
+    /// A new random key, as `parse` reads it (base64), for an operator to configure.
+    pub fn generate() -> String {
+        let key = XChaCha20Poly1305::generate_key(&mut OsRng);
+        base64::engine::general_purpose::STANDARD.encode(key)
+    }
+
     pub fn seal(&self, plaintext: &[u8]) -> String {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let sealing = &self.ring[0];
@@ -94,6 +134,31 @@ impl SessionKeys {
     }
 }
 
+fn decode_key(word: &str) -> Option<Vec<u8>> {
+    let hex = word.len() == 64 && word.bytes().all(|b| b.is_ascii_hexdigit());
+    if hex {
+        return (0..32)
+            .map(|i| u8::from_str_radix(&word[2 * i..2 * i + 2], 16).ok())
+            .collect();
+    }
+    B64.decode(word.trim_end_matches('=')).ok()
+}
+
+/// Why configured keys were refused. Says which key (by position), never what it holds.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum KeyError {
+    #[error("{origin} holds no key")]
+    None { origin: String },
+    #[error("key {position} of {origin} is neither base64 nor hex")]
+    Unreadable { origin: String, position: usize },
+    #[error("key {position} of {origin} is {len} bytes; a key is 32 bytes (make one with `atlas-integrations session-key`)")]
+    WrongLength {
+        origin: String,
+        position: usize,
+        len: usize,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +193,39 @@ mod tests {
         for junk in ["", "v1.", "v1.!!!", "v2.AAAA", &sealed[3..]] {
             assert_eq!(keys.open(junk), None, "{junk}");
         }
+    }
+
+    #[test]
+    fn keys_are_read_as_base64_or_hex_and_refused_with_a_clear_reason() {
+        let one = SessionKeys::generate();
+        let hex: String = [5u8; 32].iter().map(|b| format!("{b:02x}")).collect();
+        let text = format!(
+            "# new key first\n{one}\n{hex}, {}  # old\n",
+            one.trim_end_matches('=')
+        );
+        let ring = SessionKeys::parse(&text, "SESSION_KEYS").expect("three keys");
+        assert_eq!(ring.ring.len(), 3);
+        let sealed = ring.seal(RECORD);
+        let first = SessionKeys::parse(&one, "x").expect("one key");
+        assert!(first.open(&sealed).is_some(), "the first key seals");
+
+        let err = |text: &str| {
+            SessionKeys::parse(text, "SESSION_KEYS")
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(err(" # nothing\n"), "SESSION_KEYS holds no key");
+        assert_eq!(
+            err(&format!("{one},not-a-key!")),
+            "key 2 of SESSION_KEYS is neither base64 nor hex"
+        );
+        let short = B64.encode([1u8; 16]);
+        let message = err(&short);
+        assert!(
+            message.starts_with("key 1 of SESSION_KEYS is 16 bytes"),
+            "{message}"
+        );
+        assert!(!message.contains(&short), "no key material in errors");
     }
 
     #[test]

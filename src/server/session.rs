@@ -4,15 +4,18 @@
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use tower_sessions::Session;
+use tower_sessions::{Expiry, Session};
 
-use atlas_client::Credential;
+use atlas_client::{AtlasApi, AtlasError, Credential, HeldToken};
 
 use super::sealing::SessionKeys;
 
 const USER_KEY: &str = "user";
 /// Unix seconds of the last time activity renewed the session's idle expiry.
 const RENEWED_KEY: &str = "renewed_at";
+/// Unix seconds when the session ends however active (sign-in + the absolute lifetime). Kept
+/// in clear beside the sealed user so renewals can cap the expiry without opening it.
+const ENDS_KEY: &str = "ends_at";
 /// Activity renews the idle expiry at most this often (a rewrite of the store and a new
 /// cookie each time), or at half the idle timeout when that is shorter.
 const RENEW_AT_MOST_EVERY: time::Duration = time::Duration::minutes(1);
@@ -23,6 +26,11 @@ pub struct UserSession {
     pub credential: Credential,
     /// Unix seconds; the absolute lifetime counts from here.
     pub signed_in_at: i64,
+    /// A service account's OAuth token, kept with the session (sealed like the credential)
+    /// so that any replica can use it rather than obtain its own, and the one that serves
+    /// the logout can revoke it.
+    #[serde(default)]
+    pub token: Option<HeldToken>,
 }
 
 impl UserSession {
@@ -30,6 +38,7 @@ impl UserSession {
         UserSession {
             credential,
             signed_in_at: OffsetDateTime::now_utc().unix_timestamp(),
+            token: None,
         }
     }
 
@@ -68,16 +77,46 @@ pub async fn load_user(
 }
 
 /// Stores the user, sealed, under a new session id (no fixation: an id set before login is
-/// dropped).
+/// dropped), ending at the latest `max` from sign-in.
 pub async fn store_user(
     session: &Session,
     user: &UserSession,
     keys: &SessionKeys,
+    idle: time::Duration,
+    max: time::Duration,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session
+        .insert(ENDS_KEY, user.signed_in_at + max.whole_seconds())
+        .await?;
+    session.insert(RENEWED_KEY, now()).await?;
+    update_user(session, user, keys, idle).await
+}
+
+/// Replaces the stored user in the same session (e.g. a renewed token to keep).
+pub async fn update_user(
+    session: &Session,
+    user: &UserSession,
+    keys: &SessionKeys,
+    idle: time::Duration,
 ) -> Result<(), tower_sessions::session::Error> {
     let json = zeroize::Zeroizing::new(serde_json::to_vec(user)?);
-    session.cycle_id().await?;
     session.insert(USER_KEY, keys.seal(&json)).await?;
-    session.insert(RENEWED_KEY, now()).await
+    cap_expiry(session, idle).await;
+    Ok(())
+}
+
+/// Every save of a signed-in session sets its expiry to `idle` from now, but never past its
+/// absolute end: the store (Redis expires the record itself) and the cookie then drop the
+/// session when either limit is reached, not only when it is next read. (Without this, the
+/// layer's default, idle from now, would apply.)
+async fn cap_expiry(session: &Session, idle: time::Duration) {
+    let Ok(Some(ends_at)) = session.get::<i64>(ENDS_KEY).await else {
+        return;
+    };
+    let idle_end = OffsetDateTime::now_utc() + idle;
+    let end = OffsetDateTime::from_unix_timestamp(ends_at).map_or(idle_end, |e| e.min(idle_end));
+    session.set_expiry(Some(Expiry::AtDateTime(end)));
 }
 
 /// Slides a signed-in session's idle expiry forward on activity. tower-sessions saves a
@@ -91,6 +130,7 @@ pub async fn keep_alive(session: &Session, idle: time::Duration) {
     };
     let every = RENEW_AT_MOST_EVERY.min(idle / 2).whole_seconds();
     if now() - renewed >= every {
+        cap_expiry(session, idle).await;
         if let Err(err) = session.insert(RENEWED_KEY, now()).await {
             tracing::warn!(error = %err, "could not renew the session's expiry");
         }
@@ -104,4 +144,20 @@ fn now() -> i64 {
 /// Deletes the session from the store and expires the cookie.
 pub async fn end(session: &Session) -> Result<(), tower_sessions::session::Error> {
     session.flush().await
+}
+
+/// Revokes what Atlas issued for the session: the token this process holds, and the one the
+/// session kept when another replica obtained it. For logout and for expired sessions.
+pub async fn revoke_tokens(atlas: &dyn AtlasApi, user: &UserSession) -> Result<(), AtlasError> {
+    let here = atlas.held_token(&user.credential).await;
+    let local = atlas.forget(&user.credential).await;
+    if let Some(kept) = user
+        .token
+        .clone()
+        .filter(|kept| Some(kept) != here.as_ref())
+    {
+        atlas.adopt_token(&user.credential, kept).await;
+        atlas.forget(&user.credential).await?;
+    }
+    local
 }

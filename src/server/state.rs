@@ -36,6 +36,13 @@ impl AppState {
             settings: Arc::new(settings),
         }
     }
+
+    /// Seals with configured keys: what a session store shared by replicas, or kept across
+    /// restarts, needs.
+    pub fn with_session_keys(mut self, keys: SessionKeys) -> Self {
+        self.session_keys = Arc::new(keys);
+        self
+    }
 }
 
 /// Resolved configuration the handlers need.

@@ -12,8 +12,14 @@
 //! - a 409 on create is "already configured", named by the type that was sent;
 //! - a 400 on update that names secrets we left out (to keep them) means Atlas replaces the
 //!   whole configuration and wants them again.
+//!
+//! A service account's OAuth token is kept with the session: taken up from it when the handle
+//! is made (another replica may have obtained it), written back when this process obtained a
+//! new one, so every replica uses one token per session and any can revoke it.
 
-use atlas_client::{ApiErrorInfo, AtlasError, Project};
+use std::sync::{Arc, Mutex};
+
+use atlas_client::{ApiErrorInfo, AtlasError, Credential, HeldToken, Project};
 use atlas_registry::{Integration, IntegrationKind};
 
 use super::context::{app_state, optional_user, tower_session};
@@ -25,6 +31,8 @@ use crate::error::AppError;
 pub struct UserAtlas {
     state: AppState,
     user: UserSession,
+    /// The token the session holds now (it changes when this request obtains a new one).
+    kept_token: Arc<Mutex<Option<HeldToken>>>,
 }
 
 impl UserAtlas {
@@ -32,7 +40,42 @@ impl UserAtlas {
     pub async fn current() -> Result<Self, AppError> {
         let state = app_state()?;
         let user = optional_user().await?.ok_or(AppError::NotSignedIn)?;
-        Ok(UserAtlas { state, user })
+        if let Some(token) = user.token.clone() {
+            state.atlas.adopt_token(&user.credential, token).await;
+        }
+        let kept_token = Arc::new(Mutex::new(user.token.clone()));
+        Ok(UserAtlas {
+            state,
+            user,
+            kept_token,
+        })
+    }
+
+    /// Writes the token this process now holds for the session into the session, when it is
+    /// not the one kept there (obtained or renewed by this request).
+    async fn keep_token(&self) {
+        if !matches!(self.user.credential, Credential::ServiceAccount { .. }) {
+            return;
+        }
+        let held = self.state.atlas.held_token(&self.user.credential).await;
+        let kept = self
+            .kept_token
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if held.is_none() || held == kept {
+            return;
+        }
+        let Ok(session) = tower_session().await else {
+            return;
+        };
+        let mut user = self.user.clone();
+        user.token = held.clone();
+        let keys = &self.state.session_keys;
+        match session::update_user(&session, &user, keys, self.state.settings.session_idle).await {
+            Ok(()) => *self.kept_token.lock().unwrap_or_else(|e| e.into_inner()) = held,
+            Err(err) => tracing::warn!(error = %err, "could not keep the token with the session"),
+        }
     }
 
     pub fn state(&self) -> &AppState {
@@ -67,11 +110,13 @@ impl UserAtlas {
     /// The project's integrations, or `None` for any refusal: for lists of many projects,
     /// where one project out of reach must not end the session or cost a second call.
     pub async fn integrations_if_visible(&self, group_id: &str) -> Option<Vec<Integration>> {
-        self.state
+        let answer = self
+            .state
             .atlas
             .list_integrations(&self.user.credential, group_id)
-            .await
-            .ok()
+            .await;
+        self.keep_token().await;
+        answer.ok()
     }
 
     pub async fn integration(
@@ -151,6 +196,7 @@ impl UserAtlas {
     /// An Atlas answer as an [`AppError`], telling the two meanings of a 401 apart (module
     /// docs).
     async fn answer<T>(&self, result: Result<T, AtlasError>) -> Result<T, AppError> {
+        self.keep_token().await;
         match result {
             Err(AtlasError::Unauthorized(info)) => {
                 let still_accepted = self

@@ -7,9 +7,11 @@ mod guard;
 mod health;
 mod logging;
 mod memory;
+pub mod metrics;
 mod security;
 mod session_store;
 mod sessions;
+mod stores;
 
 use std::net::SocketAddr;
 use std::sync::OnceLock;
@@ -20,6 +22,7 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 
 pub use logging::init_tracing;
 pub use sessions::{COOKIE_NAME, SECURE_COOKIE_NAME};
+pub use stores::DashboardStore;
 
 use crate::app::{shell, App};
 use crate::server::AppState;
@@ -48,12 +51,24 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The whole dashboard as a router.
+/// The whole dashboard as a router, with sessions in this process's memory.
 pub fn router(state: AppState) -> Router {
+    let store = memory_store(&state);
+    router_with_store(state, store)
+}
+
+/// The in-memory session store: expired sessions swept, and what Atlas issued for them
+/// revoked.
+pub fn memory_store(state: &AppState) -> DashboardStore {
+    DashboardStore::Memory(sessions::store(state))
+}
+
+/// The whole dashboard as a router over the session store given: Redis, or one in-memory
+/// store that several routers share (tests of replicas).
+pub fn router_with_store(state: AppState, store: DashboardStore) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
     let context_state = state.clone();
-    let store = sessions::store(&state);
     let sessions = sessions::layer(&state, store.clone());
     Router::new()
         .leptos_routes_with_context(
@@ -79,24 +94,24 @@ pub fn router(state: AppState) -> Router {
             security::headers,
         ))
         .layer(logging::layer())
+        .layer(axum::middleware::from_fn(metrics::count_requests))
         .with_state(state)
         // After the layers, so none of them applies: probes make no session and no log line.
         .merge(health::router(store))
 }
 
-/// Serves the dashboard on `listener` until Ctrl-C or SIGTERM.
-/// Serves until `stop` completes, then stops accepting and lets the requests in flight
+/// Serves the dashboard's router on `listener` until `stop` completes, then stops accepting and lets the requests in flight
 /// finish, for at most `grace`: a rolling restart loses no answer that fits in it, and a
 /// stuck request cannot hold the process forever.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    state: AppState,
+    app: Router,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
     grace: std::time::Duration,
 ) -> std::io::Result<()> {
     tracing::info!("dashboard on http://{}", listener.local_addr()?);
     // With the peer's address: the login throttle counts failures per client address.
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     memory::spawn_trimmer();
     let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
     let notify = stopping.clone();

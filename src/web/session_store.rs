@@ -54,17 +54,17 @@ impl SweptMemoryStore {
     fn swept_every(period: Duration) -> Self {
         Self::new(period, Arc::new(|_| {}))
     }
+
+    /// Sessions held, expired or not.
+    pub async fn len(&self) -> usize {
+        self.0.lock().await.len()
+    }
 }
 
 #[cfg(test)]
 impl SweptMemoryStore {
     async fn delete_expired(&self) -> usize {
         delete_expired(&self.0).await.len()
-    }
-
-    /// Sessions held, expired or not.
-    async fn len(&self) -> usize {
-        self.0.lock().await.len()
     }
 
     async fn is_empty(&self) -> bool {
@@ -167,10 +167,19 @@ mod tests {
             private_key: SecretValue::new("s3cr3t-private-key"),
         });
         let session = Session::new(None, store.clone(), None);
-        store_user(&session, &user, &keys).await.unwrap();
+        let (idle, max) = (time::Duration::minutes(30), time::Duration::minutes(10));
+        store_user(&session, &user, &keys, idle, max).await.unwrap();
         session.save().await.unwrap();
         let id = session.id().unwrap();
         let record = store.load(&id).await.unwrap().unwrap();
+        // The record expires at the absolute end when that comes before the idle one, so a
+        // store that expires records itself (Redis) drops it then.
+        let ends = OffsetDateTime::now_utc() + max;
+        assert!(
+            record.expiry_date <= ends && record.expiry_date > ends - time::Duration::minutes(1),
+            "{:?}",
+            record.expiry_date
+        );
         let held = serde_json::to_string(&record.data).unwrap();
         assert!(
             !held.contains("s3cr3t") && !held.contains("publickeyid"),

@@ -1,4 +1,5 @@
-//! The session layer: tower-sessions over the swept in-memory store, and the middleware that
+//! The session layer: tower-sessions over the configured store (`stores`), the swept
+//! in-memory store's revoking of expired sessions, and the middleware that
 //! slides a signed-in session's idle expiry. The record a session holds is
 //! `server::UserSession`.
 
@@ -11,6 +12,7 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use std::sync::Arc;
 
 use super::session_store::{OnExpired, SweptMemoryStore, SWEEP_EVERY};
+use super::stores::DashboardStore;
 use crate::server::{self, AppState};
 
 pub const COOKIE_NAME: &str = "atlas_integrations_session";
@@ -29,7 +31,7 @@ pub fn store(state: &AppState) -> SweptMemoryStore {
         };
         let atlas = atlas.clone();
         tokio::spawn(async move {
-            if let Err(err) = atlas.forget(&user.credential).await {
+            if let Err(err) = server::revoke_tokens(atlas.as_ref(), &user).await {
                 tracing::warn!(error = %err, "could not revoke the token of an expired session");
             }
         });
@@ -41,7 +43,7 @@ pub fn store(state: &AppState) -> SweptMemoryStore {
 }
 
 /// `HttpOnly`, `SameSite=Strict`, `Secure` as configured, expiring after the idle timeout.
-pub fn layer(state: &AppState, store: SweptMemoryStore) -> SessionManagerLayer<SweptMemoryStore> {
+pub fn layer(state: &AppState, store: DashboardStore) -> SessionManagerLayer<DashboardStore> {
     let settings = &state.settings;
     SessionManagerLayer::new(store)
         .with_name(if settings.cookie_secure {

@@ -10,6 +10,7 @@ mod fidelity;
 mod fuzz;
 mod no_leaks;
 mod operations;
+mod replicas;
 mod router;
 mod sessions;
 mod shared_service_account;

@@ -44,7 +44,12 @@ async fn serve(
     let stop_future = async move {
         let _ = stopped.await;
     };
-    let task = tokio::spawn(web::serve(listener, app.state.clone(), stop_future, grace));
+    let task = tokio::spawn(web::serve(
+        listener,
+        web::router(app.state.clone()),
+        stop_future,
+        grace,
+    ));
     (addr, stop, task)
 }
 

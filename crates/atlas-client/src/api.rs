@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{AtlasError, Credential};
+use super::{AtlasError, Credential, HeldToken};
 use atlas_registry::{Integration, IntegrationKind};
 
 /// A project (Atlas calls it a group), as much of it as the dashboard shows.
@@ -102,4 +102,15 @@ pub trait AtlasApi: Send + Sync {
     /// Forget (and for service accounts revoke at Atlas) whatever is cached for the credential.
     /// Called at logout; API keys have nothing to revoke.
     async fn forget(&self, credential: &Credential) -> Result<(), AtlasError>;
+
+    /// A service account's current OAuth token, for the session to keep (sealed) so that any
+    /// replica can use it and revoke it at logout. `None` for API keys and clients that keep
+    /// none.
+    async fn held_token(&self, _credential: &Credential) -> Option<HeldToken> {
+        None
+    }
+
+    /// Takes up a token the session kept (obtained by this or another replica), so this
+    /// process uses it rather than obtaining one more, and `forget` revokes it.
+    async fn adopt_token(&self, _credential: &Credential, _token: HeldToken) {}
 }

@@ -19,8 +19,11 @@ use super::config::ClientConfig;
 use super::digest::{self, DigestSessions};
 use super::oauth::{TokenCache, TokenKey};
 use super::retry::{Failure, RetryPolicy};
+use super::telemetry::{self, Outcome};
 use super::wire::{self, ATLAS_MEDIA_TYPE};
-use super::{ApiErrorInfo, AtlasApi, AtlasError, Credential, Page, Project, SecretValue};
+use super::{
+    ApiErrorInfo, AtlasApi, AtlasError, Credential, HeldToken, Page, Project, SecretValue,
+};
 use atlas_registry::{is_group_id, Integration, IntegrationKind};
 
 /// Atlas's maximum page size, used when reading everything.
@@ -174,6 +177,18 @@ fn describe(e: &reqwest::Error) -> String {
     text
 }
 
+/// A service account's key in the token cache; API keys have no token.
+fn token_key(credential: &Credential) -> Option<TokenKey> {
+    match credential {
+        Credential::ApiKey { .. } => None,
+        Credential::ServiceAccount {
+            client_id,
+            client_secret,
+            token_scope,
+        } => Some(TokenKey::new(client_id, client_secret, token_scope)),
+    }
+}
+
 fn invalid_group_id(group_id: &str) -> AtlasError {
     // Checked here too, so a caller's mistake can never make a path like `groups/../..`.
     AtlasError::Invalid(ApiErrorInfo {
@@ -296,6 +311,9 @@ impl AtlasClient {
                 .filter(|delay| tokio::time::Instant::now() + *delay < deadline);
             match delay {
                 Some(delay) => {
+                    let rate_limited =
+                        matches!(failed.failure, Failure::Status { status: 429, .. });
+                    telemetry::retry(&call.method, call.route, rate_limited, delay);
                     tracing::info!(
                         method = %call.method,
                         route = call.route,
@@ -515,6 +533,7 @@ impl AtlasClient {
             Ok(r) => r,
             Err(e) => {
                 let failed = Failed::transport(&e);
+                telemetry::exchange(method, route, Outcome::Transport, started.elapsed());
                 tracing::info!(%method, route, attempt, latency_ms = latency_ms(), error = %failed.error, "Atlas call failed");
                 return Err(failed);
             }
@@ -524,10 +543,12 @@ impl AtlasClient {
         let body = match read_limited(response, MAX_ANSWER_BYTES).await {
             Ok(b) => b,
             Err(failed) => {
+                telemetry::exchange(method, route, Outcome::Unreadable, started.elapsed());
                 tracing::info!(%method, route, attempt, status = status.as_u16(), latency_ms = latency_ms(), error = %failed.error, "Atlas answer cut short or too large");
                 return Err(failed);
             }
         };
+        telemetry::exchange(method, route, Outcome::Status(status), started.elapsed());
         tracing::debug!(%method, route, attempt, status = status.as_u16(), latency_ms = latency_ms(), "Atlas call");
         Ok(Answer {
             status,
@@ -724,6 +745,17 @@ impl AtlasApi for AtlasClient {
             ));
         }
         Ok(())
+    }
+
+    async fn held_token(&self, credential: &Credential) -> Option<HeldToken> {
+        let key = token_key(credential)?;
+        self.inner.tokens.held(key).await
+    }
+
+    async fn adopt_token(&self, credential: &Credential, token: HeldToken) {
+        if let Some(key) = token_key(credential) {
+            self.inner.tokens.adopt(key, token).await;
+        }
     }
 
     async fn forget(&self, credential: &Credential) -> Result<(), AtlasError> {

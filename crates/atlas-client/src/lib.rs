@@ -9,6 +9,7 @@ mod digest;
 mod error;
 mod oauth;
 mod retry;
+mod telemetry;
 mod wire;
 
 pub use api::{AtlasApi, Page, Project};
@@ -16,3 +17,4 @@ pub use client::AtlasClient;
 pub use config::{ClientConfig, RetryPolicy};
 pub use credential::{Credential, SecretValue};
 pub use error::{ApiErrorInfo, AtlasError, FieldViolation};
+pub use oauth::HeldToken;

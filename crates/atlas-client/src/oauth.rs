@@ -10,12 +10,27 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
+
+use serde::{Deserialize, Serialize};
 
 use sha2::{Digest, Sha256};
 
 use super::wire::TokenAnswer;
 use super::{AtlasError, SecretValue};
+
+/// A token as the session keeps it (sealed, with the credential): its value and when it is due
+/// for renewal, in Unix seconds since a replica's `Instant` means nothing to another.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldToken {
+    pub value: SecretValue,
+    pub renew_at_unix: i64,
+}
+
+fn unix(t: SystemTime) -> i64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TokenKey([u8; 32]);
@@ -113,6 +128,45 @@ impl TokenCache {
         if cached.as_ref().is_some_and(|t| t.value == *rejected) {
             *cached = None;
         }
+    }
+
+    /// The key's current token and when it is due for renewal, to keep with the session so
+    /// another replica can use it, and revoke it at logout.
+    pub async fn held(&self, key: TokenKey) -> Option<HeldToken> {
+        let slot = self.existing_slot(key)?;
+        let cached = slot.lock().await;
+        let t = cached.as_ref()?;
+        let left = t.renew_at.saturating_duration_since(Instant::now());
+        Some(HeldToken {
+            value: t.value.clone(),
+            renew_at_unix: unix(SystemTime::now() + left),
+        })
+    }
+
+    /// Takes up a token another replica obtained (kept with the session), unless this one
+    /// holds a token good for longer, or `token` is already due for renewal.
+    pub async fn adopt(&self, key: TokenKey, token: HeldToken) {
+        let left = Duration::from_secs(
+            u64::try_from(token.renew_at_unix - unix(SystemTime::now())).unwrap_or(0),
+        );
+        if left.is_zero() {
+            return;
+        }
+        let renew_at = Instant::now() + left;
+        let slot = self.slot(key);
+        let mut cached = slot.lock().await;
+        if cached.as_ref().is_some_and(|t| t.renew_at >= renew_at) {
+            return;
+        }
+        *cached = Some(CachedToken {
+            value: token.value,
+            renew_at,
+        });
+    }
+
+    fn existing_slot(&self, key: TokenKey) -> Option<Slot> {
+        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots.get(&key).cloned()
     }
 
     /// Removes the credential's entry and hands back its token, for revocation.
@@ -267,6 +321,41 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(t.expose(), "ok");
+    }
+
+    #[tokio::test]
+    async fn a_held_token_is_adopted_by_another_cache_unless_it_has_a_longer_lived_one() {
+        let one = TokenCache::new(Duration::from_secs(60));
+        let two = TokenCache::new(Duration::from_secs(60));
+        assert!(one.held(key("s")).await.is_none());
+        one.token(key("s"), || async { Ok(answer("first", 3600)) })
+            .await
+            .unwrap();
+        let held = one.held(key("s")).await.expect("held");
+        assert_eq!(held.value.expose(), "first");
+        let due = unix(SystemTime::now()) + 3540;
+        assert!((due - 2..=due).contains(&held.renew_at_unix), "{held:?}");
+        two.adopt(key("s"), held.clone()).await;
+        let t = two
+            .token(key("s"), || async { panic!("adopted, not fetched") })
+            .await
+            .unwrap();
+        assert_eq!(t.expose(), "first");
+        // A token good for longer stays; an older one does not replace it.
+        let older = HeldToken {
+            value: SecretValue::new("older"),
+            renew_at_unix: held.renew_at_unix - 600,
+        };
+        two.adopt(key("s"), older).await;
+        assert_eq!(two.held(key("s")).await.unwrap().value.expose(), "first");
+        // One already due for renewal is not taken up.
+        let due_now = HeldToken {
+            value: SecretValue::new("stale"),
+            renew_at_unix: unix(SystemTime::now()) - 1,
+        };
+        let three = TokenCache::new(Duration::from_secs(60));
+        three.adopt(key("s"), due_now).await;
+        assert!(three.held(key("s")).await.is_none());
     }
 
     #[tokio::test]

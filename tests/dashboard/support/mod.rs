@@ -75,6 +75,34 @@ impl TestApp {
         }
     }
 
+    /// Two replicas of the dashboard, as behind a load balancer: one emulator, one session
+    /// store (in memory, shared, as Redis would be) and the same session keys, but each its own
+    /// Atlas client (token cache, Digest nonces). The two share the first one's cookie jar
+    /// when the test copies `cookie` across.
+    pub async fn replicas() -> (TestApp, TestApp) {
+        let first = TestApp::start().await;
+        let store = web::memory_store(&first.state);
+        let client =
+            AtlasClient::new(ClientConfig::new(first.emulator.base_url())).expect("client");
+        let mut state = AppState::new(
+            first.state.leptos_options.clone(),
+            Arc::new(client),
+            settings(),
+        );
+        state.session_keys = first.state.session_keys.clone();
+        let second = TestApp {
+            router: web::router_with_store(state.clone(), store.clone()),
+            state,
+            emulator: first.emulator.clone(),
+            cookie: None,
+        };
+        let first = TestApp {
+            router: web::router_with_store(first.state.clone(), store),
+            ..first
+        };
+        (first, second)
+    }
+
     /// Another browser on the same dashboard and emulator, with a cookie jar of its own.
     pub fn another_browser(&self) -> TestApp {
         TestApp {
@@ -172,6 +200,20 @@ impl TestApp {
             .await
             .expect("fault hook");
         assert!(res.status().is_success(), "fault hook: {}", res.status());
+    }
+
+    /// Requests the emulator has answered on one templated route, e.g. `POST /api/oauth/token`.
+    pub async fn upstream_calls_to(&self, route: &str) -> u64 {
+        self.hooks()
+            .get(self.hook_url("counters"))
+            .send()
+            .await
+            .expect("counters")
+            .json::<serde_json::Value>()
+            .await
+            .expect("json")["byRoute"][route]
+            .as_u64()
+            .unwrap_or(0)
     }
 
     /// Requests the emulator has answered so far (its counters hook).

@@ -1,0 +1,163 @@
+import { test, expect } from "../support/fixtures";
+import { signIn } from "../support/session";
+import { IntegrationFormPage, ProjectPage } from "../pages/project";
+import type { Page } from "@playwright/test";
+import { Stack, PORTS, newKey } from "./stack";
+
+// Two replicas behind nginx (TLS, round-robin, deploy/nginx.conf), sessions in Redis: what
+// README.md's "Deploying" describes, with Debian's redis-server and nginx. One stack for the
+// file; the tests run in order and the last scans what the others left in Redis.
+test.describe.configure({ mode: "serial" });
+
+const stack = new Stack();
+/** Every secret the tests typed or signed in with, and every session cookie they saw. */
+const secrets = new Set<string>();
+
+test.beforeAll(async () => {
+  test.setTimeout(60_000);
+  await stack.start();
+});
+
+test.afterAll(async () => {
+  await stack.stop();
+});
+
+async function sessionCookie(page: Page): Promise<string> {
+  const cookies = await page.context().cookies();
+  const cookie = cookies.find((c) => c.name === "__Host-atlas_integrations_session");
+  expect(cookie, `the Secure __Host- session cookie, among ${cookies.map((c) => c.name)}`).toBeTruthy();
+  expect(cookie!.secure).toBe(true);
+  secrets.add(cookie!.value);
+  return cookie!.value;
+}
+
+/** A page of the dashboard, through nginx: answered 200, not the login page, no error. */
+async function visit(page: Page, path: string) {
+  const response = await page.goto(path);
+  expect(response?.status(), path).toBe(200);
+  await expect(page).not.toHaveURL(/\/login/);
+  await expect(page.getByRole("alert")).toHaveCount(0);
+}
+
+test("a missing, malformed or unusable setting is refused at start with a clear message", async () => {
+  const base = stack.replicaEnv(0, { LEPTOS_SITE_ADDR: "127.0.0.1:3409", METRICS_LISTEN: "" });
+  delete base.METRICS_LISTEN;
+  const { SESSION_KEYS: _, ...noKeys } = base;
+  const cases: [Record<string, string>, RegExp][] = [
+    [noKeys, /Redis session store needs session keys/],
+    [{ ...base, SESSION_KEYS: "c2hvcnQ=" }, /key 1 of SESSION_KEYS is 5 bytes; a key is 32 bytes/],
+    [{ ...base, SESSION_KEYS: `${newKey()},not a key!` }, /key 2 of SESSION_KEYS is neither base64 nor hex/],
+    [{ ...base, SESSION_STORE: "redis://127.0.0.1:1/0" }, /Redis session store does not answer/],
+    [{ ...base, SESSION_STORE: "memcached://127.0.0.1" }, /must be `memory` or a redis:\/\/ or rediss:\/\/ URL/],
+  ];
+  for (const [env, message] of cases) {
+    const { code, output } = await stack.refusedStart(env);
+    expect(code, output).toBe(1);
+    expect(output).toMatch(message);
+    // Nothing of a key is ever printed.
+    for (const key of (env.SESSION_KEYS ?? "").split(",").filter(Boolean)) expect(output).not.toContain(key);
+  }
+});
+
+test("rolling restarts of both replicas, with a key rotation: no sign-out, no lost write, no error page", async ({ page, demo, emulator }) => {
+  test.setTimeout(120_000);
+  const sandbox = demo.projects.find((p) => p.name === "Sandbox")!;
+  secrets.add(demo.apiKey.privateKey);
+  await signIn(page, demo);
+  const signedIn = await sessionCookie(page);
+  const form = new IntegrationFormPage(page);
+  const project = new ProjectPage(page);
+
+  let writes = 0;
+  /** Work on several pages and save one change, whose secret Atlas must then hold. */
+  async function work(label: string) {
+    await visit(page, "/");
+    await visit(page, `/projects/${sandbox.id}`);
+    const secret = `0123456789abcdef0123456789ab${String(writes).padStart(4, "0")}`;
+    secrets.add(secret);
+    await form.open(sandbox.id, "DATADOG");
+    if (writes === 0) {
+      await form.input("API key").fill(secret);
+      await form.input("Region").selectOption("US");
+      await form.submit("Create");
+    } else {
+      await form.input("Region").selectOption(writes % 2 ? "EU" : "US");
+      await form.replaceSecret("API key", secret);
+      await form.submit("Save changes");
+    }
+    await expect(page, label).toHaveURL(new RegExp(`/projects/${sandbox.id}\\?saved=DATADOG$`));
+    await expect(project.card("DATADOG")).toContainText(`••••${secret.slice(-4)}`);
+    const stored = await emulator.stored(sandbox.id, "DATADOG");
+    expect(stored?.apiKey, `${label}: the write reached Atlas`).toBe(secret);
+    expect(stored?.region).toBe(writes === 0 || writes % 2 === 0 ? "US" : "EU");
+    writes += 1;
+  }
+
+  await work("both replicas up");
+  const [oldKey, nextKey] = [stack.keys[0], newKey()];
+  // The rotation as README.md says: the new key first added second (opens, does not seal),
+  // then moved first (seals), one replica at a time; the old key stays to open older records.
+  for (const keys of [[oldKey, nextKey], [nextKey, oldKey]]) {
+    stack.keys = keys;
+    for (const i of [0, 1]) {
+      expect(await stack.stopReplica(i), `replica ${i + 1} stops cleanly`).toBe(0);
+      await work(`replica ${i + 1} down`);
+      await stack.startReplica(i);
+      await work(`replica ${i + 1} back with keys ${keys === stack.keys ? "rotated" : ""}`);
+    }
+  }
+  expect(await sessionCookie(page), "still the same session").toBe(signedIn);
+
+  // Both replicas served this session's pages (round-robin), and count their sessions.
+  for (const i of [0, 1]) {
+    const metrics = await stack.metrics(i);
+    expect(metrics).toMatch(/dashboard_requests_total\{method="GET",route="\/projects\/\{group_id\}",status="200"\} [1-9]/);
+    expect(metrics).toMatch(/dashboard_sessions [1-9]/);
+    expect(metrics).not.toContain(sandbox.id);
+  }
+});
+
+test("a logout on one replica ends the session on every replica, and revokes its token", async ({ page, demo, emulator, request }) => {
+  secrets.add(demo.serviceAccount.clientSecret);
+  await signIn(page, demo, "Service account");
+  const cookie = await sessionCookie(page);
+  const direct = (i: number) =>
+    request.get(`http://127.0.0.1:${PORTS.replicas[i]}/`, {
+      headers: { cookie: `__Host-atlas_integrations_session=${cookie}`, accept: "text/html" },
+      maxRedirects: 0,
+    });
+  for (const i of [0, 1]) expect((await direct(i)).status(), `replica ${i + 1} serves the session`).toBe(200);
+
+  const revokedBefore = (await emulator.counters()).byRoute["POST /api/oauth/revoke"] ?? 0;
+  const recordsBefore = stack.redisKeys().length;
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  expect(stack.redisKeys().length, "logout deletes the record").toBe(recordsBefore - 1);
+  for (const i of [0, 1]) {
+    const res = await direct(i);
+    expect(res.status(), `replica ${i + 1} no longer knows the session`).toBe(303);
+    expect(res.headers()["location"]).toMatch(/^\/login/);
+  }
+  expect((await emulator.counters()).byRoute["POST /api/oauth/revoke"]).toBe(revokedBefore + 1);
+});
+
+test("Redis holds no credential, secret or session cookie in clear", async ({ demo }) => {
+  const dump = stack.redisDump();
+  const keys = stack.redisKeys();
+  expect(keys.length, "the tests' sessions are there to scan").toBeGreaterThan(0);
+  // The scan can see what is stored: the record's plain fields are in the dump as written.
+  expect(dump.includes(Buffer.from("renewed_at"))).toBe(true);
+  for (const s of [...secrets, demo.apiKey.publicKey, demo.serviceAccount.clientId]) {
+    expect(dump.includes(Buffer.from(s)), `"${s.slice(0, 6)}…" in the Redis dump`).toBe(false);
+    expect(keys).not.toContain(s);
+  }
+  for (const log of [...stack.logs, ...stack.replicas.map((r) => r?.output ?? "")]) {
+    for (const s of secrets) expect(log.includes(s), `"${s.slice(0, 6)}…" in a replica's log`).toBe(false);
+  }
+  // Redis drops each record by itself at the session's idle end (30 minutes by default).
+  for (const key of keys) {
+    const ttl = stack.redisTtl(key);
+    expect(ttl, `TTL of a session record`).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(30 * 60);
+  }
+});

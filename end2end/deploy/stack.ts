@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, chmodSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { HOOK_TOKEN } from "../support/env";
@@ -35,7 +35,8 @@ class Proc {
   constructor(readonly name: string, readonly child: ChildProcess) {
     child.stdout?.on("data", (d) => (this.output += d));
     child.stderr?.on("data", (d) => (this.output += d));
-    this.exited = new Promise((done) => child.on("exit", (code) => done(code)));
+    // "close", not "exit": by then everything it printed has been read.
+    this.exited = new Promise((done) => child.on("close", (code) => done(code)));
   }
 }
 
@@ -84,7 +85,8 @@ export class Stack {
       "--rdbcompression", "no",
     ]);
     await waitFor("redis", this.redis, async () => {
-      return execFileSync("redis-cli", ["-p", String(PORTS.redis), "ping"], { encoding: "utf8" }).trim() === "PONG";
+      const ping = execFileSync("redis-cli", ["-p", String(PORTS.redis), "ping"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+      return ping.trim() === "PONG";
     });
     this.emulator = run("emulator", BINARY, ["emulator"], {
       EMULATOR_LISTEN: `127.0.0.1:${PORTS.emulator}`,
@@ -198,5 +200,6 @@ export class Stack {
       p.child.kill("SIGTERM");
       await p.exited;
     }
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

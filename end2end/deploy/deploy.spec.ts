@@ -164,3 +164,18 @@ test("Redis holds no credential, secret or session cookie in clear", async ({ de
     expect(ttl).toBeLessThanOrEqual(30 * 60);
   }
 });
+
+test("a replica whose Redis is gone is not ready, says no more than that, and recovers", async ({ request }) => {
+  const probe = (i: number, what: string) => request.get(`http://127.0.0.1:${PORTS.replicas[i]}/${what}`);
+  await stack.stopRedis();
+  for (const i of [0, 1]) {
+    const ready = await probe(i, "readyz");
+    expect(ready.status()).toBe(503);
+    expect(await ready.text()).toBe("not ok\n");
+    expect((await probe(i, "healthz")).status(), "the process itself still answers").toBe(200);
+  }
+  await stack.startRedis();
+  for (const i of [0, 1]) {
+    await expect.poll(async () => (await probe(i, "readyz")).status(), { timeout: 10_000 }).toBe(200);
+  }
+});

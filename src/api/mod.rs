@@ -4,9 +4,12 @@
 //! before anything reaches Atlas, and returns through `server::respond`, which sets the HTTP
 //! status from the error. Endpoints are stable, readable paths under `/api/`.
 
+pub mod fleet;
 #[cfg(feature = "ssr")]
 mod input;
 pub mod integrations;
+#[cfg(feature = "ssr")]
+mod lookup;
 pub mod projects;
 pub mod session;
 pub mod system;

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use atlas_registry::{IntegrationKind, DATADOG_REGIONS, US_EU_REGIONS};
 
 use crate::error::AppError;
+use crate::links::fleet_param as param;
 
 /// Rows per page without JavaScript.
 pub const PER_PAGE: usize = 50;
@@ -31,15 +32,6 @@ pub struct FleetFilter {
     pub lacks: Option<IntegrationKind>,
     /// Only projects with an integration whose region is this.
     pub region: Option<String>,
-}
-
-/// The URL parameters of the filter, one place for the page, the links and the parser.
-pub mod param {
-    pub const Q: &str = "q";
-    pub const HAS: &str = "has";
-    pub const LACKS: &str = "lacks";
-    pub const REGION: &str = "region";
-    pub const PAGE: &str = "page";
 }
 
 /// Every region value an integration can carry (the registry's enums, each once).

@@ -159,6 +159,9 @@ pub struct FleetPage {
     pub projects: Vec<ProjectRef>,
     /// The shown page's rows, in `projects`' order, matching the whole filter.
     pub rows: Vec<FleetRow>,
+    /// Projects looked up for this page that do not match the filter's cells: the island
+    /// need not ask for them again.
+    pub not_matching: Vec<String>,
     pub page: u32,
     /// Whether a next page has rows.
     pub next: bool,
@@ -226,6 +229,7 @@ mod ssr {
         let skip = (page as usize - 1).saturating_mul(PER_PAGE);
         // Owned ids: a borrowing iterator would make the server function's future not `Send`.
         let ids: Vec<String> = projects.iter().map(|p| p.id.clone()).collect();
+        let mut not_matching = Vec::new();
         let (rows, next) = if filter.looks_at_cells() {
             // Which rows match is known only once loaded: look up in order, stop when the
             // page is full and one more match proves a next page.
@@ -238,6 +242,8 @@ mod ssr {
                     if found.len() >= wanted {
                         break;
                     }
+                } else {
+                    not_matching.push(row.id);
                 }
             }
             let next = found.len() > skip.saturating_add(PER_PAGE);
@@ -251,6 +257,7 @@ mod ssr {
             filter,
             projects,
             rows,
+            not_matching,
             page,
             next,
             total,

@@ -7,10 +7,7 @@ use futures::StreamExt;
 
 use atlas_client::Project;
 
-/// How many projects' integrations are fetched from Atlas at once, per request. Atlas
-/// rate-limits per credential (docs/atlas-facts.md, Rate limits): a few calls in flight keep a
-/// page quick without a burst; a 429 pauses them all (`atlas-client`'s shared pause).
-pub const LOOKUPS_IN_FLIGHT: usize = 8;
+use super::LOOKUPS_IN_FLIGHT;
 
 /// The projects search: `needle` (trimmed, any case) in the name, or in the id.
 pub fn search_matches(project: &Project, needle: &str) -> bool {

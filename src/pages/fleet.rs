@@ -17,9 +17,10 @@ use crate::links::{self, fleet_param as param};
 use atlas_registry::{Availability, IntegrationKind};
 
 /// Projects per `fleet/rows` request while the island loads the fleet: one request's
-/// lookups run with the server's bounded concurrency; the chunks go one after another.
+/// lookups run `LOOKUPS_IN_FLIGHT` at a time on the server, and the requests go one after
+/// another, so a whole multiple of it keeps every lookup slot busy to a request's end.
 #[cfg(feature = "hydrate")]
-const CHUNK: usize = 50;
+const CHUNK: usize = 6 * crate::api::LOOKUPS_IN_FLIGHT;
 
 #[component]
 pub fn FleetPageView() -> impl IntoView {
@@ -109,9 +110,10 @@ fn FilterForm(filter: FleetFilter) -> impl IntoView {
     }
 }
 
-/// One row's state, and how many times it was (re)loaded: the row's key, so a retried row
-/// is drawn again and the others are kept.
-type Slot = Option<(u32, RowState)>;
+/// A row once loaded: how many times it was (re)loaded (the row's key, so a retried row is
+/// drawn again and the others are kept), and its state; `None` when the server looked it up
+/// and it does not match the filter (its cells were not sent).
+type Slot = Option<(u32, Option<RowState>)>;
 
 /// The matrix. Rendered on the server with one page of rows; in the browser it loads the
 /// rest of the filtered fleet, `CHUNK` projects a request, one request at a time.
@@ -121,6 +123,7 @@ pub fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
         filter,
         projects,
         rows,
+        not_matching,
         page,
         next,
         total: _,
@@ -134,8 +137,13 @@ pub fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
     let mut first_page = Vec::new();
     for row in rows {
         if let Some(&i) = index.get(&row.id) {
-            slots[i] = Some((0, row.state));
+            slots[i] = Some((0, Some(row.state)));
             first_page.push(i);
+        }
+    }
+    for id in not_matching {
+        if let Some(&i) = index.get(&id) {
+            slots[i] = Some((0, None));
         }
     }
     let slots = RwSignal::new(slots);
@@ -150,7 +158,9 @@ pub fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
     let visible = Memo::new(move |_| -> Vec<(usize, u32)> {
         slots.with(|slots| {
             let shown = |i: usize| {
-                let (generation, state) = slots[i].as_ref()?;
+                let (generation, Some(state)) = slots[i].as_ref()? else {
+                    return None;
+                };
                 filter
                     .with_value(|f| f.matches(state))
                     .then_some((i, *generation))
@@ -167,7 +177,7 @@ pub fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
         let mut counts = [0usize; IntegrationKind::ALL.len()];
         slots.with(|slots| {
             for (i, _) in visible.get() {
-                if let Some((_, RowState::Loaded(cells))) = &slots[i] {
+                if let Some((_, Some(RowState::Loaded(cells)))) = &slots[i] {
                     for cell in cells {
                         counts[cell.kind as usize] += 1;
                     }
@@ -182,7 +192,7 @@ pub fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
             for row in rows {
                 if let Some(i) = index.with_value(|x| x.get(&row.id).copied()) {
                     let generation = slots[i].as_ref().map_or(0, |(g, _)| g + 1);
-                    slots[i] = Some((generation, row.state));
+                    slots[i] = Some((generation, Some(row.state)));
                 }
             }
         })
@@ -286,7 +296,7 @@ pub fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
                         {
                             let (i, _) = key;
                             let project = projects.with_value(|p| p[i].clone());
-                            let state = slots.with_untracked(|s| s[i].as_ref().map(|(_, st)| st.clone()));
+                            let state = slots.with_untracked(|s| s[i].as_ref().and_then(|(_, st)| st.clone()));
                             view! { <MatrixRow id=project.id name=project.name state retry/> }
                         }
                     </For>

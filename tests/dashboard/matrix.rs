@@ -324,4 +324,13 @@ async fn a_generated_fleet_is_paged_by_name_and_cell_filters_page_over_matches()
     assert!(!datadog.contains("page=2"), "one page");
     // Names sort bench-00005, bench-00010, …, then Production.
     assert_eq!(ids.last().unwrap(), demo::PRODUCTION_PROJECT_ID);
+
+    // What the server looked up and found not matching is named, so the page's island does
+    // not ask for it again.
+    let (status, body) = app.call("fleet/page", &[("has", "DATADOG")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(answer["rows"].as_array().unwrap().len(), 25);
+    assert_eq!(answer["not_matching"].as_array().unwrap().len(), 125 - 25);
+    assert_eq!(answer["projects"].as_array().unwrap().len(), 125);
 }

@@ -13,6 +13,7 @@ const { values: args } = parseArgs({
     label: { type: "string", default: "" },
     "latency-ms": { type: "string", default: "50" },
     "in-flight": { type: "string", default: "8" },
+    "inject-429": { type: "string", default: "0" },
     table: { type: "string" },
   },
 });
@@ -31,8 +32,9 @@ function fail(message) {
   process.exit(1);
 }
 
-async function hook(path, method = "GET") {
-  const res = await fetch(`${args.emulator}/_emulator/${path}`, { method, headers: HOOK });
+async function hook(path, method = "GET", body = undefined) {
+  const headers = body ? { ...HOOK, "content-type": "application/json" } : HOOK;
+  const res = await fetch(`${args.emulator}/_emulator/${path}`, { method, headers, body: body && JSON.stringify(body) });
   if (!res.ok) fail(`hook ${path} answered ${res.status}`);
   return res.json();
 }
@@ -58,6 +60,13 @@ try {
   await page.getByRole("heading", { name: "Projects" }).waitFor({ timeout: 60_000 });
 
   await hook("counters/reset", "POST");
+  const inject = Number(args["inject-429"]);
+  if (inject > 0) {
+    // The next lookups answer 429 with Retry-After 1 s (the projects list is not matched).
+    await hook("faults", "POST", {
+      method: "GET", pathPrefix: "/api/atlas/v2/groups/", status: 429, retryAfterSecs: 1, count: inject,
+    });
+  }
   const started = performance.now();
   let sampling = true;
   const sampler = (async () => {
@@ -102,6 +111,7 @@ try {
       totalRequests: counters.total,
       peakPerSecond: peak(samples),
       failedRows: failed,
+      injected429: inject,
     }),
   );
 } finally {
@@ -129,11 +139,11 @@ function peak(samples) {
 function printTable(file) {
   const runs = fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
   const f = (n) => n.toFixed(2);
-  console.log("| run | projects | first row | all rows | bound (projects × latency ÷ in flight) | list calls | upstream requests | per project | peak req/s | failed rows |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("| run | projects | first row | all rows | bound (projects × latency ÷ in flight) | list calls | upstream requests | per project | peak req/s | 429s injected | failed rows |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of runs) {
     console.log(
-      `| ${r.label} | ${r.projects} | ${f(r.firstRowS)} s | ${f(r.allRowsS)} s | ${f(r.boundS)} s (${r.projects} × ${r.latencyMs} ms ÷ ${r.inFlight}) | ${r.listRequests} | ${r.totalRequests} | ${f(r.totalRequests / r.projects)} | ${r.peakPerSecond} | ${r.failedRows} |`,
+      `| ${r.label} | ${r.projects} | ${f(r.firstRowS)} s | ${f(r.allRowsS)} s | ${f(r.boundS)} s (${r.projects} × ${r.latencyMs} ms ÷ ${r.inFlight}) | ${r.listRequests} | ${r.totalRequests} | ${f(r.totalRequests / r.projects)} | ${r.peakPerSecond} | ${r.injected429} | ${r.failedRows} |`,
     );
   }
 }

@@ -1,6 +1,7 @@
 //! The page shell and the routes.
 
 use crate::i18n::{t, Key};
+use crate::pages::fleet::FleetPageView;
 use crate::pages::integration::{DeletePage, IntegrationPage};
 use crate::pages::login::LoginPage;
 use crate::pages::project::ProjectPage;
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
                     // out-of-order streaming fills its placeholders with scripts, and the
                     // core flows must work without JavaScript.
                     <Route path=path!("/") view=ProjectsPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/fleet") view=FleetPageView ssr=SsrMode::Async/>
                     <Route path=path!("/projects/:group_id") view=ProjectPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/:group_id/integrations/:kind") view=IntegrationPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/:group_id/integrations/:kind/delete") view=DeletePage ssr=SsrMode::Async/>

@@ -85,6 +85,22 @@ pub enum Key {
     ScrapeConfigIntro,
     Copy,
     Copied,
+    Fleet,
+    FleetIntro,
+    FleetLink,
+    FilterSearch,
+    FilterHas,
+    FilterLacks,
+    FilterRegion,
+    AnyType,
+    AnyRegion,
+    ApplyFilters,
+    ClearFilters,
+    OutOfReachRow,
+    RetryRow,
+    NoFleetRows,
+    ColumnCounts,
+    FleetWithoutScript,
 }
 
 pub fn t(key: Key) -> &'static str {
@@ -176,6 +192,22 @@ fn en(key: Key) -> &'static str {
         ScrapeConfigIntro => "Prometheus scrape configuration (HTTP service discovery, Prometheus 2.28 or later):",
         Copy => "Copy",
         Copied => "Copied",
+        Fleet => "Fleet matrix",
+        FleetIntro => "Every project and its integrations at once: one row per project, one column per integration type. Masked hints only; open a cell to see or change it.",
+        FleetLink => "Fleet matrix",
+        FilterSearch => "Project name or ID",
+        FilterHas => "Has",
+        FilterLacks => "Lacks",
+        FilterRegion => "Region is",
+        AnyType => "any type",
+        AnyRegion => "any region",
+        ApplyFilters => "Filter",
+        ClearFilters => "Clear filters",
+        OutOfReachRow => "Out of the credential's reach: Atlas does not show this project's integrations to it.",
+        RetryRow => "Retry",
+        NoFleetRows => "No project matches these filters.",
+        ColumnCounts => "Configured",
+        FleetWithoutScript => "Without JavaScript the matrix shows one page at a time.",
     }
 }
 
@@ -291,6 +323,32 @@ pub fn projects_count(shown_from: usize, shown_to: usize, matching: usize, total
     } else {
         format!("{shown_from}–{shown_to} of {matching} matching projects ({total} in all)")
     }
+}
+
+/// The badge a type carries wherever it is shown: legacy, legacy token, retired.
+pub fn kind_badge(kind: IntegrationKind) -> Option<&'static str> {
+    use atlas_registry::{Availability, Caution};
+    match kind.spec().availability {
+        Availability::Legacy => Some(t(Key::LegacyBadge)),
+        Availability::Discouraged(Caution::SlackLegacyToken) => Some(t(Key::LegacyTokenBadge)),
+        Availability::Discouraged(Caution::NewRelicRetired) => Some(t(Key::RetiredBadge)),
+        Availability::Creatable => None,
+    }
+}
+
+/// The matrix's progress line while it loads the whole filtered fleet.
+pub fn fleet_progress(loaded: usize, total: usize, shown: usize) -> String {
+    format!("Loaded {loaded} of {total} projects; {shown} shown.")
+}
+
+/// A page of the matrix without JavaScript.
+pub fn fleet_page_count(page: u32, rows: usize, total_matching_name: usize) -> String {
+    format!("Page {page}: {rows} rows of {total_matching_name} projects.")
+}
+
+/// A filter value the page did not understand, and left out.
+pub fn fleet_ignored(parameter: &str) -> String {
+    format!("Ignored the filter \"{parameter}\": its value is not one the matrix knows.")
 }
 
 pub fn field_problem(problem: &FieldProblem) -> String {

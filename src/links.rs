@@ -41,6 +41,46 @@ pub fn login_then(here: &str) -> String {
     }
 }
 
+/// The fleet matrix.
+pub const FLEET: &str = "/fleet";
+
+/// The fleet matrix's query parameters.
+pub mod fleet_param {
+    pub const Q: &str = "q";
+    pub const HAS: &str = "has";
+    pub const LACKS: &str = "lacks";
+    pub const REGION: &str = "region";
+    pub const PAGE: &str = "page";
+}
+
+/// The fleet matrix filtered so (parameters left out when unset), at page `page` (1: none).
+pub fn fleet(
+    q: &str,
+    has: Option<IntegrationKind>,
+    lacks: Option<IntegrationKind>,
+    region: Option<&str>,
+    page: u32,
+) -> String {
+    use fleet_param::*;
+    let page = (page > 1).then(|| page.to_string());
+    let params = [
+        (Q, Some(q).filter(|q| !q.is_empty())),
+        (HAS, has.map(IntegrationKind::as_wire)),
+        (LACKS, lacks.map(IntegrationKind::as_wire)),
+        (REGION, region),
+        (PAGE, page.as_deref()),
+    ];
+    let query: Vec<String> = params
+        .iter()
+        .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode(v))))
+        .collect();
+    if query.is_empty() {
+        FLEET.to_string()
+    } else {
+        format!("{FLEET}?{}", query.join("&"))
+    }
+}
+
 /// One page of the projects list, filtered by `filter`.
 pub fn projects_page(filter: &str, page: u32) -> String {
     format!("{PROJECTS}?q={}&page={page}", encode(filter))
@@ -87,6 +127,21 @@ mod tests {
         assert_eq!(
             login_then(&format!("/projects/{ID}?saved=SLACK")),
             format!("/login?next=/projects/{ID}%3Fsaved%3DSLACK")
+        );
+    }
+
+    #[test]
+    fn fleet_filters_in_the_url() {
+        assert_eq!(fleet("", None, None, None, 1), "/fleet");
+        assert_eq!(
+            fleet(
+                "a&b",
+                Some(IntegrationKind::PagerDuty),
+                Some(IntegrationKind::Slack),
+                Some("EU"),
+                3
+            ),
+            "/fleet?q=a%26b&has=PAGER_DUTY&lacks=SLACK&region=EU&page=3"
         );
     }
 

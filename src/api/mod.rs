@@ -4,9 +4,19 @@
 //! before anything reaches Atlas, and returns through `server::respond`, which sets the HTTP
 //! status from the error. Endpoints are stable, readable paths under `/api/`.
 
+pub mod fleet;
 #[cfg(feature = "ssr")]
 mod input;
 pub mod integrations;
+#[cfg(feature = "ssr")]
+mod lookup;
 pub mod projects;
 pub mod session;
 pub mod system;
+
+/// How many projects' integrations one request looks up at once (the projects page, the
+/// fleet matrix). Atlas rate-limits per credential (docs/atlas-facts.md, Reading a whole
+/// fleet): a few calls in flight keep a page quick without a burst, and a 429 pauses them all
+/// (`atlas-client`'s shared pause). Here, not in the server-only `lookup`, because the fleet
+/// matrix's island sizes its requests by it.
+pub const LOOKUPS_IN_FLIGHT: usize = 8;

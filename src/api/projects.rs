@@ -44,25 +44,18 @@ mod ssr {
     use futures::StreamExt;
 
     use super::{ProjectSummary, ProjectsPage, MAX_PER_PAGE};
+    use crate::api::lookup;
     use crate::error::AppError;
     use crate::server::UserAtlas;
-
-    /// How many projects' integrations are fetched from Atlas at once.
-    const INTEGRATION_LOOKUPS_IN_FLIGHT: usize = 8;
 
     pub async fn list(filter: String, page: u32, per_page: u32) -> Result<ProjectsPage, AppError> {
         let atlas = UserAtlas::current().await?;
         let per_page = per_page.clamp(1, MAX_PER_PAGE);
         let page = page.max(1);
         let all = atlas.all_projects().await?;
-        let needle = filter.trim().to_lowercase();
         let matching: Vec<_> = all
             .iter()
-            .filter(|p| {
-                needle.is_empty()
-                    || p.name.to_lowercase().contains(&needle)
-                    || p.id.contains(&needle)
-            })
+            .filter(|p| lookup::search_matches(p, &filter))
             .collect();
         // usize arithmetic, saturating: a huge page number is an empty page, not an overflow.
         let skip = (page as usize - 1).saturating_mul(per_page as usize);
@@ -74,14 +67,12 @@ mod ssr {
             .collect();
         // Each lookup owns its handle: the server function's future must be `Send`, and one
         // borrowed across these futures is not (the compiler cannot prove it for all lifetimes).
-        let lookups = shown.into_iter().map(|(id, name)| {
+        let projects = lookup::bounded(shown, |(id, name)| {
             let atlas = atlas.clone();
             async move { summary(&atlas, id, name).await }
-        });
-        let projects = futures::stream::iter(lookups)
-            .buffered(INTEGRATION_LOOKUPS_IN_FLIGHT)
-            .collect()
-            .await;
+        })
+        .collect()
+        .await;
         Ok(ProjectsPage {
             projects,
             matching: matching.len(),

@@ -14,6 +14,7 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="top">
             <a class="brand" href=links::PROJECTS>{t(Key::AppTitle)}</a>
+            <a class="nav" href=links::FLEET>{t(Key::FleetLink)}</a>
             <ActionForm action=logout attr:class="signout">
                 <button type="submit" disabled=move || logout.pending().get()>{t(Key::SignOut)}</button>
             </ActionForm>

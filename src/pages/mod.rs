@@ -1,5 +1,6 @@
 //! One module per page, plus the pieces they share.
 
+pub mod fleet;
 pub mod form;
 pub mod integration;
 pub mod layout;

@@ -65,12 +65,7 @@ fn IntegrationCard(
     let spec = kind.spec();
     let href = links::integration(&group_id, kind);
     let delete_href = links::delete_integration(&group_id, kind);
-    let badge = match spec.availability {
-        Availability::Legacy => Some(t(Key::LegacyBadge)),
-        Availability::Discouraged(Caution::SlackLegacyToken) => Some(t(Key::LegacyTokenBadge)),
-        Availability::Discouraged(Caution::NewRelicRetired) => Some(t(Key::RetiredBadge)),
-        Availability::Creatable => None,
-    };
+    let badge = i18n::kind_badge(kind);
     let configured = current.is_some();
     // Unconfigured, the status line says it all.
     let body = current.map(|view| view! { <Values view/> });

@@ -119,6 +119,23 @@ impl UserAtlas {
         answer.ok()
     }
 
+    /// The project's integrations, or why not, for lists of many projects: a 401 is this
+    /// project out of reach ([`AppError::OutOfReach`]), never the session's end, and costs no
+    /// second call (if the credential itself was dropped, the next page that needs it says so).
+    pub async fn integrations_or_reason(
+        &self,
+        group_id: &str,
+    ) -> Result<Vec<Integration>, AppError> {
+        let call = self
+            .state
+            .atlas
+            .list_integrations(&self.user.credential, group_id);
+        match call.await {
+            Err(AtlasError::Unauthorized(info)) => Err(AppError::OutOfReach(info.detail)),
+            other => Ok(other?),
+        }
+    }
+
     pub async fn integration(
         &self,
         group_id: &str,

@@ -179,6 +179,11 @@ fn odd_key(rng: &mut StdRng) -> String {
                 "group_id[0]",
                 "kind[x]",
                 "page[]",
+                "ids[]",
+                "ids[0]",
+                "ids[0][x]",
+                "ids[99999999999]",
+                "has[]",
                 "method[api_key]",
                 "[]",
                 "=",
@@ -201,6 +206,10 @@ fn odd_key(rng: &mut StdRng) -> String {
                 "filter",
                 "page",
                 "per_page",
+                "q",
+                "has",
+                "lacks",
+                "region",
             ],
         )
         .to_string(),
@@ -213,6 +222,8 @@ const ENDPOINTS: &[&str] = &[
     "session/login",
     "session/logout",
     "projects/list",
+    "fleet/page",
+    "fleet/rows",
     "integrations/list",
     "integrations/create",
     "integrations/update",
@@ -222,7 +233,9 @@ const ENDPOINTS: &[&str] = &[
 
 /// Functions that give data only to a signed-in user.
 fn needs_session(endpoint: &str) -> bool {
-    endpoint.starts_with("projects/") || endpoint.starts_with("integrations/")
+    endpoint.starts_with("projects/")
+        || endpoint.starts_with("fleet/")
+        || endpoint.starts_with("integrations/")
 }
 
 /// A call the page could make, with plausible values.
@@ -264,6 +277,27 @@ fn valid_form(rng: &mut StdRng, endpoint: &str) -> Vec<(String, String)> {
                 pick(rng, &["0", "1", "10", "100", "101"]).to_string(),
             ),
         ],
+        "fleet/page" => {
+            let mut kinds = || {
+                let k = pick(rng, &IntegrationKind::ALL).as_wire();
+                pick(rng, &["", k, "NOPE"]).to_string()
+            };
+            let has = kinds();
+            let lacks = kinds();
+            vec![
+                pair(
+                    "q",
+                    pick(rng, &["", "prod", "Sand", "65f0", "ü"]).to_string(),
+                ),
+                pair("has", has),
+                pair("lacks", lacks),
+                pair("region", pick(rng, &["", "EU", "US5", "MARS"]).to_string()),
+                pair("page", rng.gen_range(0..4u32).to_string()),
+            ]
+        }
+        "fleet/rows" => (0..rng.gen_range(0..4))
+            .map(|i| (format!("ids[{i}]"), group_id(rng)))
+            .collect(),
         "integrations/list" => vec![pair("group_id", group_id(rng))],
         "integrations/delete" => vec![
             pair("group_id", group_id(rng)),

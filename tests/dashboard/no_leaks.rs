@@ -118,13 +118,27 @@ async fn no_credential_or_secret_in_any_response_or_log_line() {
                 vec![("group_id", sandbox), ("kind", "PROMETHEUS")],
             ),
         ];
+        // The fleet matrix's answers, while the new secrets are still configured.
+        let fleet_rows: Vec<(String, &str)> = demo::PROJECTS
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _))| (format!("ids[{i}]"), *id))
+            .collect();
+        let fleet_form: Vec<(&str, &str)> =
+            fleet_rows.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         for (endpoint, form) in &calls {
             let (status, body) = app.call(endpoint, form).await;
+            if *endpoint == "integrations/create" {
+                // After each create: the fleet's rows and page carry its masked hint only.
+                bodies.push(app.call("fleet/rows", &fleet_form).await.1);
+                bodies.push(app.call("fleet/page", &[]).await.1);
+            }
             assert!(status.is_success(), "{endpoint}: {status} {body}");
             bodies.push(body);
         }
         for path in [
             "/",
+            "/fleet",
             &format!("/projects/{production}"),
             &format!("/projects/{production}/integrations/WEBHOOK"),
         ] {

@@ -18,6 +18,7 @@ use reqwest::{Method, StatusCode};
 use super::config::ClientConfig;
 use super::digest::{self, DigestSessions};
 use super::oauth::{TokenCache, TokenKey};
+use super::pause::SharedPause;
 use super::retry::{Failure, RetryPolicy};
 use super::telemetry::{self, Outcome};
 use super::wire::{self, ATLAS_MEDIA_TYPE};
@@ -50,6 +51,8 @@ struct Inner {
     call_deadline: std::time::Duration,
     digest: DigestSessions,
     tokens: TokenCache,
+    /// A 429 seen by one call pauses the credential's other calls too ([`SharedPause`]).
+    pause: SharedPause,
 }
 
 impl std::fmt::Debug for AtlasClient {
@@ -208,6 +211,23 @@ fn groups_path(group_id: &str) -> Result<String, AtlasError> {
     }
 }
 
+/// How long a 429 pauses the credential's other calls: this call's own wait before its
+/// retry, or, when it is not retried, what `Retry-After` asked (at most the policy's cap).
+/// Other failures pause nothing: a 503 or a dropped connection says nothing about the bucket.
+fn shared_wait(
+    policy: &RetryPolicy,
+    failure: Failure,
+    own_delay: Option<std::time::Duration>,
+) -> Option<std::time::Duration> {
+    match failure {
+        Failure::Status {
+            status: 429,
+            retry_after,
+        } => own_delay.or(retry_after.map(|after| after.min(policy.retry_after_cap))),
+        _ => None,
+    }
+}
+
 impl AtlasClient {
     /// Builds the client and its one connection pool. Fails on a base URL that is not an
     /// absolute http(s) URL, carries `user:password@`, or is plain http to anything but
@@ -259,6 +279,7 @@ impl AtlasClient {
                 call_deadline: config.call_deadline,
                 digest: DigestSessions::default(),
                 tokens: TokenCache::new(config.token_renew_margin),
+                pause: SharedPause::default(),
             }),
         })
     }
@@ -296,7 +317,13 @@ impl AtlasClient {
         deadline: tokio::time::Instant,
     ) -> Result<Answer, AtlasError> {
         let mut retry = 0;
+        let key = credential.public_id();
         loop {
+            // Another call of this credential was told to wait: so is this one. A pause past
+            // the deadline ends the call there (the caller's `timeout_at`).
+            if let Some(until) = self.inner.pause.until(key) {
+                tokio::time::sleep_until(until).await;
+            }
             let failed = match self.authenticated(credential, call, retry + 1).await {
                 Ok(answer) if answer.status.is_success() => return Ok(answer),
                 Ok(answer) => Failed::from_answer(&answer),
@@ -309,6 +336,11 @@ impl AtlasClient {
                 .delay_for(&call.method, failed.failure, retry, unit)
                 // A wait that would end past the deadline only delays the same answer.
                 .filter(|delay| tokio::time::Instant::now() + *delay < deadline);
+            if let Some(wait) = shared_wait(&self.inner.retry, failed.failure, delay) {
+                self.inner
+                    .pause
+                    .extend(key, tokio::time::Instant::now() + wait);
+            }
             match delay {
                 Some(delay) => {
                     let rate_limited =

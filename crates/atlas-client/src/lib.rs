@@ -8,6 +8,7 @@ mod credential;
 mod digest;
 mod error;
 mod oauth;
+mod pause;
 mod retry;
 mod telemetry;
 mod wire;

@@ -1068,3 +1068,31 @@ async fn a_call_ends_at_its_deadline_whatever_the_retries() {
         "{took:?}"
     );
 }
+
+#[tokio::test]
+async fn a_429_pauses_the_credentials_other_calls_until_retry_after() {
+    let emu = emulator().await;
+    let client = emu.client();
+    let key = service_account();
+    client.list_all_projects(&key).await.unwrap();
+    // Only Production's list answers 429; Sandbox's would answer at once.
+    emu.fault(json!({"method": "GET",
+        "pathPrefix": format!("/api/atlas/v2/groups/{PRODUCTION}/integrations"),
+        "status": 429, "retryAfterSecs": 1, "count": 1}))
+        .await;
+    let first = {
+        let client = client.clone();
+        let key = key.clone();
+        tokio::spawn(async move { client.list_integrations(&key, PRODUCTION).await })
+    };
+    // Production has had its 429 by now; Sandbox's call must wait out the same Retry-After.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = Instant::now();
+    client.list_integrations(&key, SANDBOX).await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(700),
+        "the other call waited for the shared pause: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(first.await.unwrap().unwrap().len(), 3);
+}

@@ -52,10 +52,20 @@ impl TestApp {
         settings: Settings,
         client: impl FnOnce(ClientConfig) -> ClientConfig,
     ) -> TestApp {
+        TestApp::with_emulator(settings, EmulatorOptions::default(), client).await
+    }
+
+    /// A dashboard on an emulator started with `options` (test hooks always on), e.g. a
+    /// generated fleet (`projects`).
+    pub async fn with_emulator(
+        settings: Settings,
+        options: EmulatorOptions,
+        client: impl FnOnce(ClientConfig) -> ClientConfig,
+    ) -> TestApp {
         let listen: SocketAddr = "127.0.0.1:0".parse().expect("addr");
         let options = EmulatorOptions {
             test_hooks: true,
-            ..Default::default()
+            ..options
         };
         let emulator = atlas_emulator::start_embedded(listen, options)
             .await

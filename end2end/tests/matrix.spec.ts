@@ -1,0 +1,186 @@
+import type { Page } from "@playwright/test";
+import { test, expect, waitForHydration } from "../support/fixtures";
+import { signIn } from "../support/session";
+import { HOOK_HEADERS } from "../support/env";
+import { startSecondServer, type Server } from "../support/second-server";
+
+// The fleet matrix (/fleet): one row per project, one column per integration type.
+
+const rows = (page: Page) => page.locator("table.matrix tbody tr");
+const row = (page: Page, id: string) => page.locator(`table.matrix tbody tr[data-id="${id}"]`);
+const progress = (page: Page) => page.locator("p.count");
+
+/** Every response body the page receives from the dashboard: the HTML and server functions. */
+function recordBodies(page: Page): string[] {
+  const bodies: string[] = [];
+  page.on("response", async (res) => {
+    const type = res.request().resourceType();
+    if (type === "document" || res.url().includes("/api/")) {
+      try {
+        bodies.push(await res.text());
+      } catch {
+        // A redirect has no body.
+      }
+    }
+  });
+  return bodies;
+}
+
+test.describe("over the demo projects", () => {
+  test("every project, sorted by name, with masked hints, counts and links", async ({ page, demo }) => {
+    await signIn(page, demo);
+    await page.getByRole("link", { name: "Fleet matrix" }).first().click();
+    await expect(page).toHaveURL(/\/fleet$/);
+    await waitForHydration(page);
+    await expect(progress(page)).toContainText("Loaded 5 of 5 projects");
+    await expect(rows(page).locator("th a")).toHaveText(["Analytics", "Legacy-Monitoring", "Production", "Sandbox", "Staging"]);
+    const production = demo.projects.find((p) => p.name === "Production")!;
+    const pagerDuty = row(page, production.id).locator('td[data-type="PAGER_DUTY"]');
+    await expect(pagerDuty).toContainText("••••0022");
+    await expect(pagerDuty).toContainText("EU");
+    await expect(page.locator('td.column-count[data-type="PAGER_DUTY"]')).toHaveText("1");
+    await expect(page.locator('td.column-count[data-type="HIP_CHAT"]')).toHaveText("0");
+    const staging = demo.projects.find((p) => p.name === "Staging")!;
+    await expect(row(page, staging.id).locator('td[data-type="SLACK"]')).toContainText("legacy token");
+    await pagerDuty.getByRole("link").click();
+    await expect(page).toHaveURL(new RegExp(`/projects/${production.id}/integrations/PAGER_DUTY$`));
+  });
+
+  test("filters live in the URL; unknown values are ignored with a notice", async ({ page, demo }) => {
+    await signIn(page, demo);
+    await page.goto("/fleet");
+    const form = page.getByRole("search");
+    await form.getByLabel("Has").selectOption("PAGER_DUTY");
+    await form.getByRole("button", { name: "Filter" }).click();
+    await expect(page).toHaveURL(/\/fleet\?q=&has=PAGER_DUTY&lacks=&region=$/);
+    await waitForHydration(page);
+    await expect(rows(page)).toHaveCount(1);
+    await expect(rows(page).locator("th a")).toHaveText(["Production"]);
+
+    // A shared link: lacks a type, and a name.
+    await page.goto("/fleet?lacks=WEBHOOK&q=s");
+    await waitForHydration(page);
+    await expect(progress(page)).toContainText("Loaded 3 of 3 projects; 3 shown");
+    await expect(rows(page).locator("th a")).toHaveText(["Analytics", "Sandbox", "Staging"]);
+    await expect(page.getByRole("search").getByLabel("Lacks")).toHaveValue("WEBHOOK");
+
+    await page.goto("/fleet?region=EU");
+    await waitForHydration(page);
+    await expect(rows(page).locator("th a")).toContainText(["Production"]);
+
+    await page.goto("/fleet?has=NOPE&page=zero");
+    await waitForHydration(page);
+    await expect(page.getByText('Ignored the filter "has"')).toBeVisible();
+    await expect(rows(page)).toHaveCount(5);
+  });
+
+  test("no secret in the HTML or in the server functions' answers", async ({ page, demo }) => {
+    const bodies = recordBodies(page);
+    await signIn(page, demo);
+    await page.goto("/fleet");
+    await waitForHydration(page);
+    await expect(progress(page)).toContainText("Loaded 5 of 5");
+    // The island's own call, as it makes it for the rest of a fleet: every demo project.
+    const ids = demo.projects.map((p) => p.id);
+    const answer = await page.evaluate(async (ids) => {
+      const form = new URLSearchParams();
+      ids.forEach((id, i) => form.append(`ids[${i}]`, id));
+      const res = await fetch("/api/fleet/rows", { method: "POST", body: form, headers: { accept: "application/json" } });
+      return { status: res.status, text: await res.text() };
+    }, ids);
+    expect(answer.status).toBe(200);
+    bodies.push(answer.text);
+    expect(answer.text).toContain("••••0022");
+    const all = bodies.join("\n");
+    expect(all).toContain("Production");
+    for (const secret of [demo.apiKey.privateKey, ...Object.values(demo.secrets)]) {
+      expect(all.includes(secret), `a response holds a secret of ${secret.length} chars`).toBe(false);
+    }
+  });
+
+  test("a failed row says why and is retried on its own", async ({ page, demo, emulator }) => {
+    const staging = demo.projects.find((p) => p.name === "Staging")!;
+    await signIn(page, demo);
+    await emulator.addFault({ method: "GET", pathPrefix: `/api/atlas/v2/groups/${staging.id}/integrations`, status: 500 });
+    await page.goto("/fleet");
+    await waitForHydration(page);
+    const failed = row(page, staging.id);
+    await expect(failed.getByRole("alert")).toContainText("Atlas answered 500");
+    await expect(rows(page)).toHaveCount(5);
+    await emulator.clearFaults();
+    const before = (await emulator.counters()).byRoute["GET /api/atlas/v2/groups/{groupId}/integrations"] ?? 0;
+    await failed.getByRole("link", { name: "Retry" }).click();
+    await expect(failed.locator('td[data-type="OPS_GENIE"]')).toContainText("••••3311");
+    await expect(failed.getByRole("alert")).toHaveCount(0);
+    await expect(page).toHaveURL(/\/fleet$/);
+    const after = (await emulator.counters()).byRoute["GET /api/atlas/v2/groups/{groupId}/integrations"];
+    expect(after - before, "the retry looked up that project only").toBe(1);
+  });
+});
+
+test.describe("over a generated fleet of 300 projects", () => {
+  // Its own server: the rest of the suite keeps the five demo projects.
+  let server: Server;
+  test.beforeAll(async () => {
+    server = await startSecondServer({ EMULATOR_PROJECTS: "300" });
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+
+  async function signInThere(page: Page, demo: { serviceAccount: { clientId: string; clientSecret: string } }) {
+    await page.goto(`${server.url}/login`);
+    const form = page.getByRole("form", { name: "Service account" });
+    await form.getByLabel("Client ID").fill(demo.serviceAccount.clientId);
+    await form.getByLabel("Client secret").fill(demo.serviceAccount.clientSecret);
+    await form.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  }
+
+  async function listCalls(request: import("@playwright/test").APIRequestContext): Promise<number> {
+    const res = await request.get(`${server.emulatorUrl}/_emulator/counters`, { headers: HOOK_HEADERS });
+    return (await res.json()).byRoute["GET /api/atlas/v2/groups/{groupId}/integrations"] ?? 0;
+  }
+
+  test("the first page is there at once, then the whole fleet loads with its progress", async ({ page, demo, request }) => {
+    await signInThere(page, demo);
+    const before = await listCalls(request);
+    const response = await page.goto(`${server.url}/fleet`);
+    // Server-rendered: the first 50 rows are in the page itself.
+    const html = (await response!.text()).split('<tr data-id="').length - 1;
+    expect(html).toBe(50);
+    await waitForHydration(page);
+    await expect(progress(page)).toContainText("Loaded 305 of 305 projects; 305 shown");
+    await expect(rows(page)).toHaveCount(305);
+    // Every 3rd generated project has PagerDuty (100), and Production; every 5th Datadog.
+    await expect(page.locator('td.column-count[data-type="PAGER_DUTY"]')).toHaveText("101");
+    await expect(page.locator('td.column-count[data-type="DATADOG"]')).toHaveText("61");
+    expect(await listCalls(request) - before, "one list call per project").toBe(305);
+  });
+
+  test("a cell filter over the whole fleet", async ({ page, demo, request }) => {
+    await signInThere(page, demo);
+    const before = await listCalls(request);
+    await page.goto(`${server.url}/fleet?has=WEBHOOK&lacks=PAGER_DUTY`);
+    await waitForHydration(page);
+    await expect(progress(page)).toContainText("Loaded 305 of 305 projects");
+    // Every 7th (42) has a webhook, minus every 21st (14) that also has PagerDuty.
+    await expect(rows(page)).toHaveCount(28);
+    // What the server already looked up is not asked for again.
+    expect(await listCalls(request) - before, "one list call per project").toBe(305);
+  });
+
+  test.describe("without JavaScript", () => {
+    test.use({ javaScriptEnabled: false });
+    test("one page at a time, with links", async ({ page, demo }) => {
+      await signInThere(page, demo);
+      await page.goto(`${server.url}/fleet`);
+      await expect(rows(page)).toHaveCount(50);
+      await expect(progress(page)).toContainText("Page 1: 50 rows of 305 projects");
+      await page.getByRole("link", { name: "Next" }).click();
+      await expect(page).toHaveURL(/\/fleet\?page=2$/);
+      await expect(rows(page)).toHaveCount(50);
+      await expect(rows(page).first().locator("th a")).toHaveText("bench-00050");
+    });
+  });
+});

@@ -1,0 +1,149 @@
+// One run of scripts/bench-matrix: headless Chromium opens the fleet matrix and waits until
+// every row is loaded, while the emulator's request counter is sampled every 100 ms. Prints
+// one JSON line. `--table FILE` prints the markdown table of a file of such lines instead.
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import { parseArgs } from "node:util";
+
+const { values: args } = parseArgs({
+  options: {
+    base: { type: "string" },
+    emulator: { type: "string" },
+    credential: { type: "string", default: "service_account" },
+    label: { type: "string", default: "" },
+    "latency-ms": { type: "string", default: "50" },
+    "in-flight": { type: "string", default: "8" },
+    "inject-429": { type: "string", default: "0" },
+    table: { type: "string" },
+  },
+});
+
+if (args.table) {
+  printTable(args.table);
+  process.exit(0);
+}
+
+const require = createRequire(new URL("../end2end/package.json", import.meta.url));
+const { chromium } = require("playwright");
+const HOOK = { "x-emulator-token": process.env.EMULATOR_HOOK_TOKEN };
+
+function fail(message) {
+  console.error(`bench-matrix: ${message}`);
+  process.exit(1);
+}
+
+async function hook(path, method = "GET", body = undefined) {
+  const headers = body ? { ...HOOK, "content-type": "application/json" } : HOOK;
+  const res = await fetch(`${args.emulator}/_emulator/${path}`, { method, headers, body: body && JSON.stringify(body) });
+  if (!res.ok) fail(`hook ${path} answered ${res.status}`);
+  return res.json();
+}
+
+const demo = await hook("demo");
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
+});
+let samples = [];
+try {
+  const page = await browser.newPage();
+  await page.goto(`${args.base}/login`);
+  await page.locator("body[data-hydrated='true']").waitFor({ state: "attached" });
+  const [form, id, secret, idLabel, secretLabel] =
+    args.credential === "api_key"
+      ? ["API key", demo.apiKey.publicKey, demo.apiKey.privateKey, "Public key", "Private key"]
+      : ["Service account", demo.serviceAccount.clientId, demo.serviceAccount.clientSecret, "Client ID", "Client secret"];
+  const login = page.getByRole("form", { name: form });
+  await login.getByLabel(idLabel).fill(id);
+  await login.getByLabel(secretLabel).fill(secret);
+  await login.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Projects" }).waitFor({ timeout: 60_000 });
+
+  await hook("counters/reset", "POST");
+  const inject = Number(args["inject-429"]);
+  if (inject > 0) {
+    // The next lookups answer 429 with Retry-After 1 s (the projects list is not matched).
+    await hook("faults", "POST", {
+      method: "GET", pathPrefix: "/api/atlas/v2/groups/", status: 429, retryAfterSecs: 1, count: inject,
+    });
+  }
+  const started = performance.now();
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const c = await hook("counters");
+      samples.push([performance.now() - started, c.total]);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  await page.goto(`${args.base}/fleet`, { waitUntil: "commit" });
+  await page.locator("table.matrix tbody tr").first().waitFor({ state: "visible", timeout: 60_000 });
+  const firstRow = performance.now() - started;
+  await page.waitForFunction(
+    () => {
+      const p = document.querySelector("p.count[data-total]");
+      return p && document.body.dataset.hydrated === "true" && p.dataset.loaded === p.dataset.total;
+    },
+    null,
+    { timeout: 600_000, polling: 20 },
+  );
+  const allRows = performance.now() - started;
+  sampling = false;
+  await sampler;
+  const counters = await hook("counters");
+  const shown = await page.locator("table.matrix tbody tr").count();
+  const failed = await page.locator("td.row-problem.failed").count();
+  const projects = Number(await page.locator("p.count").getAttribute("data-total"));
+  if (shown !== projects) fail(`${shown} rows shown of ${projects}`);
+  const latency = Number(args["latency-ms"]);
+  const inFlight = Number(args["in-flight"]);
+  console.log(
+    JSON.stringify({
+      label: args.label,
+      credential: args.credential,
+      projects,
+      latencyMs: latency,
+      inFlight,
+      boundS: (projects * latency) / inFlight / 1000,
+      firstRowS: firstRow / 1000,
+      allRowsS: allRows / 1000,
+      listRequests: counters.byRoute["GET /api/atlas/v2/groups/{groupId}/integrations"] ?? 0,
+      totalRequests: counters.total,
+      peakPerSecond: peak(samples),
+      failedRows: failed,
+      injected429: inject,
+    }),
+  );
+} finally {
+  await browser.close();
+}
+
+/** The most requests counted in any window of one second (samples every ~100 ms). */
+function peak(samples) {
+  let best = 0;
+  for (let i = 0; i < samples.length; i++) {
+    let j = i;
+    while (j > 0 && samples[i][0] - samples[j - 1][0] <= 1000) j--;
+    const span = samples[i][0] - samples[j][0];
+    if (span >= 900) best = Math.max(best, ((samples[i][1] - samples[j][1]) * 1000) / span);
+  }
+  // Runs shorter than a second: their average rate.
+  if (best === 0 && samples.length > 1) {
+    const [t0, n0] = samples[0];
+    const [t1, n1] = samples[samples.length - 1];
+    best = t1 > t0 ? ((n1 - n0) * 1000) / (t1 - t0) : 0;
+  }
+  return Math.round(best);
+}
+
+function printTable(file) {
+  const runs = fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  const f = (n) => n.toFixed(2);
+  console.log("| run | projects | first row | all rows | bound (projects × latency ÷ in flight) | list calls | upstream requests | per project | peak req/s | 429s injected | failed rows |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const r of runs) {
+    console.log(
+      `| ${r.label} | ${r.projects} | ${f(r.firstRowS)} s | ${f(r.allRowsS)} s | ${f(r.boundS)} s (${r.projects} × ${r.latencyMs} ms ÷ ${r.inFlight}) | ${r.listRequests} | ${r.totalRequests} | ${f(r.totalRequests / r.projects)} | ${r.peakPerSecond} | ${r.injected429} | ${r.failedRows} |`,
+    );
+  }
+}

@@ -1,0 +1,385 @@
+//! The fleet matrix: one row per project, one column per integration type, every cell from one
+//! list call per project (`GET /groups/{id}/integrations`; docs/atlas-facts.md, Discovery).
+//!
+//! Two server functions: `fleet/page` answers the filtered, name-sorted project list and one
+//! page of rows (what the page renders without JavaScript); `fleet/rows` answers the rows of
+//! up to [`MAX_IDS_PER_REQUEST`] projects (what the page's island asks for, chunk by chunk, to
+//! load the whole filtered fleet, and to retry one failed row).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use atlas_registry::{IntegrationKind, DATADOG_REGIONS, US_EU_REGIONS};
+
+use crate::error::AppError;
+use crate::links::fleet_param as param;
+
+/// Rows per page without JavaScript.
+pub const PER_PAGE: usize = 50;
+/// Most projects one `fleet/rows` request may name: it bounds the time and the Atlas calls
+/// one request can cost.
+pub const MAX_IDS_PER_REQUEST: usize = 100;
+
+/// What the matrix shows, as the URL says it (`?q=&has=&lacks=&region=`). Only valid values
+/// get here: [`FleetFilter::from_url`] drops the others, [`FleetFilter::checked`] refuses them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FleetFilter {
+    /// Part of a project's name or id (any case).
+    pub q: String,
+    /// Only projects where this type is configured.
+    pub has: Option<IntegrationKind>,
+    /// Only projects where this type is not configured.
+    pub lacks: Option<IntegrationKind>,
+    /// Only projects with an integration whose region is this.
+    pub region: Option<String>,
+}
+
+/// Every region value an integration can carry (the registry's enums, each once).
+pub fn regions() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = Vec::new();
+    for r in US_EU_REGIONS.iter().chain(DATADOG_REGIONS) {
+        if !all.contains(r) {
+            all.push(r);
+        }
+    }
+    all
+}
+
+impl FleetFilter {
+    /// From the URL's raw values. An invalid value (unknown type, unknown region) is left out,
+    /// and its parameter's name returned, so the page can say what it ignored.
+    pub fn from_url(q: &str, has: &str, lacks: &str, region: &str) -> (Self, Vec<&'static str>) {
+        let mut ignored = Vec::new();
+        let mut kind = |raw: &str, name: &'static str| {
+            if raw.is_empty() {
+                return None;
+            }
+            let kind = IntegrationKind::from_wire(raw);
+            if kind.is_none() {
+                ignored.push(name);
+            }
+            kind
+        };
+        let has = kind(has, param::HAS);
+        let lacks = kind(lacks, param::LACKS);
+        let region = match region {
+            "" => None,
+            r if regions().contains(&r) => Some(r.to_string()),
+            _ => {
+                ignored.push(param::REGION);
+                None
+            }
+        };
+        let filter = FleetFilter {
+            q: q.trim().to_string(),
+            has,
+            lacks,
+            region,
+        };
+        (filter, ignored)
+    }
+
+    /// From a server function's arguments: an invalid value is a 400, before any Atlas call.
+    pub fn checked(q: &str, has: &str, lacks: &str, region: &str) -> Result<Self, AppError> {
+        let (filter, ignored) = Self::from_url(q, has, lacks, region);
+        match ignored.first() {
+            None => Ok(filter),
+            Some(name) => Err(AppError::BadRequest(format!("unknown value of {name}"))),
+        }
+    }
+
+    /// Whether rows must be loaded before it is known if they match.
+    pub fn looks_at_cells(&self) -> bool {
+        self.has.is_some() || self.lacks.is_some() || self.region.is_some()
+    }
+
+    /// Whether a loaded row is shown. A row that could not be loaded is shown whatever the
+    /// filter: whether it matches is unknown, and hiding it would hide the failure.
+    pub fn matches(&self, state: &RowState) -> bool {
+        let RowState::Loaded(cells) = state else {
+            return true;
+        };
+        let has = |kind| cells.iter().any(|c| c.kind == kind);
+        self.has.is_none_or(has)
+            && self.lacks.is_none_or(|k| !has(k))
+            && self
+                .region
+                .as_deref()
+                .is_none_or(|r| cells.iter().any(|c| c.setting("region") == Some(r)))
+    }
+}
+
+/// A configured integration, as the matrix shows it: the hint Atlas's mask leaves of its
+/// first secret and the plain settings that tell one configuration from another (region,
+/// channel, user name). Never a secret (built from `IntegrationView`, which masks).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cell {
+    pub kind: IntegrationKind,
+    pub hint: Option<String>,
+    /// (field name, value), in the registry's field order.
+    pub settings: Vec<(String, String)>,
+}
+
+impl Cell {
+    pub fn setting(&self, name: &str) -> Option<&str> {
+        self.settings
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One project's row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RowState {
+    /// The configured integrations, in registry order; every other type is not configured.
+    Loaded(Vec<Cell>),
+    /// Atlas would not show this project to the credential (401, 403 or 404).
+    OutOfReach,
+    /// The lookup failed; why, for the page to say.
+    Failed(AppError),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FleetRow {
+    pub id: String,
+    pub state: RowState,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FleetPage {
+    pub filter: FleetFilter,
+    /// Every project whose name or id matches `filter.q`, sorted by name: the rows to load.
+    pub projects: Vec<ProjectRef>,
+    /// The shown page's rows, in `projects`' order, matching the whole filter.
+    pub rows: Vec<FleetRow>,
+    /// Projects looked up for this page that do not match the filter's cells: the island
+    /// need not ask for them again.
+    pub not_matching: Vec<String>,
+    pub page: u32,
+    /// Whether a next page has rows.
+    pub next: bool,
+    /// Projects the credential can see in all.
+    pub total: usize,
+}
+
+/// The filtered fleet and one page of its rows (1-based), loaded with bounded concurrency.
+/// With a filter on cells, projects are looked up in name order until the page is full.
+#[server(prefix = "/api", endpoint = "fleet/page")]
+pub async fn load_fleet_page(
+    #[server(default)] q: String,
+    #[server(default)] has: String,
+    #[server(default)] lacks: String,
+    #[server(default)] region: String,
+    #[server(default)] page: u32,
+) -> Result<FleetPage, AppError> {
+    crate::server::respond(ssr::page(q, has, lacks, region, page).await)
+}
+
+/// The rows of these projects (at most [`MAX_IDS_PER_REQUEST`] ids), in the order given.
+#[server(prefix = "/api", endpoint = "fleet/rows")]
+pub async fn load_fleet_rows(
+    #[server(default)] ids: Vec<String>,
+) -> Result<Vec<FleetRow>, AppError> {
+    crate::server::respond(ssr::rows(ids).await)
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use futures::StreamExt;
+
+    use atlas_registry::{FieldInput, IntegrationView, ShownValue};
+
+    use super::{
+        Cell, FleetFilter, FleetPage, FleetRow, ProjectRef, RowState, MAX_IDS_PER_REQUEST, PER_PAGE,
+    };
+    use crate::api::{input, lookup};
+    use crate::error::AppError;
+    use crate::server::UserAtlas;
+
+    pub async fn page(
+        q: String,
+        has: String,
+        lacks: String,
+        region: String,
+        page: u32,
+    ) -> Result<FleetPage, AppError> {
+        let atlas = UserAtlas::current().await?;
+        let filter = FleetFilter::checked(&q, &has, &lacks, &region)?;
+        let page = page.max(1);
+        let all = atlas.all_projects().await?;
+        let total = all.len();
+        let mut projects: Vec<ProjectRef> = all
+            .into_iter()
+            .filter(|p| lookup::search_matches(p, &filter.q))
+            .map(|p| ProjectRef {
+                id: p.id,
+                name: p.name,
+            })
+            .collect();
+        projects
+            .sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
+        // Saturating: a huge page number is an empty page, not an overflow.
+        let skip = (page as usize - 1).saturating_mul(PER_PAGE);
+        // Owned ids: a borrowing iterator would make the server function's future not `Send`.
+        let ids: Vec<String> = projects.iter().map(|p| p.id.clone()).collect();
+        let mut not_matching = Vec::new();
+        let (rows, next) = if filter.looks_at_cells() {
+            // Which rows match is known only once loaded: look up in order, stop when the
+            // page is full and one more match proves a next page.
+            let wanted = skip.saturating_add(PER_PAGE + 1);
+            let mut found = Vec::new();
+            let mut stream = std::pin::pin!(lookup_rows(&atlas, ids));
+            while let Some(row) = stream.next().await {
+                if filter.matches(&row.state) {
+                    found.push(row);
+                    if found.len() >= wanted {
+                        break;
+                    }
+                } else {
+                    not_matching.push(row.id);
+                }
+            }
+            let next = found.len() > skip.saturating_add(PER_PAGE);
+            (found.into_iter().skip(skip).take(PER_PAGE).collect(), next)
+        } else {
+            let shown: Vec<String> = ids.into_iter().skip(skip).take(PER_PAGE).collect();
+            let rows = lookup_rows(&atlas, shown).collect().await;
+            (rows, projects.len() > skip.saturating_add(PER_PAGE))
+        };
+        Ok(FleetPage {
+            filter,
+            projects,
+            rows,
+            not_matching,
+            page,
+            next,
+            total,
+        })
+    }
+
+    pub async fn rows(ids: Vec<String>) -> Result<Vec<FleetRow>, AppError> {
+        let atlas = UserAtlas::current().await?;
+        if ids.len() > MAX_IDS_PER_REQUEST {
+            return Err(AppError::BadRequest(format!(
+                "at most {MAX_IDS_PER_REQUEST} projects per request"
+            )));
+        }
+        let ids = ids
+            .iter()
+            .map(|id| input::group_id(id))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(lookup_rows(&atlas, ids).collect().await)
+    }
+
+    /// Each project's row from its one list call, with bounded concurrency, in order.
+    fn lookup_rows(
+        atlas: &UserAtlas,
+        ids: impl IntoIterator<Item = String>,
+    ) -> impl futures::Stream<Item = FleetRow> {
+        // Each lookup owns its handle: the server function's future must be `Send`.
+        let atlas = atlas.clone();
+        lookup::bounded(ids, move |id| {
+            let atlas = atlas.clone();
+            async move {
+                let state = row_state(atlas.integrations_or_reason(&id).await);
+                FleetRow { id, state }
+            }
+        })
+    }
+
+    fn row_state(answer: Result<Vec<atlas_registry::Integration>, AppError>) -> RowState {
+        match answer {
+            Ok(list) => RowState::Loaded(
+                IntegrationView::all_from_atlas(&list)
+                    .iter()
+                    .map(cell)
+                    .collect(),
+            ),
+            Err(AppError::OutOfReach(_) | AppError::Forbidden(_) | AppError::NotFound(_)) => {
+                RowState::OutOfReach
+            }
+            Err(error) => RowState::Failed(error),
+        }
+    }
+
+    /// The masked view's first secret hint and its short plain values (no toggles, no
+    /// templates): what tells one configuration from another at a glance.
+    fn cell(view: &IntegrationView) -> Cell {
+        let fields = view.kind.spec().fields;
+        let hint = fields.iter().find_map(|f| match view.values.get(f.name) {
+            Some(ShownValue::Secret { hint }) => Some(hint.clone()),
+            _ => None,
+        });
+        let settings = fields
+            .iter()
+            .filter(|f| !f.is_secret())
+            .filter(|f| matches!(f.input, FieldInput::Text | FieldInput::Choice { .. }))
+            .filter_map(|f| Some((f.name.to_string(), view.text(f.name)?.to_string())))
+            .collect();
+        Cell {
+            kind: view.kind,
+            hint,
+            settings,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loaded(kinds: &[(IntegrationKind, Option<&str>)]) -> RowState {
+        RowState::Loaded(
+            kinds
+                .iter()
+                .map(|(kind, region)| Cell {
+                    kind: *kind,
+                    hint: None,
+                    settings: region
+                        .map(|r| vec![("region".to_string(), r.to_string())])
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn the_url_filter_keeps_valid_values_and_names_the_rest() {
+        let (f, ignored) = FleetFilter::from_url(" prod ", "PAGER_DUTY", "NOPE", "MARS");
+        assert_eq!(f.q, "prod");
+        assert_eq!(f.has, Some(IntegrationKind::PagerDuty));
+        assert_eq!(f.lacks, None);
+        assert_eq!(f.region, None);
+        assert_eq!(ignored, [param::LACKS, param::REGION]);
+        assert!(FleetFilter::checked("", "", "NOPE", "").is_err());
+        assert!(FleetFilter::checked("", "", "", "US5")
+            .unwrap()
+            .looks_at_cells());
+    }
+
+    #[test]
+    fn rows_match_on_has_lacks_and_region_and_failures_always_show() {
+        use IntegrationKind::*;
+        let row = loaded(&[(PagerDuty, Some("EU")), (Webhook, None)]);
+        let f = |has, lacks, region: Option<&str>| FleetFilter {
+            q: String::new(),
+            has,
+            lacks,
+            region: region.map(str::to_string),
+        };
+        assert!(f(Some(PagerDuty), None, None).matches(&row));
+        assert!(!f(Some(Datadog), None, None).matches(&row));
+        assert!(f(None, Some(Datadog), None).matches(&row));
+        assert!(!f(None, Some(Webhook), None).matches(&row));
+        assert!(f(None, None, Some("EU")).matches(&row));
+        assert!(!f(None, None, Some("US")).matches(&row));
+        assert!(f(Some(Datadog), None, None).matches(&RowState::OutOfReach));
+    }
+}

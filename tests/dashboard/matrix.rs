@@ -1,0 +1,336 @@
+//! The fleet matrix (`/fleet`, `fleet/page`, `fleet/rows`) through the real router against
+//! the real emulator: every cell from one list call per project, filters in the URL, bad input
+//! refused before Atlas, a failed row and its retry, rows out of reach, no secret anywhere.
+
+use crate::support::{page_request, settings, TestApp};
+use atlas_emulator::{demo, EmulatorOptions};
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+const LIST: &str = "GET /api/atlas/v2/groups/{groupId}/integrations";
+
+/// Every secret the demo data holds, in clear.
+const SECRETS: &[&str] = &[
+    demo::API_PRIVATE_KEY,
+    demo::secrets::PAGER_DUTY_SERVICE_KEY,
+    demo::secrets::DATADOG_API_KEY,
+    demo::secrets::WEBHOOK_URL,
+    demo::secrets::WEBHOOK_SECRET,
+    demo::secrets::SLACK_API_TOKEN,
+    demo::secrets::OPS_GENIE_API_KEY,
+    demo::secrets::NEW_RELIC_LICENSE_KEY,
+    demo::secrets::NEW_RELIC_READ_TOKEN,
+    demo::secrets::NEW_RELIC_WRITE_TOKEN,
+    demo::secrets::VICTOR_OPS_API_KEY,
+    demo::secrets::PROMETHEUS_PASSWORD,
+    demo::secrets::MICROSOFT_TEAMS_WEBHOOK_URL,
+];
+
+fn assert_no_secret(what: &str, body: &str) {
+    for secret in SECRETS {
+        assert!(
+            !body.contains(secret),
+            "{what} holds a secret ({} chars)",
+            secret.len()
+        );
+    }
+}
+
+/// Signed in with the service account: one request per Atlas call (bearer), so the
+/// emulator's count of list calls is the number of lookups. (With an API key, Digest adds a
+/// challenge round trip whenever concurrent calls race for one nonce.)
+async fn signed_in() -> TestApp {
+    let mut app = TestApp::start().await;
+    assert_eq!(app.login_service_account().await.0, StatusCode::OK);
+    app
+}
+
+async fn page(app: &mut TestApp, path: &str) -> String {
+    let (status, _, body) = app.send(page_request(path)).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    body
+}
+
+/// The ids of the rows the page shows, in order.
+fn row_ids(html: &str) -> Vec<String> {
+    html.split("<tr data-id=\"")
+        .skip(1)
+        .map(|rest| rest[..24].to_string())
+        .collect()
+}
+
+async fn counters(app: &TestApp) -> Value {
+    app.hooks()
+        .get(app.hook_url("counters"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn reset_counters(app: &TestApp) {
+    let res = app
+        .hooks()
+        .post(app.hook_url("counters/reset"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+}
+
+fn list_calls(counters: &Value) -> u64 {
+    counters["byRoute"][LIST].as_u64().unwrap_or(0)
+}
+
+/// `fleet/rows` for these ids, form-encoded as the island's call is.
+async fn rows(app: &mut TestApp, ids: &[&str]) -> (StatusCode, String) {
+    let names: Vec<String> = (0..ids.len()).map(|i| format!("ids[{i}]")).collect();
+    let form: Vec<(&str, &str)> = names
+        .iter()
+        .map(String::as_str)
+        .zip(ids.iter().copied())
+        .collect();
+    app.call("fleet/rows", &form).await
+}
+
+fn state_of<'a>(rows: &'a Value, id: &str) -> &'a Value {
+    &rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no row {id}: {rows}"))["state"]
+}
+
+#[tokio::test]
+async fn the_matrix_shows_every_demo_project_with_masked_hints_and_one_call_each() {
+    let mut app = signed_in().await;
+    reset_counters(&app).await;
+    let html = page(&mut app, "/fleet").await;
+    // Sorted by name.
+    assert_eq!(
+        row_ids(&html),
+        [
+            demo::ANALYTICS_PROJECT_ID,
+            demo::LEGACY_PROJECT_ID,
+            demo::PRODUCTION_PROJECT_ID,
+            demo::SANDBOX_PROJECT_ID,
+            demo::STAGING_PROJECT_ID,
+        ]
+    );
+    // One list call per project, never one per cell.
+    assert_eq!(list_calls(&counters(&app).await), 5);
+    // PagerDuty's masked key and its region; the cell links to the type's page.
+    assert!(html.contains("••••0022"), "PagerDuty hint");
+    assert!(html.contains(&format!(
+        "/projects/{}/integrations/PAGER_DUTY",
+        demo::PRODUCTION_PROJECT_ID
+    )));
+    assert!(html.contains("legacy token"), "Slack's badge");
+    assert_no_secret("the matrix page", &html);
+    // Counts per column: the demo has one of each configured type but HipChat.
+    assert!(
+        html.contains("data-type=\"PAGER_DUTY\" class=\"column-count\">1<"),
+        "count"
+    );
+    assert!(
+        html.contains("data-type=\"HIP_CHAT\" class=\"column-count\">0<"),
+        "count"
+    );
+}
+
+#[tokio::test]
+async fn filters_in_the_url_narrow_the_rows_and_unknown_values_are_ignored_with_a_notice() {
+    let mut app = signed_in().await;
+    let has = page(&mut app, "/fleet?has=PAGER_DUTY").await;
+    assert_eq!(row_ids(&has), [demo::PRODUCTION_PROJECT_ID]);
+    let lacks = page(&mut app, "/fleet?lacks=PAGER_DUTY").await;
+    assert_eq!(row_ids(&lacks).len(), 4);
+    assert!(!row_ids(&lacks).contains(&demo::PRODUCTION_PROJECT_ID.to_string()));
+    // Production's PagerDuty and Staging's Opsgenie are both in EU? Only what the data says.
+    let eu = page(&mut app, "/fleet?region=EU").await;
+    assert!(row_ids(&eu).contains(&demo::PRODUCTION_PROJECT_ID.to_string()));
+    assert!(!row_ids(&eu).contains(&demo::SANDBOX_PROJECT_ID.to_string()));
+    let by_name = page(&mut app, "/fleet?q=STAG").await;
+    assert_eq!(row_ids(&by_name), [demo::STAGING_PROJECT_ID]);
+    let by_id = page(&mut app, &format!("/fleet?q={}", demo::LEGACY_PROJECT_ID)).await;
+    assert_eq!(row_ids(&by_id), [demo::LEGACY_PROJECT_ID]);
+    // The form shows the filter it applied.
+    assert!(
+        has.contains("value=\"PAGER_DUTY\" selected"),
+        "has is selected"
+    );
+
+    reset_counters(&app).await;
+    let bad = page(&mut app, "/fleet?has=NOPE&region=MARS&page=x").await;
+    assert_eq!(row_ids(&bad).len(), 5, "bad values are left out");
+    assert!(
+        bad.contains("Ignored the filter &quot;has&quot;")
+            || bad.contains("Ignored the filter \"has\"")
+    );
+    assert!(bad.contains("region"), "names the ignored region");
+    assert_eq!(list_calls(&counters(&app).await), 5);
+}
+
+#[tokio::test]
+async fn bad_input_to_the_server_functions_is_refused_before_atlas() {
+    let mut app = signed_in().await;
+    reset_counters(&app).await;
+    let too_many: Vec<&str> = std::iter::repeat_n(demo::SANDBOX_PROJECT_ID, 101).collect();
+    for (what, (status, body)) in [
+        ("101 ids", rows(&mut app, &too_many).await),
+        ("a bad id", rows(&mut app, &["../../groups"]).await),
+        (
+            "an unknown type",
+            app.call("fleet/page", &[("has", "NOPE")]).await,
+        ),
+        (
+            "an unknown region",
+            app.call("fleet/page", &[("region", "MARS")]).await,
+        ),
+    ] {
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
+        assert!(body.contains("BadRequest"), "{what}: {body}");
+    }
+    assert_eq!(app.total_upstream_calls().await, 0, "nothing reached Atlas");
+    // A huge page number is an empty page, not an error.
+    let (status, body) = app.call("fleet/page", &[("page", "4294967295")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(answer["rows"], json!([]));
+}
+
+#[tokio::test]
+async fn a_failed_row_says_why_and_is_retried_on_its_own() {
+    let mut app = signed_in().await;
+    // Staging's list fails (500 is not retried); the others answer.
+    app.add_fault(json!({"method": "GET",
+        "pathPrefix": format!("/api/atlas/v2/groups/{}/integrations", demo::STAGING_PROJECT_ID),
+        "status": 500}))
+        .await;
+    let all = [
+        demo::PRODUCTION_PROJECT_ID,
+        demo::STAGING_PROJECT_ID,
+        demo::SANDBOX_PROJECT_ID,
+    ];
+    let (status, body) = rows(&mut app, &all).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_no_secret("fleet/rows", &body);
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    let ids: Vec<&str> = answer
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, all, "in the order asked");
+    assert!(
+        state_of(&answer, demo::STAGING_PROJECT_ID)["Failed"]["Atlas"]["status"] == 500,
+        "{body}"
+    );
+    assert!(state_of(&answer, demo::PRODUCTION_PROJECT_ID)["Loaded"].is_array());
+    assert_eq!(
+        state_of(&answer, demo::SANDBOX_PROJECT_ID)["Loaded"],
+        json!([])
+    );
+    // The page says it, with a retry of that project alone.
+    let html = page(&mut app, "/fleet").await;
+    assert!(html.contains("Atlas answered 500"), "the reason");
+    assert!(
+        html.contains(&format!("href=\"/fleet?q={}\"", demo::STAGING_PROJECT_ID)),
+        "retry link"
+    );
+
+    app.clear_faults().await;
+    reset_counters(&app).await;
+    let (status, body) = rows(&mut app, &[demo::STAGING_PROJECT_ID]).await;
+    assert_eq!(status, StatusCode::OK);
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    let cells = state_of(&answer, demo::STAGING_PROJECT_ID)["Loaded"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let kinds: Vec<&str> = cells.iter().map(|c| c["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["SLACK", "OPS_GENIE"]);
+    assert_eq!(
+        list_calls(&counters(&app).await),
+        1,
+        "the retry asked for one project only"
+    );
+}
+
+#[tokio::test]
+async fn a_project_out_of_reach_is_its_row_and_the_session_stays() {
+    let mut app = TestApp::start().await;
+    let (status, _) = app
+        .call(
+            "session/login",
+            &[
+                ("method", "api_key"),
+                ("public_id", demo::SANDBOX_PUBLIC_KEY),
+                ("secret", demo::SANDBOX_PRIVATE_KEY),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = rows(
+        &mut app,
+        &[demo::PRODUCTION_PROJECT_ID, demo::SANDBOX_PROJECT_ID],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(state_of(&answer, demo::PRODUCTION_PROJECT_ID), "OutOfReach");
+    assert_eq!(
+        state_of(&answer, demo::SANDBOX_PROJECT_ID)["Loaded"],
+        json!([])
+    );
+    // Still signed in.
+    assert_eq!(app.call("fleet/page", &[]).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_generated_fleet_is_paged_by_name_and_cell_filters_page_over_matches() {
+    let options = EmulatorOptions {
+        projects: 120,
+        ..Default::default()
+    };
+    let mut app = TestApp::with_emulator(settings(), options, |c| c).await;
+    assert_eq!(app.login_service_account().await.0, StatusCode::OK);
+    reset_counters(&app).await;
+    let first = page(&mut app, "/fleet").await;
+    assert_eq!(row_ids(&first).len(), 50);
+    assert_eq!(
+        list_calls(&counters(&app).await),
+        50,
+        "only the shown page is looked up"
+    );
+    assert!(first.contains("href=\"/fleet?page=2\""), "next page link");
+    let last = page(&mut app, "/fleet?page=3").await;
+    // 125 projects: 25 on the third page, no next.
+    assert_eq!(row_ids(&last).len(), 25);
+    assert!(!last.contains("href=\"/fleet?page=4\""));
+    assert!(
+        last.contains("href=\"/fleet?page=2\""),
+        "previous page link"
+    );
+
+    // Every 5th generated project carries DATADOG (24 of 120), and Production: 25 rows, one page.
+    let datadog = page(&mut app, "/fleet?has=DATADOG").await;
+    let ids = row_ids(&datadog);
+    assert_eq!(ids.len(), 25);
+    assert!(!datadog.contains("page=2"), "one page");
+    // Names sort bench-00005, bench-00010, …, then Production.
+    assert_eq!(ids.last().unwrap(), demo::PRODUCTION_PROJECT_ID);
+
+    // What the server looked up and found not matching is named, so the page's island does
+    // not ask for it again.
+    let (status, body) = app.call("fleet/page", &[("has", "DATADOG")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(answer["rows"].as_array().unwrap().len(), 25);
+    assert_eq!(answer["not_matching"].as_array().unwrap().len(), 125 - 25);
+    assert_eq!(answer["projects"].as_array().unwrap().len(), 125);
+}

@@ -130,7 +130,9 @@ impl UserAtlas {
             .state
             .atlas
             .list_integrations(&self.user.credential, group_id);
-        match call.await {
+        let answer = call.await;
+        self.keep_token().await;
+        match answer {
             Err(AtlasError::Unauthorized(info)) => Err(AppError::OutOfReach(info.detail)),
             other => Ok(other?),
         }

@@ -11,7 +11,7 @@ mod oauth;
 mod retry;
 mod wire;
 
-pub use api::{AtlasApi, Page, Project};
+pub use api::{Actor, AtlasApi, Event, EventQuery, Page, Project};
 pub use client::AtlasClient;
 pub use config::{ClientConfig, RetryPolicy};
 pub use credential::{Credential, SecretValue};

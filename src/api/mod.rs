@@ -4,6 +4,7 @@
 //! before anything reaches Atlas, and returns through `server::respond`, which sets the HTTP
 //! status from the error. Endpoints are stable, readable paths under `/api/`.
 
+pub mod history;
 #[cfg(feature = "ssr")]
 mod input;
 pub mod integrations;

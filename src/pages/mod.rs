@@ -1,6 +1,7 @@
 //! One module per page, plus the pieces they share.
 
 pub mod form;
+pub mod history;
 pub mod integration;
 pub mod layout;
 pub mod login;

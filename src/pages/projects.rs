@@ -34,6 +34,7 @@ pub fn ProjectsPageView() -> impl IntoView {
         <section class="projects">
             <h1>{t(Key::Projects)}</h1>
             <p class="intro">{t(Key::ProjectsIntro)}</p>
+            <p class="links"><a href=links::HISTORY>{t(Key::FleetHistory)}</a></p>
             <Form method="GET" action="" attr:class="search" attr:role="search">
                 <label for="project-search">{t(Key::Search)}</label>
                 <input id="project-search" type="search" name="q" placeholder=t(Key::SearchPlaceholder) value=filter/>

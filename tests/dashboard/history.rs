@@ -269,6 +269,12 @@ async fn every_write_the_dashboard_makes_has_one_audit_line_naming_fields_not_va
         .finish();
     // This thread only: the test runtime runs the router's futures here.
     let _guard = tracing::subscriber::set_default(subscriber);
+    // With exactly one dispatcher alive, tracing caches a callsite's interest from whichever
+    // thread first reaches it; another test's thread (with no subscriber) reaching the audit
+    // line first would cache "never" and hide it from this thread. A second dispatcher makes
+    // tracing ask every live dispatcher instead.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    tracing::callsite::rebuild_interest_cache();
     let mut app = TestApp::start().await;
     app.login_api_key().await;
     let create = [

@@ -4,8 +4,9 @@ writes tests/fixtures/atlas-admin-api-v2.yaml. Run again when the spec is update
 
     target/tools/venv/bin/python tests/spec/trim_spec.py ../shared/atlas/atlas-admin-api-v2.yaml
 
-Kept: listGroups, getGroup and the five third-party-integration operations, verbatim, with
-every component they reference. Changed (each where recorded Atlas contradicts the spec, or
+Kept: listGroups, getGroup, the five third-party-integration operations and the two project
+events operations (listGroupEvents, getGroupEvent: the History pages read them), verbatim,
+with every component they reference. Changed (each where recorded Atlas contradicts the spec, or
 where Python cannot read the spec's regex), listed in x-emulator-patches of the output:
 """
 import sys
@@ -17,6 +18,8 @@ OPERATIONS = {
     "/api/atlas/v2/groups/{groupId}": ["get"],
     "/api/atlas/v2/groups/{groupId}/integrations": ["get"],
     "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}": ["get", "post", "put", "delete"],
+    "/api/atlas/v2/groups/{groupId}/events": ["get"],
+    "/api/atlas/v2/groups/{groupId}/events/{eventId}": ["get"],
 }
 
 PATCHES = [

@@ -264,10 +264,17 @@ mod ssr {
                 }
                 Err(error) => {
                     tracing::info!(group_id, error = %error, "project events unreadable");
+                    let error = match error {
+                        // The project was just listed with this credential (or read, for one
+                        // project), so a 401 here is this project out of reach, not the
+                        // session over: that would have failed the listing first.
+                        AtlasError::Unauthorized(info) => AppError::OutOfReach(info.detail),
+                        other => other.into(),
+                    };
                     unreadable.push(Unreadable {
                         group_id,
                         project_name,
-                        error: error.into(),
+                        error,
                     });
                 }
             }

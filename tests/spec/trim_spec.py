@@ -23,6 +23,9 @@ OPERATIONS = {
 }
 
 PATCHES = [
+    "components.schemas.*.properties.eventTypeName: `type: object` dropped where it sits beside a `oneOf` "
+    "of string enums (e.g. DefaultEventViewForNdsGroup, the integration events' schema): no string "
+    "satisfies both, so as written no event of those schemas could be valid.",
     "components.schemas.ApiError.properties.parameters.items: `type: object` dropped. Recorded Atlas "
     "sends strings (GROUP_NOT_FOUND: \"parameters\":[\"111111111111111111111111\"]).",
     "components.schemas.Webhook.properties.{bodyTemplate,headersTemplate}: `nullable: true` added. "
@@ -67,6 +70,10 @@ def main(src, dst):
     schemas["ApiError"]["properties"]["parameters"]["items"].pop("type", None)
     for field in ("bodyTemplate", "headersTemplate"):
         schemas["Webhook"]["properties"][field]["nullable"] = True
+    for schema in schemas.values():
+        event_type = (schema.get("properties") or {}).get("eventTypeName") or {}
+        if event_type.get("type") == "object" and "oneOf" in event_type:
+            del event_type["type"]
     name = schemas["Group"]["properties"]["name"]
     assert name["pattern"] == "^[\\p{L}\\p{N}\\-_.(),:&@+']{1,64}$", name["pattern"]
     name["pattern"] = "^[\\w\\-.(),:&@+']{1,64}$"

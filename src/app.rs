@@ -2,6 +2,7 @@
 
 use crate::i18n::{t, Key};
 use crate::pages::fleet::FleetPageView;
+use crate::pages::history::{FleetHistoryPage, ProjectHistoryPage};
 use crate::pages::integration::{DeletePage, IntegrationPage};
 use crate::pages::login::LoginPage;
 use crate::pages::project::ProjectPage;
@@ -62,6 +63,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects/:group_id") view=ProjectPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/:group_id/integrations/:kind") view=IntegrationPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/:group_id/integrations/:kind/delete") view=DeletePage ssr=SsrMode::Async/>
+                    <Route path=path!("/history") view=FleetHistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:group_id/history") view=ProjectHistoryPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

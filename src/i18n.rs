@@ -101,6 +101,25 @@ pub enum Key {
     NoFleetRows,
     ColumnCounts,
     FleetWithoutScript,
+    History,
+    FleetHistory,
+    HistoryIntro,
+    ProjectHistoryIntro,
+    When,
+    Who,
+    Action,
+    IntegrationType,
+    Project,
+    AnyIntegration,
+    AnyAction,
+    ApplyFilter,
+    ChangeConfigured,
+    ChangeRemoved,
+    TypeNotStated,
+    AuthorNotStated,
+    NoHistory,
+    HistoryTruncated,
+    UnreadableProjects,
 }
 
 pub fn t(key: Key) -> &'static str {
@@ -208,6 +227,25 @@ fn en(key: Key) -> &'static str {
         NoFleetRows => "No project matches these filters.",
         ColumnCounts => "Configured",
         FleetWithoutScript => "Without JavaScript the matrix shows one page at a time.",
+        History => "History",
+        FleetHistory => "History of every project",
+        HistoryIntro => "Who configured or removed which integration, and when, in every project you can see, newest first. From Atlas's own project events, so changes made outside this dashboard show too.",
+        ProjectHistoryIntro => "Who configured or removed which integration in this project, and when, newest first. From Atlas's own project events, so changes made outside this dashboard show too.",
+        When => "When (UTC)",
+        Who => "Who",
+        Action => "Action",
+        IntegrationType => "Integration",
+        Project => "Project",
+        AnyIntegration => "Any integration",
+        AnyAction => "Any action",
+        ApplyFilter => "Filter",
+        ChangeConfigured => "configured",
+        ChangeRemoved => "removed",
+        TypeNotStated => "integration type not stated by Atlas",
+        AuthorNotStated => "not stated by Atlas",
+        NoHistory => "No integration changes to show.",
+        HistoryTruncated => "Only the newest 500 events of each project were searched: older changes are not shown.",
+        UnreadableProjects => "The events of these projects could not be read:",
     }
 }
 
@@ -311,6 +349,24 @@ pub fn prometheus_scrape_config(group_id: &str, password: Option<&str>) -> Strin
     format!(
         "scrape_configs:\n  - job_name: \"atlas-{group_id}\"\n    scrape_interval: 10s\n    metrics_path: /metrics\n    scheme: https\n    basic_auth:\n      username: <username>\n      password: {password}\n    http_sd_configs:\n      - url: https://cloud.mongodb.com/prometheus/v1.0/groups/{group_id}/discovery\n        refresh_interval: 60s\n        basic_auth:\n          username: <username>\n          password: {password}\n"
     )
+}
+
+/// Who made a change: the public key, user name or client id, and what kind of credential.
+pub fn api_key_author(public_key: &str) -> String {
+    format!("{public_key} (API key)")
+}
+
+pub fn service_account_author(client_id: &str) -> String {
+    format!("{client_id} (service account)")
+}
+
+pub fn history_count(page: u32, projects: usize) -> String {
+    let of = if projects == 1 {
+        "1 project".to_string()
+    } else {
+        format!("{projects} projects")
+    };
+    format!("Page {page} · {of}")
 }
 
 pub fn server_version(version: &str, backend: &str) -> String {

@@ -9,6 +9,12 @@ pub const PROJECTS: &str = "/";
 pub const SAVED: &str = "saved";
 /// `?deleted=TYPE` on a project page: the notice after a delete.
 pub const DELETED: &str = "deleted";
+/// The fleet's history: integration changes across every project the credential sees.
+pub const HISTORY: &str = "/history";
+/// History's filter and page, in its URL: `?type=SLACK&action=removed&page=2`.
+pub const HISTORY_TYPE: &str = "type";
+pub const HISTORY_ACTION: &str = "action";
+pub const HISTORY_PAGE: &str = "page";
 
 pub fn project(group_id: &str) -> String {
     format!("/projects/{group_id}")
@@ -20,6 +26,31 @@ pub fn integration(group_id: &str, kind: IntegrationKind) -> String {
 
 pub fn delete_integration(group_id: &str, kind: IntegrationKind) -> String {
     format!("{}/delete", integration(group_id, kind))
+}
+
+/// One project's history.
+pub fn project_history(group_id: &str) -> String {
+    format!("{}/history", project(group_id))
+}
+
+/// One page of history, one project's (`group_id`) or the fleet's, with its filter; an
+/// empty filter part is left out.
+pub fn history_page(
+    group_id: Option<&str>,
+    kind: Option<IntegrationKind>,
+    action: Option<&str>,
+    page: u32,
+) -> String {
+    let base = group_id.map_or_else(|| HISTORY.to_string(), project_history);
+    let mut query = Vec::new();
+    if let Some(kind) = kind {
+        query.push(format!("{HISTORY_TYPE}={}", kind.as_wire()));
+    }
+    if let Some(action) = action {
+        query.push(format!("{HISTORY_ACTION}={}", encode(action)));
+    }
+    query.push(format!("{HISTORY_PAGE}={page}"));
+    format!("{base}?{}", query.join("&"))
 }
 
 /// Where a save returns to.
@@ -142,6 +173,20 @@ mod tests {
                 3
             ),
             "/fleet?q=a%26b&has=PAGER_DUTY&lacks=SLACK&region=EU&page=3"
+        );
+    }
+
+    #[test]
+    fn history_addresses() {
+        assert_eq!(project_history(ID), format!("/projects/{ID}/history"));
+        assert_eq!(history_page(None, None, None, 1), "/history?page=1");
+        assert_eq!(
+            history_page(Some(ID), Some(IntegrationKind::Slack), Some("removed"), 3),
+            format!("/projects/{ID}/history?type=SLACK&action=removed&page=3")
+        );
+        assert_eq!(
+            history_page(None, None, Some("a&page=9"), 2),
+            "/history?action=a%26page%3D9&page=2"
         );
     }
 

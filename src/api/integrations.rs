@@ -72,6 +72,7 @@ mod ssr {
     use crate::api::input;
     use crate::error::AppError;
     use crate::links;
+    use crate::server::audit::{self, Action};
     use crate::server::{redirect_plain_form, UserAtlas};
 
     pub async fn list(group_id: String) -> Result<ProjectIntegrations, AppError> {
@@ -103,15 +104,33 @@ mod ssr {
         writable(kind)?;
         let integration =
             integration_from_form(kind, &values, &remove, mode).map_err(AppError::Invalid)?;
+        let who = atlas.user().credential.public_id();
+        let (set, removed) = audit::field_names(&integration);
+        let audit = |action, result: &Result<_, AppError>| {
+            audit::write(
+                who,
+                &group_id,
+                kind,
+                action,
+                (&set, &removed),
+                audit::outcome(result),
+            )
+        };
         let list = match mode {
-            WriteMode::Create => atlas.create(&group_id, &integration).await?,
+            WriteMode::Create => {
+                let result = atlas.create(&group_id, &integration).await;
+                audit(Action::Create, &result);
+                result?
+            }
             WriteMode::Update => {
                 // Secrets set now and left out of this update (to keep them) are checked
                 // again afterwards: an Atlas that replaces the whole configuration would
                 // silently clear them.
                 let before = atlas.integration(&group_id, kind).await?;
                 let kept = kept_secrets(&before, &integration);
-                let list = atlas.update(&group_id, &integration).await?;
+                let result = atlas.update(&group_id, &integration).await;
+                audit(Action::Update, &result);
+                let list = result?;
                 check_update(&group_id, &integration, &kept, &list)?;
                 list
             }
@@ -130,7 +149,16 @@ mod ssr {
         let atlas = UserAtlas::current().await?;
         let group_id = input::group_id(&group_id)?;
         let kind = input::kind(&kind)?;
-        atlas.delete(&group_id, kind).await?;
+        let result = atlas.delete(&group_id, kind).await;
+        audit::write(
+            atlas.user().credential.public_id(),
+            &group_id,
+            kind,
+            Action::Delete,
+            ("", ""),
+            audit::outcome(&result),
+        );
+        result?;
         tracing::info!(group_id, kind = kind.as_wire(), "integration deleted");
         redirect_plain_form(&links::deleted(&group_id, kind));
         Ok(())

@@ -5,6 +5,7 @@
 //! status from the error. Endpoints are stable, readable paths under `/api/`.
 
 pub mod fleet;
+pub mod history;
 #[cfg(feature = "ssr")]
 mod input;
 pub mod integrations;

@@ -2,6 +2,7 @@
 
 pub mod fleet;
 pub mod form;
+pub mod history;
 pub mod integration;
 pub mod layout;
 pub mod login;

@@ -33,7 +33,12 @@ pub fn ProjectsPageView() -> impl IntoView {
         <Header/>
         <section class="projects">
             <h1>{t(Key::Projects)}</h1>
-            <p class="intro">{t(Key::ProjectsIntro)} " " <a href=links::FLEET>{t(Key::FleetLink)}</a></p>
+            <p class="intro">{t(Key::ProjectsIntro)}</p>
+            <p class="links">
+                <a href=links::FLEET>{t(Key::FleetLink)}</a>
+                " "
+                <a href=links::HISTORY>{t(Key::FleetHistory)}</a>
+            </p>
             <Form method="GET" action="" attr:class="search" attr:role="search">
                 <label for="project-search">{t(Key::Search)}</label>
                 <input id="project-search" type="search" name="q" placeholder=t(Key::SearchPlaceholder) value=filter/>

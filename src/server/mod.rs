@@ -2,6 +2,7 @@
 //! what a server function reads from its request, and the signed-in user's handle on Atlas.
 //! Nothing here knows about axum's router or HTML; `web/` wires it into HTTP.
 
+pub mod audit;
 mod context;
 pub mod proxy;
 mod sealing;

@@ -228,6 +228,7 @@ const ENDPOINTS: &[&str] = &[
     "integrations/create",
     "integrations/update",
     "integrations/delete",
+    "history/list",
     "system/info",
 ];
 
@@ -236,6 +237,7 @@ fn needs_session(endpoint: &str) -> bool {
     endpoint.starts_with("projects/")
         || endpoint.starts_with("fleet/")
         || endpoint.starts_with("integrations/")
+        || endpoint.starts_with("history/")
 }
 
 /// A call the page could make, with plausible values.
@@ -299,6 +301,32 @@ fn valid_form(rng: &mut StdRng, endpoint: &str) -> Vec<(String, String)> {
             .map(|i| (format!("ids[{i}]"), group_id(rng)))
             .collect(),
         "integrations/list" => vec![pair("group_id", group_id(rng))],
+        "history/list" => {
+            let kinds: Vec<&str> = IntegrationKind::ALL.iter().map(|k| k.as_wire()).collect();
+            vec![
+                pair(
+                    "group_id",
+                    if rng.gen() {
+                        String::new()
+                    } else {
+                        group_id(rng)
+                    },
+                ),
+                pair("page", rng.gen_range(0..4u32).to_string()),
+                pair(
+                    "kind",
+                    if rng.gen() {
+                        String::new()
+                    } else {
+                        pick(rng, &kinds).to_string()
+                    },
+                ),
+                pair(
+                    "action",
+                    pick(rng, &["", "configured", "removed"]).to_string(),
+                ),
+            ]
+        }
         "integrations/delete" => vec![
             pair("group_id", group_id(rng)),
             pair("kind", pick(rng, &IntegrationKind::ALL).as_wire().into()),

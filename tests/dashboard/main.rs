@@ -8,6 +8,7 @@ mod support;
 mod faults;
 mod fidelity;
 mod fuzz;
+mod history;
 mod matrix;
 mod no_leaks;
 mod operations;

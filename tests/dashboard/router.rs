@@ -8,6 +8,8 @@ use axum::http::{header, Request, StatusCode};
 
 const DATA_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[
     ("projects/list", &[]),
+    ("history/list", &[]),
+    ("history/list", &[("group_id", demo::PRODUCTION_PROJECT_ID)]),
     (
         "integrations/list",
         &[("group_id", demo::PRODUCTION_PROJECT_ID)],

@@ -52,6 +52,8 @@ PROJECTS = [
 SANDBOX = PROJECTS[4]
 GROUPS = "/api/atlas/v2/groups"
 ONE = "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}"
+EVENTS = "/api/atlas/v2/groups/{groupId}/events"
+EVENT = "/api/atlas/v2/groups/{groupId}/events/{eventId}"
 CHECK_NAMES = ("not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance")
 CHECKS = tuple(c for c in ALL_CHECKS if c.__name__ in CHECK_NAMES)
 
@@ -127,6 +129,24 @@ def scenario(base, schema):
         ("bad query", "GET", "/api/atlas/v2/groups/{groupId}/integrations",
          call("GET", f"{GROUPS}/{PROJECTS[0]}/integrations?itemsPerPage=501")),
     ]
+    # The project events the writes above recorded (listGroupEvents, getGroupEvent).
+    events = f"{GROUPS}/{SANDBOX}/events"
+    listed = call("GET", events + "?includeRaw=true")
+    first_id = (listed.json().get("results") or [{}])[0].get("id", "0" * 24) if listed.ok else "0" * 24
+    steps += [
+        ("list events with raw", "GET", EVENTS, listed),
+        ("list events, filtered and paged", "GET", EVENTS,
+         call("GET", events + "?eventType=INTEGRATION_CONFIGURED&eventType=INTEGRATION_REMOVED"
+                              "&minDate=2020-01-01T00:00:00Z&itemsPerPage=1&pageNum=2")),
+        ("list events, read-only", "GET", EVENTS, call("GET", events, READONLY)),
+        ("list events, not a member", "GET", EVENTS, call("GET", events, EMPTY)),
+        ("list events, unknown group", "GET", EVENTS, call("GET", f"{GROUPS}/{'0' * 24}/events")),
+        ("list events, bad date", "GET", EVENTS, call("GET", events + "?minDate=yesterday")),
+        ("get event", "GET", EVENT, call("GET", f"{events}/{first_id}?includeRaw=true")),
+        ("get unknown event", "GET", EVENT, call("GET", f"{events}/{'0' * 24}")),
+    ]
+    if not listed.ok or len(listed.json().get("results", [])) < 3:
+        failures_early.append(f"list events: expected the scenario's writes as events, got {listed.text[:500]}")
     # Every operation again as a client asking for 2025-03-12 (answered with 2023-01-01).
     ts = lambda method, path, body=None: call(method, path, body=body, accept=TS_ACCEPT)
     steps += [
@@ -139,6 +159,7 @@ def scenario(base, schema):
         ("2025-03-12: get", "GET", ONE, ts("GET", one(SANDBOX, "OPS_GENIE"))),
         ("2025-03-12: update", "PUT", ONE, ts("PUT", one(SANDBOX, "OPS_GENIE"), {"type": "OPS_GENIE", "region": "EU"})),
         ("2025-03-12: delete", "DELETE", ONE, ts("DELETE", one(SANDBOX, "OPS_GENIE"))),
+        ("2025-03-12: list events", "GET", EVENTS, ts("GET", f"{GROUPS}/{SANDBOX}/events")),
     ]
     for label, _, _, resp in steps:
         if label.startswith("2025-03-12") and resp.status_code >= 300:

@@ -25,6 +25,47 @@ pub struct Page<T> {
     pub total_count: Option<u64>,
 }
 
+/// Who made a change, as far as an event says (docs/atlas-facts.md, "Events").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Actor {
+    /// `publicKey`: an API key (spec, `DefaultEventViewForNdsGroup`).
+    ApiKey(String),
+    /// `username`: a person signed in to Atlas (spec: their email address).
+    User(String),
+    /// [unverified] The spec does not say how a service account appears in an event; this is
+    /// the client id where the emulator puts it (`raw.serviceAccountClientId`). Real Atlas may
+    /// send it elsewhere or not at all, which is `Unstated`.
+    ServiceAccount(String),
+    /// None of the above: `apiKeyId` or `userId` alone, or nothing.
+    Unstated,
+}
+
+/// One project event (`DefaultEventViewForNdsGroup`), as much as the dashboard shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    /// ISO 8601 in UTC, as Atlas sends it (required by the spec).
+    pub created: String,
+    /// `eventTypeName` (required by the spec).
+    pub event_type: String,
+    pub actor: Actor,
+    /// [unverified] Which integration type the event is about: no documented field says. Read
+    /// from `raw.integrationType` (where the emulator puts it; `raw` comes with
+    /// `includeRaw=true` only and its fields "may change", spec); `None` when absent, and the
+    /// dashboard then says Atlas did not state it.
+    pub integration_type: Option<String>,
+}
+
+/// What to ask listGroupEvents for, besides the page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventQuery {
+    /// `eventType` values (any of them); empty: every type. Upper-case names only.
+    pub event_types: Vec<String>,
+    /// `minDate` / `maxDate`, ISO 8601 in UTC.
+    pub min_date: Option<String>,
+    pub max_date: Option<String>,
+}
+
 #[async_trait]
 pub trait AtlasApi: Send + Sync {
     /// `GET /groups?pageNum=&itemsPerPage=` (1-based page, 1..=500 per page).
@@ -98,6 +139,17 @@ pub trait AtlasApi: Send + Sync {
         group_id: &str,
         kind: IntegrationKind,
     ) -> Result<(), AtlasError>;
+
+    /// `GET /groups/{groupId}/events?includeRaw=true&…`: one page (1-based, 1..=500 per
+    /// page), newest first as Atlas lists them. A GET: retried like the others.
+    async fn list_events(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+        query: &EventQuery,
+        page_num: u32,
+        items_per_page: u32,
+    ) -> Result<Page<Event>, AtlasError>;
 
     /// Forget (and for service accounts revoke at Atlas) whatever is cached for the credential.
     /// Called at logout; API keys have nothing to revoke.

@@ -13,7 +13,7 @@ mod retry;
 mod telemetry;
 mod wire;
 
-pub use api::{AtlasApi, Page, Project};
+pub use api::{Actor, AtlasApi, Event, EventQuery, Page, Project};
 pub use client::AtlasClient;
 pub use config::{ClientConfig, RetryPolicy};
 pub use credential::{Credential, SecretValue};

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde_json::Value;
 
-use super::{ApiErrorInfo, AtlasError, FieldViolation, Page, Project};
+use super::{Actor, ApiErrorInfo, AtlasError, Event, FieldViolation, Page, Project};
 use atlas_registry::{Integration, IntegrationParseError};
 
 /// The media type of every groups and integrations call (docs/atlas-facts.md).
@@ -173,6 +173,38 @@ pub fn parse_integration_item(v: &Value) -> Result<Option<Integration>, AtlasErr
         }
         Err(e) => Err(unexpected("integration", e)),
     }
+}
+
+/// One event of listGroupEvents (`DefaultEventViewForNdsGroup`). `id`, `created` and
+/// `eventTypeName` are required by the spec; the rest is optional and read defensively.
+pub fn parse_event(v: &Value) -> Result<Option<Event>, AtlasError> {
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let (Some(id), Some(created), Some(event_type)) =
+        (text(v, "id"), text(v, "created"), text(v, "eventTypeName"))
+    else {
+        return Err(AtlasError::UnexpectedResponse(
+            "event without id, created or eventTypeName".into(),
+        ));
+    };
+    let raw = v.get("raw").cloned().unwrap_or(Value::Null);
+    // The spec: `publicKey` for an API key, `username` for a person, never both.
+    let actor = if let Some(key) = text(v, "publicKey") {
+        Actor::ApiKey(key)
+    } else if let Some(user) = text(v, "username") {
+        Actor::User(user)
+    } else if let Some(client_id) = text(&raw, "serviceAccountClientId") {
+        // [unverified] (see `Actor::ServiceAccount`).
+        Actor::ServiceAccount(client_id)
+    } else {
+        Actor::Unstated
+    };
+    Ok(Some(Event {
+        id,
+        created,
+        event_type,
+        actor,
+        integration_type: text(&raw, "integrationType"),
+    }))
 }
 
 /// `GET /groups/{groupId}`'s body: one project.

@@ -1096,3 +1096,85 @@ async fn a_429_pauses_the_credentials_other_calls_until_retry_after() {
     );
     assert_eq!(first.await.unwrap().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn events_name_who_changed_what_and_are_retried_like_any_get() {
+    use atlas_client::{Actor, EventQuery};
+    let emu = emulator().await;
+    let client = emu.client();
+    let ops_genie = integration(IntegrationKind::OpsGenie, &[("apiKey", "client-events-01")]);
+    client
+        .create_integration(&owner(), SANDBOX, &ops_genie)
+        .await
+        .unwrap();
+    client
+        .delete_integration(&service_account(), SANDBOX, IntegrationKind::OpsGenie)
+        .await
+        .unwrap();
+    let all = client
+        .list_events(&owner(), SANDBOX, &EventQuery::default(), 1, 10)
+        .await
+        .unwrap();
+    assert_eq!(all.total_count, Some(2));
+    let seen: Vec<_> = all
+        .results
+        .iter()
+        .map(|e| {
+            (
+                e.event_type.as_str(),
+                e.actor.clone(),
+                e.integration_type.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "INTEGRATION_REMOVED",
+                Actor::ServiceAccount(demo::SERVICE_ACCOUNT_CLIENT_ID.into()),
+                Some("OPS_GENIE".into())
+            ),
+            (
+                "INTEGRATION_CONFIGURED",
+                Actor::ApiKey(demo::API_PUBLIC_KEY.into()),
+                Some("OPS_GENIE".into())
+            ),
+        ]
+    );
+    let removed = EventQuery {
+        event_types: vec!["INTEGRATION_REMOVED".into()],
+        min_date: Some("2000-01-01T00:00:00Z".into()),
+        ..Default::default()
+    };
+    emu.reset_counters().await;
+    emu.fault(
+        json!({"method": "GET", "pathPrefix": "/api/atlas/v2/groups", "status": 503,
+                     "count": 1, "retryAfterSecs": 1}),
+    )
+    .await;
+    let started = Instant::now();
+    let page = client
+        .list_events(&owner(), SANDBOX, &removed, 1, 10)
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "Retry-After honoured"
+    );
+    assert_eq!(page.results.len(), 1);
+    assert_eq!(page.results[0].event_type, "INTEGRATION_REMOVED");
+    let c = emu.counters().await;
+    assert_eq!(route(&c, "GET /api/atlas/v2/groups/{groupId}/events"), 2);
+    // A malformed event type never reaches Atlas.
+    let bad = EventQuery {
+        event_types: vec!["x&y=1".into()],
+        ..Default::default()
+    };
+    emu.reset_counters().await;
+    assert!(client
+        .list_events(&owner(), SANDBOX, &bad, 1, 10)
+        .await
+        .is_err());
+    assert_eq!(count(&emu.counters().await).total, 0);
+}

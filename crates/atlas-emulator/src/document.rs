@@ -64,6 +64,9 @@ pub struct ProjectDoc {
     /// an optional `id`; secrets in clear.
     #[serde(default)]
     pub integrations: Vec<Value>,
+    /// The project's integration events (`events::Event`), any order; kept newest-last.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<super::events::Event>,
 }
 
 fn default_created() -> String {

@@ -10,6 +10,7 @@ mod counters;
 pub mod demo;
 mod document;
 mod errors;
+mod events;
 pub mod faults;
 mod handle;
 mod hooks;

@@ -71,6 +71,8 @@ pub const GROUPS_PATH: &str = "/api/atlas/v2/groups";
 pub const GROUP_PATH: &str = "/api/atlas/v2/groups/{groupId}";
 pub const INTEGRATIONS_PATH: &str = "/api/atlas/v2/groups/{groupId}/integrations";
 pub const INTEGRATION_PATH: &str = "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}";
+pub const EVENTS_PATH: &str = "/api/atlas/v2/groups/{groupId}/events";
+pub const EVENT_PATH: &str = "/api/atlas/v2/groups/{groupId}/events/{eventId}";
 
 /// One operation the emulator serves and the resource versions it has, oldest first.
 pub struct Operation {
@@ -132,6 +134,18 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         method: "DELETE",
         path: INTEGRATION_PATH,
+        versions: ONLY_FIRST,
+    },
+    // listGroupEvents (spec: 2023-01-01 only)
+    Operation {
+        method: "GET",
+        path: EVENTS_PATH,
+        versions: ONLY_FIRST,
+    },
+    // getGroupEvent (spec: 2023-01-01 only)
+    Operation {
+        method: "GET",
+        path: EVENT_PATH,
         versions: ONLY_FIRST,
     },
 ];
@@ -261,6 +275,18 @@ fn link(href: String, rel: &str) -> Value {
 /// One page of `items` with `links` (self, plus previous/next when they exist) and
 /// `totalCount` unless `includeCount=false`. With `envelope=true` the body gains `status`.
 pub fn paginated(base: &str, path: &str, params: Params, items: Vec<Value>) -> Value {
+    paginated_with_query(base, path, "", params, items)
+}
+
+/// [`paginated`], whose links also carry `filter` (already encoded query parameters, e.g.
+/// the events' `eventType=…`), so following `next` keeps the filter.
+pub fn paginated_with_query(
+    base: &str,
+    path: &str,
+    filter: &str,
+    params: Params,
+    items: Vec<Value>,
+) -> Value {
     let total = items.len();
     let start = (params.page_num - 1).saturating_mul(params.items_per_page);
     let results: Vec<Value> = items
@@ -268,9 +294,14 @@ pub fn paginated(base: &str, path: &str, params: Params, items: Vec<Value>) -> V
         .skip(start)
         .take(params.items_per_page)
         .collect();
+    let and_filter = if filter.is_empty() {
+        String::new()
+    } else {
+        format!("&{filter}")
+    };
     let href = |page: usize| {
         format!(
-            "{base}{path}?includeCount={}&pageNum={page}&itemsPerPage={}",
+            "{base}{path}?includeCount={}&pageNum={page}&itemsPerPage={}{and_filter}",
             params.include_count, params.items_per_page
         )
     };

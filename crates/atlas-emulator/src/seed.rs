@@ -23,6 +23,7 @@ fn project(
         cluster_count: clusters,
         tags: Vec::new(),
         integrations,
+        events: Vec::new(),
     }
 }
 

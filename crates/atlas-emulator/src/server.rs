@@ -17,8 +17,8 @@ use super::faults::FaultEffect;
 use super::handle::Emulator;
 use super::ratelimit::Verdict;
 use super::response::{
-    resolve_accept, versions_of, with_media_type, GROUPS_PATH, GROUP_PATH, INTEGRATIONS_PATH,
-    INTEGRATION_PATH,
+    resolve_accept, versions_of, with_media_type, EVENTS_PATH, EVENT_PATH, GROUPS_PATH, GROUP_PATH,
+    INTEGRATIONS_PATH, INTEGRATION_PATH,
 };
 use super::state::Principal;
 use super::{hooks, routes};
@@ -40,6 +40,8 @@ pub fn router(emu: Emulator) -> Router {
                 .put(routes::integrations::update)
                 .delete(routes::integrations::delete),
         )
+        .route(EVENTS_PATH, get(routes::events::list))
+        .route(EVENT_PATH, get(routes::events::get_one))
         .route(
             "/api/atlas/v2/groups/{groupId}/{*rest}",
             any(routes::groups::other),

@@ -2,7 +2,7 @@
 //! whole), and the credentials with their per-project roles. Its JSON form is
 //! [`Document`](crate::document::Document).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use serde_json::Value;
 
@@ -38,6 +38,8 @@ pub struct Project {
     /// (recorded: PAGER_DUTY, DATADOG, OPS_GENIE, VICTOR_OPS, WEBHOOK whatever the creation
     /// order).
     pub integrations: BTreeMap<IntegrationKind, Integration>,
+    /// Integration events, oldest first, at most `events::MAX_EVENTS_PER_PROJECT`.
+    pub events: VecDeque<super::events::Event>,
 }
 
 /// Everything "Atlas" knows.
@@ -111,6 +113,7 @@ impl Store {
                 cluster_count: p.cluster_count,
                 tags: p.tags,
                 integrations,
+                events: super::events::check_seeded(&p.id, p.events)?,
             };
             anyhow::ensure!(
                 projects.insert(p.id.clone(), project).is_none(),
@@ -142,6 +145,7 @@ impl Store {
                 cluster_count: p.cluster_count,
                 tags: p.tags.clone(),
                 integrations: p.integrations.values().map(stored_json).collect(),
+                events: p.events.iter().cloned().collect(),
             })
             .collect();
         Document {

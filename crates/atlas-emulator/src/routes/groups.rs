@@ -149,6 +149,7 @@ pub async fn create(
                 cluster_count: 0,
                 tags,
                 integrations: Default::default(),
+                events: Default::default(),
             };
             let mut g = group_json(&base, &s.org_id, &project);
             if let Some(obj) = g.as_object_mut() {

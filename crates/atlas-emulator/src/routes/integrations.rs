@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::{check_group_id, project_for, project_for_mut, Access};
 use crate::errors::ApiError;
+use crate::events::{self, Event};
 use crate::handle::Emulator;
 use crate::response::{base_url, no_content, ok, paginated, single, Params};
 use crate::state::{new_object_id, Principal, Project};
@@ -120,6 +121,10 @@ pub async fn create(
                     ..Integration::new(kind)
                 },
             );
+            events::push(
+                &mut project.events,
+                Event::new(events::CONFIGURED, kind, &principal),
+            );
             Ok(rendered(project))
         })
         .await?;
@@ -175,6 +180,12 @@ pub async fn update(
                     ..Integration::new(kind)
                 },
             );
+            // Both PUT modes, and a merging PUT that creates the type: Atlas has no
+            // "updated" event type, so every successful write is INTEGRATION_CONFIGURED.
+            events::push(
+                &mut project.events,
+                Event::new(events::CONFIGURED, kind, &principal),
+            );
             Ok(rendered(project))
         })
         .await?;
@@ -198,8 +209,12 @@ pub async fn delete(
         project
             .integrations
             .remove(&kind)
-            .map(|_| ())
-            .ok_or_else(|| not_configured(kind))
+            .ok_or_else(|| not_configured(kind))?;
+        events::push(
+            &mut project.events,
+            Event::new(events::REMOVED, kind, &principal),
+        );
+        Ok(())
     })
     .await?;
     Ok(no_content())

@@ -5,6 +5,7 @@
 mod support;
 
 mod auth;
+mod events;
 mod faults;
 mod fuzz;
 mod hooks;

@@ -1,6 +1,8 @@
 //! The page shell and the routes.
 
 use crate::i18n::{t, Key};
+use crate::pages::fleet_apply::ApplyPage;
+use crate::pages::fleet_run::RunPage;
 use crate::pages::integration::{DeletePage, IntegrationPage};
 use crate::pages::login::LoginPage;
 use crate::pages::project::ProjectPage;
@@ -60,6 +62,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects/:group_id") view=ProjectPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/:group_id/integrations/:kind") view=IntegrationPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/:group_id/integrations/:kind/delete") view=DeletePage ssr=SsrMode::Async/>
+                    // Fleet operations (`links::FLEET_APPLY`, `links::fleet_run`).
+                    <Route path=path!("/fleet/apply") view=ApplyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/fleet/runs/:run_id") view=RunPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -85,6 +85,37 @@ pub enum Key {
     ScrapeConfigIntro,
     Copy,
     Copied,
+    FleetApplyTitle,
+    FleetApplyIntro,
+    FleetRotateTitle,
+    FleetRotateIntro,
+    IntegrationType,
+    SecretField,
+    Continue,
+    ApplyMode,
+    ModeCreateOrUpdate,
+    ModeCreateOnly,
+    ModeUpdateOnly,
+    ChooseProjects,
+    FilterByName,
+    Filter,
+    Configuration,
+    FleetBlankSecretKeeps,
+    Preview,
+    PreviewTitle,
+    Confirm,
+    RunTitle,
+    RunRunning,
+    RunFinished,
+    RetryFailed,
+    Refresh,
+    Status,
+    WhatChanges,
+    NoCandidates,
+    NewValue,
+    Hint,
+    SelectMatching,
+    StartAgain,
 }
 
 pub fn t(key: Key) -> &'static str {
@@ -176,6 +207,37 @@ fn en(key: Key) -> &'static str {
         ScrapeConfigIntro => "Prometheus scrape configuration (HTTP service discovery, Prometheus 2.28 or later):",
         Copy => "Copy",
         Copied => "Copied",
+        FleetApplyTitle => "Apply to many projects",
+        FleetApplyIntro => "Fill one type's form once, choose the projects, and see per project what would change before anything is sent.",
+        FleetRotateTitle => "Rotate a secret everywhere",
+        FleetRotateIntro => "Choose a secret; the projects whose current value shows the same hint (last four characters, or a webhook URL's host) are listed. Type the new value once: it is sent as an update to the projects you tick.",
+        IntegrationType => "Integration type",
+        SecretField => "Secret",
+        Continue => "Continue",
+        ApplyMode => "Where the type is or is not configured",
+        ModeCreateOrUpdate => "Create where missing, update where configured",
+        ModeCreateOnly => "Create where missing only",
+        ModeUpdateOnly => "Update where configured only",
+        ChooseProjects => "Projects",
+        FilterByName => "Filter by name",
+        Filter => "Filter",
+        Configuration => "Configuration",
+        FleetBlankSecretKeeps => "A secret left blank keeps each project's current one; a project without the type then cannot be created.",
+        Preview => "Preview",
+        PreviewTitle => "Preview: nothing has been sent yet",
+        Confirm => "Confirm and send",
+        RunTitle => "Fleet run",
+        RunRunning => "Sending… You can close this page: the run goes on, and this address shows it again.",
+        RunFinished => "Finished.",
+        RetryFailed => "Retry the failed projects",
+        Refresh => "Refresh",
+        Status => "Status",
+        WhatChanges => "What happens",
+        NoCandidates => "No project has this secret set.",
+        NewValue => "New value",
+        Hint => "Current value",
+        SelectMatching => "Tick the projects showing this",
+        StartAgain => "Start a new run",
     }
 }
 
@@ -394,5 +456,108 @@ fn said(sentence: &str, detail: &str) -> String {
         sentence.to_string()
     } else {
         format!("{sentence} Atlas said: {detail}")
+    }
+}
+
+/// The fleet pages' sentences (`crate::fleet`).
+pub mod fleet {
+    use super::{label_of_name, labels_of_names, t, Key};
+    use crate::fleet::{ApplyMode, Cannot, Change, Done, Plan, Progress, Tally};
+
+    pub fn mode(mode: ApplyMode) -> &'static str {
+        match mode {
+            ApplyMode::CreateOrUpdate => t(Key::ModeCreateOrUpdate),
+            ApplyMode::CreateOnly => t(Key::ModeCreateOnly),
+            ApplyMode::UpdateOnly => t(Key::ModeUpdateOnly),
+        }
+    }
+
+    pub fn cannot(why: &Cannot) -> String {
+        match why {
+            Cannot::ReadOnly => {
+                "Cannot: your credential is read-only in this project (Atlas refused the write)."
+                    .into()
+            }
+            Cannot::OutOfReach => "Cannot: this project is outside your credential's reach.".into(),
+            Cannot::Legacy => "Cannot: this type has no schema in Atlas's API any more.".into(),
+            Cannot::UiOnly => {
+                "Cannot: only the Atlas UI can create this type (Slack's own sign-in).".into()
+            }
+            Cannot::AlreadyConfigured => {
+                "Left alone: already configured (you chose create only).".into()
+            }
+            Cannot::NotConfigured => "Left alone: not configured here.".into(),
+            Cannot::NeedsForCreate(fields) => format!(
+                "Cannot create: a new configuration needs {}, left blank.",
+                labels_of_names(fields)
+            ),
+            Cannot::HintChanged => "Left alone: its secret no longer shows the chosen hint.".into(),
+            Cannot::Unreadable(error) => format!(
+                "Cannot: its configuration could not be read. {}",
+                super::error_message(error)
+            ),
+        }
+    }
+
+    pub fn change(field: &str, change: &Change) -> String {
+        let label = label_of_name(field);
+        match change {
+            Change::Replaced => format!("{label}: replaced"),
+            Change::Set {
+                from: Some(from),
+                to,
+            } => format!("{label}: {from} → {to}"),
+            Change::Set { from: None, to } => format!("{label}: set to {to}"),
+        }
+    }
+
+    pub fn plan(plan: &Plan) -> String {
+        match plan {
+            Plan::Create => "Create".into(),
+            Plan::Update(changes) => format!(
+                "Update ({})",
+                changes
+                    .iter()
+                    .map(|c| change(&c.field, &c.change))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            Plan::Unchanged => "Unchanged".into(),
+            Plan::Cannot(why) => cannot(why),
+        }
+    }
+
+    pub fn progress(progress: &Progress) -> String {
+        match progress {
+            Progress::Waiting => "Waiting".into(),
+            Progress::Sending => "Sending…".into(),
+            Progress::Done(Done::Created) => "Done: created".into(),
+            Progress::Done(Done::Updated) => "Done: updated".into(),
+            Progress::Done(Done::UpdatedAfterConflict) => {
+                "Done: updated (it had been configured meanwhile)".into()
+            }
+            Progress::Failed(error) => format!("Failed: {}", super::error_message(error)),
+            Progress::Skipped(None) => "Skipped: nothing to change".into(),
+            Progress::Skipped(Some(why)) => format!("Skipped. {}", cannot(why)),
+        }
+    }
+
+    pub fn tally(tally: Tally) -> String {
+        format!(
+            "{} done, {} failed, {} skipped, {} to go",
+            tally.done, tally.failed, tally.skipped, tally.waiting
+        )
+    }
+
+    pub fn to_write(n: usize, of: usize) -> String {
+        format!("{n} of {of} projects would be written.")
+    }
+
+    pub fn rotate_title(kind: &str, field: &str) -> String {
+        format!("Rotate {kind} {}", label_of_name(field))
+    }
+
+    pub fn apply_title(kind: &str) -> String {
+        format!("Apply {kind} to many projects")
     }
 }

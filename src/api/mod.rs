@@ -4,9 +4,13 @@
 //! before anything reaches Atlas, and returns through `server::respond`, which sets the HTTP
 //! status from the error. Endpoints are stable, readable paths under `/api/`.
 
+pub mod fleet;
+pub mod fleet_apply;
 #[cfg(feature = "ssr")]
 mod input;
 pub mod integrations;
 pub mod projects;
 pub mod session;
 pub mod system;
+#[cfg(feature = "ssr")]
+mod writes;

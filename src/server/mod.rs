@@ -4,6 +4,7 @@
 
 mod context;
 pub mod proxy;
+pub mod runs;
 mod sealing;
 mod session;
 mod state;

@@ -7,6 +7,7 @@ mod support;
 
 mod faults;
 mod fidelity;
+mod fleet_apply;
 mod fuzz;
 mod no_leaks;
 mod operations;

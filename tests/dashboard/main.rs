@@ -8,6 +8,7 @@ mod support;
 mod faults;
 mod fidelity;
 mod fleet_apply;
+mod fleet_pages;
 mod fuzz;
 mod no_leaks;
 mod operations;

@@ -71,7 +71,7 @@ pub(crate) mod ssr {
                 name: p.name,
             })
             .collect();
-        all.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        all.sort_by_key(|a| a.name.to_lowercase());
         Ok(all)
     }
 
@@ -92,7 +92,7 @@ pub(crate) mod ssr {
                 ids.len()
             )));
         }
-        ids.into_iter().map(|id| input::group_id(id)).collect()
+        ids.into_iter().map(input::group_id).collect()
     }
 
     /// Slack: new integrations "must be initially configured … through the Atlas third-party

@@ -40,7 +40,10 @@ async fn apply_to_many_works_without_javascript() {
     );
     let (status, _, html) = app.send(page_request(&apply)).await;
     assert_eq!(status, StatusCode::OK, "{html}");
-    assert!(html.contains("action=\"/api/fleet/apply/preview\""), "{html}");
+    assert!(
+        html.contains("action=\"/api/fleet/apply/preview\""),
+        "{html}"
+    );
     for id in ids {
         let control = pick_control(id);
         let at = html.find(&format!("name=\"{control}\"")).expect(id);
@@ -62,13 +65,18 @@ async fn apply_to_many_works_without_javascript() {
         .send(plain_post("fleet/apply/preview", &apply, &form))
         .await;
     assert!(status.is_redirection(), "{status}");
-    let run_page = header_of(&headers, "location").expect("location").to_string();
+    let run_page = header_of(&headers, "location")
+        .expect("location")
+        .to_string();
     assert!(run_page.starts_with("/fleet/runs/"), "{run_page}");
     let run_id = run_page.trim_start_matches("/fleet/runs/").to_string();
 
     let (status, _, html) = app.send(page_request(&run_page)).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Preview: nothing has been sent yet"), "{html}");
+    assert!(
+        html.contains("Preview: nothing has been sent yet"),
+        "{html}"
+    );
     assert!(html.contains("API key: replaced"), "{html}");
     assert!(html.contains("action=\"/api/fleet/start\""), "{html}");
     assert!(!html.contains(KEY) && !html.contains(demo::secrets::OPS_GENIE_API_KEY));
@@ -94,7 +102,9 @@ async fn apply_to_many_works_without_javascript() {
     assert!(html.contains("2 done, 0 failed, 0 skipped"), "{html}");
     assert!(!html.contains(KEY), "{html}");
     assert_eq!(
-        app.stored(demo::SANDBOX_PROJECT_ID, "OPS_GENIE").await.unwrap()["apiKey"],
+        app.stored(demo::SANDBOX_PROJECT_ID, "OPS_GENIE")
+            .await
+            .unwrap()["apiKey"],
         KEY
     );
 }
@@ -110,11 +120,18 @@ async fn a_bad_selection_comes_back_as_a_message() {
         ("values[apiKey]".to_string(), KEY.to_string()),
     ];
     let (status, headers, _) = app
-        .send(plain_post("fleet/apply/preview", "/fleet/apply?type=OPS_GENIE", &form))
+        .send(plain_post(
+            "fleet/apply/preview",
+            "/fleet/apply?type=OPS_GENIE",
+            &form,
+        ))
         .await;
     assert!(status.is_redirection(), "{status}");
     let back = header_of(&headers, "location").unwrap().to_string();
-    assert!(back.starts_with("http://127.0.0.1:3000/fleet/apply?type=OPS_GENIE"), "{back}");
+    assert!(
+        back.starts_with("http://127.0.0.1:3000/fleet/apply?type=OPS_GENIE"),
+        "{back}"
+    );
     let path = back.trim_start_matches("http://127.0.0.1:3000");
     let (_, _, html) = app.send(page_request(path)).await;
     assert!(html.contains("The request was not valid"), "{html}");

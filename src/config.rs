@@ -46,7 +46,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the dashboard (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Run only the Atlas Admin API emulator.
     Emulator(StandaloneArgs),
     /// Print a new random session key (base64, 32 bytes) for SESSION_KEYS or

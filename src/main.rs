@@ -14,7 +14,7 @@ async fn main() -> std::process::ExitCode {
         Some(Command::Emulator(args)) => {
             atlas_emulator::run_standalone(args, web::shutdown_signal()).await
         }
-        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Serve(args)) => serve(*args).await,
         Some(Command::SessionKey) => {
             println!("{}", atlas_integrations::server::SessionKeys::generate());
             Ok(())

@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, chmodSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { HOOK_TOKEN } from "../support/env";
@@ -9,7 +9,8 @@ import { HOOK_TOKEN } from "../support/env";
 // from deploy/nginx.conf itself. Everything is Debian's or ours; nothing is mocked.
 
 const ROOT = resolve(__dirname, "../..");
-const BINARY = join(ROOT, "target/release/atlas-integrations");
+// ATLAS_BINARY: another build of the binary (e.g. target/debug while iterating).
+const BINARY = process.env.ATLAS_BINARY ?? join(ROOT, "target/release/atlas-integrations");
 const SITE = join(ROOT, "target/site");
 
 export const PORTS = {
@@ -35,7 +36,8 @@ class Proc {
   constructor(readonly name: string, readonly child: ChildProcess) {
     child.stdout?.on("data", (d) => (this.output += d));
     child.stderr?.on("data", (d) => (this.output += d));
-    this.exited = new Promise((done) => child.on("exit", (code) => done(code)));
+    // "close", not "exit": by then everything it printed has been read.
+    this.exited = new Promise((done) => child.on("close", (code) => done(code)));
   }
 }
 
@@ -77,15 +79,7 @@ export class Stack {
   async start(): Promise<void> {
     // nginx's workers run as `nobody` when started by root: they must reach the temp paths.
     chmodSync(this.dir, 0o755);
-    this.redis = run("redis", "redis-server", [
-      "--port", String(PORTS.redis), "--bind", "127.0.0.1", "--dir", this.dir,
-      "--save", "", "--appendonly", "no",
-      // Uncompressed, so the scan of the dump sees every byte as it is stored.
-      "--rdbcompression", "no",
-    ]);
-    await waitFor("redis", this.redis, async () => {
-      return execFileSync("redis-cli", ["-p", String(PORTS.redis), "ping"], { encoding: "utf8" }).trim() === "PONG";
-    });
+    await this.startRedis();
     this.emulator = run("emulator", BINARY, ["emulator"], {
       EMULATOR_LISTEN: `127.0.0.1:${PORTS.emulator}`,
       EMULATOR_TEST_HOOKS: "true",
@@ -181,6 +175,24 @@ export class Stack {
     return execFileSync("redis-cli", ["-p", String(PORTS.redis), "--scan"], { encoding: "utf8" }).split("\n").filter(Boolean);
   }
 
+  async startRedis(): Promise<void> {
+    this.redis = run("redis", "redis-server", [
+      "--port", String(PORTS.redis), "--bind", "127.0.0.1", "--dir", this.dir,
+      "--save", "", "--appendonly", "no",
+      // Uncompressed, so the scan of the dump sees every byte as it is stored.
+      "--rdbcompression", "no",
+    ]);
+    await waitFor("redis", this.redis, async () => {
+      const ping = execFileSync("redis-cli", ["-p", String(PORTS.redis), "ping"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+      return ping.trim() === "PONG";
+    });
+  }
+
+  async stopRedis(): Promise<void> {
+    this.redis.child.kill("SIGTERM");
+    await this.redis.exited;
+  }
+
   /** Seconds until Redis drops `key` by itself. */
   redisTtl(key: string): number {
     return Number(execFileSync("redis-cli", ["-p", String(PORTS.redis), "ttl", key], { encoding: "utf8" }).trim());
@@ -194,9 +206,10 @@ export class Stack {
   async stop(): Promise<void> {
     for (let i = 0; i < this.replicas.length; i++) await this.stopReplica(i);
     for (const p of [this.nginx, this.emulator, this.redis]) {
-      if (!p) continue;
+      if (!p || p.child.exitCode !== null || p.child.signalCode !== null) continue;
       p.child.kill("SIGTERM");
       await p.exited;
     }
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::{session_store, SessionStore};
 use tower_sessions_redis_store::fred::interfaces::{ClientLike, ServerInterface};
-use tower_sessions_redis_store::fred::prelude::{Builder, Config, Pool};
+use tower_sessions_redis_store::fred::prelude::{Builder, Config, Pool, ReconnectPolicy};
 use tower_sessions_redis_store::RedisStore;
 
 use super::session_store::SweptMemoryStore;
@@ -31,6 +31,8 @@ pub enum DashboardStore {
 
 /// Connections to Redis the store keeps open.
 const REDIS_POOL_SIZE: usize = 4;
+/// The longest a session lookup or save waits for Redis.
+const REDIS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl DashboardStore {
     /// Connects to Redis at `url` (`redis://`, `rediss://` for TLS, with a database number
@@ -38,7 +40,14 @@ impl DashboardStore {
     pub async fn redis(url: &str) -> anyhow::Result<Self> {
         let config = Config::from_url(url)
             .map_err(|e| anyhow::anyhow!("--session-store: not a Redis URL ({})", e.details()))?;
-        let pool = Builder::from_config(config).build_pool(REDIS_POOL_SIZE)?;
+        let pool = Builder::from_config(config)
+            // A store that does not answer fails the request (and /readyz) within this,
+            // rather than holding it.
+            .with_performance_config(|c| c.default_command_timeout = REDIS_TIMEOUT)
+            .with_connection_config(|c| c.connection_timeout = REDIS_TIMEOUT)
+            // Redis restarted or briefly unreachable: reconnect, forever, at most 2 s apart.
+            .set_policy(ReconnectPolicy::new_exponential(0, 100, 2_000, 2))
+            .build_pool(REDIS_POOL_SIZE)?;
         let connect = async {
             pool.init().await?;
             pool.ping::<()>(None).await

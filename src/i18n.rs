@@ -4,7 +4,7 @@
 use leptos::server_fn::error::ServerFnErrorErr;
 
 use crate::error::{AppError, LoginRefusal, Unreachable};
-use atlas_registry::{FieldProblem, FieldSpec, IntegrationKind};
+use atlas_registry::{FieldProblem, FieldSpec, HintError, IntegrationKind};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
@@ -116,6 +116,12 @@ pub enum Key {
     Hint,
     SelectMatching,
     StartAgain,
+    HintLastFour,
+    HintHost,
+    FindProjects,
+    NoMatch,
+    OtherSecrets,
+    OtherSecretsHelp,
 }
 
 pub fn t(key: Key) -> &'static str {
@@ -238,6 +244,12 @@ fn en(key: Key) -> &'static str {
         Hint => "Current value",
         SelectMatching => "Tick the projects showing this",
         StartAgain => "Start a new run",
+        HintLastFour => "Last four characters of the current value",
+        HintHost => "Host of the current URL (e.g. hooks.example.com)",
+        FindProjects => "Find projects",
+        NoMatch => "No project shows this. Check the characters, or pick one of the values above.",
+        OtherSecrets => "Other secrets of this type (optional)",
+        OtherSecretsHelp => "Only if your Atlas replaces the whole configuration on update: a secret typed here is sent to every ticked project along with the new value. Left blank, each project keeps its own where Atlas allows it; where it does not, the report says which secret it wants.",
     }
 }
 
@@ -559,5 +571,33 @@ pub mod fleet {
 
     pub fn apply_title(kind: &str) -> String {
         format!("Apply {kind} to many projects")
+    }
+
+    pub fn projects_showing(n: usize) -> String {
+        match n {
+            1 => "1 project".into(),
+            n => format!("{n} projects"),
+        }
+    }
+
+    pub fn unreadable_projects(names: &str) -> String {
+        format!("Could not be read, so not listed (they may hold this secret too): {names}")
+    }
+
+    pub fn not_rotatable(kind: atlas_registry::IntegrationKind, field: &str) -> String {
+        format!(
+            "{} has no secret field {field:?} whose current value Atlas shows in part",
+            kind.label()
+        )
+    }
+
+    pub fn hint_error(error: super::HintError) -> String {
+        match error {
+            super::HintError::NotRotatable => {
+                "Atlas shows nothing of this secret, so it cannot be matched".into()
+            }
+            super::HintError::NotFour => "type exactly the last four characters".into(),
+            super::HintError::NotAHost => "type the URL's host, such as hooks.example.com".into(),
+        }
     }
 }

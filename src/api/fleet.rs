@@ -30,21 +30,23 @@ pub async fn retry_fleet_run(run_id: String) -> Result<RunView, AppError> {
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
+    use std::collections::HashMap;
     use std::future::Future;
     use std::sync::Mutex;
     use std::time::Duration;
 
-    use atlas_registry::{FieldInput, FieldValue, Integration};
+    use atlas_registry::{Availability, FieldInput, FieldValue, Integration, IntegrationKind};
     use futures::StreamExt;
     use tokio::time::Instant;
 
     use crate::api::writes;
     use crate::error::AppError;
     use crate::fleet::{
-        ApplyMode, Cannot, Change, Done, FieldChange, Operation, Phase, Plan, Progress, RunView,
+        ApplyMode, Cannot, Change, Done, FieldChange, ItemView, Operation, Phase, Plan, Progress,
+        RunView,
     };
     use crate::links;
-    use crate::server::runs::{self, lock, FleetRun, Owner, SharedRun};
+    use crate::server::runs::{self, lock, FleetRun, Owner, RunItem, SharedRun};
     use crate::server::{redirect_plain_form, tower_session, UserAtlas};
 
     /// Projects read or written at once in a run: enough to finish a few hundred projects in
@@ -414,12 +416,81 @@ pub(crate) mod ssr {
         }
     }
 
+    /// Previews a run of `operation` over the projects `ids` and keeps it for the session:
+    /// reads each listed project's configuration of `kind` (none for a legacy type, which
+    /// cannot be written) and lets `decide` say, from it (`None`: not configured), what the
+    /// run would do there and what it would send. Projects the credential does not list
+    /// are out of reach; one whose configuration cannot be read is left out with the reason.
+    pub async fn preview_run(
+        atlas: &UserAtlas,
+        kind: IntegrationKind,
+        operation: Operation,
+        ids: Vec<String>,
+        decide: impl Fn(Option<&Integration>) -> (Plan, Option<Integration>),
+    ) -> Result<RunView, AppError> {
+        let names: HashMap<String, String> = atlas
+            .all_projects()
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
+        let visible: Vec<String> = ids
+            .iter()
+            .filter(|id| names.contains_key(*id))
+            .cloned()
+            .collect();
+        let legacy = kind.spec().availability == Availability::Legacy;
+        let mut reads: HashMap<String, _> = if legacy {
+            HashMap::new()
+        } else {
+            let read = read_all(atlas, &visible, kind).await;
+            visible.into_iter().zip(read).collect()
+        };
+        let mut view_items = Vec::new();
+        let mut items = Vec::new();
+        for id in ids {
+            let name = names.get(&id).cloned().unwrap_or_default();
+            let (plan, payload, before) = match reads.remove(&id) {
+                _ if legacy => (Plan::Cannot(Cannot::Legacy), None, None),
+                None => (Plan::Cannot(Cannot::OutOfReach), None, None),
+                Some(Err(error)) => (unreadable(error), None, None),
+                Some(Ok(current)) => {
+                    let (plan, payload) = decide(current.as_ref());
+                    (plan, payload, current)
+                }
+            };
+            view_items.push(ItemView {
+                group_id: id,
+                name,
+                plan,
+                progress: Progress::Waiting,
+            });
+            items.push(RunItem {
+                payload,
+                before,
+                post_unconfirmed: false,
+                posted: false,
+            });
+        }
+        let run = FleetRun {
+            view: RunView {
+                id: String::new(),
+                kind,
+                operation,
+                phase: Phase::Previewed,
+                items: view_items,
+            },
+            items,
+        };
+        keep(atlas, run).await
+    }
+
     /// Reads each project's configuration of the type, `CONCURRENCY` at a time, paced by the
     /// rate limit: `Ok(None)` where it is not configured.
     pub async fn read_all(
         atlas: &UserAtlas,
         ids: &[String],
-        kind: atlas_registry::IntegrationKind,
+        kind: IntegrationKind,
     ) -> Vec<Result<Option<Integration>, AppError>> {
         let gate = &Gate::default();
         futures::stream::iter(ids.to_vec())
@@ -432,7 +503,7 @@ pub(crate) mod ssr {
     async fn read_one(
         atlas: &UserAtlas,
         group_id: &str,
-        kind: atlas_registry::IntegrationKind,
+        kind: IntegrationKind,
     ) -> Result<Option<Integration>, AppError> {
         let list = atlas.integrations(group_id).await?;
         Ok(list.into_iter().find(|i| i.kind == kind))

@@ -42,7 +42,7 @@ pub async fn preview_apply(
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use std::collections::{BTreeMap, HashMap};
+    use std::collections::BTreeMap;
 
     use atlas_registry::{
         integration_from_form, validate_for_write, Availability, Caution, FormValues, Integration,
@@ -50,14 +50,12 @@ pub(crate) mod ssr {
     };
 
     use super::ProjectChoice;
-    use crate::api::fleet::ssr::{keep, overlay, read_all, unreadable, update_plan};
+    use crate::api::fleet::ssr::{overlay, preview_run, update_plan};
     use crate::api::input;
     use crate::error::AppError;
     use crate::fleet::{
-        ApplyMode, Cannot, ItemView, Operation, Phase, Plan, Progress, RunView,
-        MAX_PROJECTS_PER_RUN, PICK_PREFIX,
+        ApplyMode, Cannot, Operation, Plan, RunView, MAX_PROJECTS_PER_RUN, PICK_PREFIX,
     };
-    use crate::server::runs::{FleetRun, RunItem};
     use crate::server::UserAtlas;
 
     pub async fn projects() -> Result<Vec<ProjectChoice>, AppError> {
@@ -150,62 +148,10 @@ pub(crate) mod ssr {
         let ids = selected(&projects)?;
         let given = integration_from_form(kind, &values, &FormValues::new(), WriteMode::Update)
             .map_err(AppError::Invalid)?;
-        let names: HashMap<String, String> = atlas
-            .all_projects()
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p.name))
-            .collect();
-        // Only projects the credential lists are read; the others cannot be reached.
-        let visible: Vec<String> = ids
-            .iter()
-            .filter(|id| names.contains_key(*id))
-            .cloned()
-            .collect();
-        let legacy = kind.spec().availability == Availability::Legacy;
-        let mut reads: HashMap<String, _> = if legacy {
-            HashMap::new()
-        } else {
-            let read = read_all(&atlas, &visible, kind).await;
-            visible.into_iter().zip(read).collect()
-        };
-        let mut view_items = Vec::new();
-        let mut items = Vec::new();
-        for id in ids {
-            let name = names.get(&id).cloned().unwrap_or_default();
-            let (plan, payload, before) = match reads.remove(&id) {
-                _ if legacy => (Plan::Cannot(Cannot::Legacy), None, None),
-                None => (Plan::Cannot(Cannot::OutOfReach), None, None),
-                Some(Err(error)) => (unreadable(error), None, None),
-                Some(Ok(current)) => {
-                    let (plan, payload) = plan(mode, &given, current.as_ref());
-                    (plan, payload, current)
-                }
-            };
-            view_items.push(ItemView {
-                group_id: id,
-                name,
-                plan,
-                progress: Progress::Waiting,
-            });
-            items.push(RunItem {
-                payload,
-                before,
-                post_unconfirmed: false,
-                posted: false,
-            });
-        }
-        let run = FleetRun {
-            view: RunView {
-                id: String::new(),
-                kind,
-                operation: Operation::Apply(mode),
-                phase: Phase::Previewed,
-                items: view_items,
-            },
-            items,
-        };
-        keep(&atlas, run).await
+        preview_run(&atlas, kind, Operation::Apply(mode), ids, |current| {
+            plan(mode, &given, current)
+        })
+        .await
     }
 
     #[cfg(test)]

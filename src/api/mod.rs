@@ -6,6 +6,7 @@
 
 pub mod fleet;
 pub mod fleet_apply;
+pub mod fleet_rotate;
 #[cfg(feature = "ssr")]
 mod input;
 pub mod integrations;

@@ -1,6 +1,7 @@
 //! One module per page, plus the pieces they share.
 
 pub mod fleet_apply;
+pub mod fleet_rotate;
 pub mod fleet_run;
 pub mod form;
 pub mod integration;

@@ -14,7 +14,7 @@ use crate::support::{header as header_of, page_request, TestApp};
 const KEY: &str = "11111111-2222-3333-4444-555555550042";
 
 /// A form posted by a browser without JavaScript, from `referer`.
-fn plain_post(endpoint: &str, referer: &str, form: &[(String, String)]) -> Request<Body> {
+pub fn plain_post(endpoint: &str, referer: &str, form: &[(String, String)]) -> Request<Body> {
     let body: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(form)
         .finish();

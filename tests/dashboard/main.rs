@@ -9,6 +9,7 @@ mod faults;
 mod fidelity;
 mod fleet_apply;
 mod fleet_pages;
+mod fleet_rotate;
 mod fuzz;
 mod no_leaks;
 mod operations;

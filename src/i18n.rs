@@ -218,7 +218,7 @@ fn en(key: Key) -> &'static str {
         FleetRotateTitle => "Rotate a secret everywhere",
         FleetRotateIntro => "Choose a secret; the projects whose current value shows the same hint (last four characters, or a webhook URL's host) are listed. Type the new value once: it is sent as an update to the projects you tick.",
         IntegrationType => "Integration type",
-        SecretField => "Secret",
+        SecretField => "Secret to rotate",
         Continue => "Continue",
         ApplyMode => "Where the type is or is not configured",
         ModeCreateOrUpdate => "Create where missing, update where configured",

@@ -2,6 +2,9 @@
 
 use crate::i18n::{t, Key};
 use crate::pages::fleet::FleetPageView;
+use crate::pages::fleet_apply::ApplyPage;
+use crate::pages::fleet_rotate::RotatePage;
+use crate::pages::fleet_run::RunPage;
 use crate::pages::history::{FleetHistoryPage, ProjectHistoryPage};
 use crate::pages::integration::{DeletePage, IntegrationPage};
 use crate::pages::login::LoginPage;
@@ -65,6 +68,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects/:group_id/integrations/:kind/delete") view=DeletePage ssr=SsrMode::Async/>
                     <Route path=path!("/history") view=FleetHistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/:group_id/history") view=ProjectHistoryPage ssr=SsrMode::Async/>
+                    // Fleet operations (`links::FLEET_APPLY`, `links::FLEET_ROTATE`,
+                    // `links::fleet_run`).
+                    <Route path=path!("/fleet/apply") view=ApplyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/fleet/rotate") view=RotatePage ssr=SsrMode::Async/>
+                    <Route path=path!("/fleet/runs/:run_id") view=RunPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

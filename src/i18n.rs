@@ -4,7 +4,7 @@
 use leptos::server_fn::error::ServerFnErrorErr;
 
 use crate::error::{AppError, LoginRefusal, Unreachable};
-use atlas_registry::{FieldProblem, FieldSpec, IntegrationKind};
+use atlas_registry::{FieldProblem, FieldSpec, HintError, IntegrationKind};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
@@ -120,6 +120,43 @@ pub enum Key {
     NoHistory,
     HistoryTruncated,
     UnreadableProjects,
+    FleetApplyTitle,
+    FleetApplyIntro,
+    FleetRotateTitle,
+    FleetRotateIntro,
+    IntegrationTypeField,
+    SecretField,
+    Continue,
+    ApplyMode,
+    ModeCreateOrUpdate,
+    ModeCreateOnly,
+    ModeUpdateOnly,
+    ChooseProjects,
+    FilterByName,
+    Filter,
+    Configuration,
+    FleetBlankSecretKeeps,
+    Preview,
+    PreviewTitle,
+    Confirm,
+    RunTitle,
+    RunRunning,
+    RunFinished,
+    RetryFailed,
+    Refresh,
+    Status,
+    WhatChanges,
+    NoCandidates,
+    NewValue,
+    Hint,
+    SelectMatching,
+    StartAgain,
+    HintLastFour,
+    HintHost,
+    FindProjects,
+    NoMatch,
+    OtherSecrets,
+    OtherSecretsHelp,
 }
 
 pub fn t(key: Key) -> &'static str {
@@ -246,6 +283,43 @@ fn en(key: Key) -> &'static str {
         NoHistory => "No integration changes to show.",
         HistoryTruncated => "Only the newest 500 events of each project were searched: older changes are not shown.",
         UnreadableProjects => "The events of these projects could not be read:",
+        FleetApplyTitle => "Apply to many projects",
+        FleetApplyIntro => "Fill one type's form once, choose the projects, and see per project what would change before anything is sent.",
+        FleetRotateTitle => "Rotate a secret everywhere",
+        FleetRotateIntro => "Choose a secret; the projects whose current value shows the same hint (last four characters, or a webhook URL's host) are listed. Type the new value once: it is sent as an update to the projects you tick.",
+        IntegrationTypeField => "Integration type",
+        SecretField => "Secret to rotate",
+        Continue => "Continue",
+        ApplyMode => "Where the type is or is not configured",
+        ModeCreateOrUpdate => "Create where missing, update where configured",
+        ModeCreateOnly => "Create where missing only",
+        ModeUpdateOnly => "Update where configured only",
+        ChooseProjects => "Projects",
+        FilterByName => "Filter by name",
+        Filter => "Filter",
+        Configuration => "Configuration",
+        FleetBlankSecretKeeps => "A secret left blank keeps each project's current one; a project without the type then cannot be created.",
+        Preview => "Preview",
+        PreviewTitle => "Preview: nothing has been sent yet",
+        Confirm => "Confirm and send",
+        RunTitle => "Fleet run",
+        RunRunning => "Sending… You can close this page: the run goes on, and this address shows it again.",
+        RunFinished => "Finished.",
+        RetryFailed => "Retry the failed projects",
+        Refresh => "Refresh",
+        Status => "Status",
+        WhatChanges => "What happens",
+        NoCandidates => "No project has this secret set.",
+        NewValue => "New value",
+        Hint => "Current value",
+        SelectMatching => "Tick the projects showing this",
+        StartAgain => "Start a new run",
+        HintLastFour => "Last four characters of the current value",
+        HintHost => "Host of the current URL (e.g. hooks.example.com)",
+        FindProjects => "Find projects",
+        NoMatch => "No project shows this. Check the characters, or pick one of the values above.",
+        OtherSecrets => "Other secrets of this type (optional)",
+        OtherSecretsHelp => "Only if your Atlas replaces the whole configuration on update: a secret typed here is sent to every ticked project along with the new value. Left blank, each project keeps its own where Atlas allows it; where it does not, the report says which secret it wants.",
     }
 }
 
@@ -508,5 +582,136 @@ fn said(sentence: &str, detail: &str) -> String {
         sentence.to_string()
     } else {
         format!("{sentence} Atlas said: {detail}")
+    }
+}
+
+/// The fleet pages' sentences (`crate::fleet`).
+pub mod fleet {
+    use super::{label_of_name, labels_of_names, t, Key};
+    use crate::fleet::{ApplyMode, Cannot, Change, Done, Plan, Progress, Tally};
+
+    pub fn mode(mode: ApplyMode) -> &'static str {
+        match mode {
+            ApplyMode::CreateOrUpdate => t(Key::ModeCreateOrUpdate),
+            ApplyMode::CreateOnly => t(Key::ModeCreateOnly),
+            ApplyMode::UpdateOnly => t(Key::ModeUpdateOnly),
+        }
+    }
+
+    pub fn cannot(why: &Cannot) -> String {
+        match why {
+            Cannot::ReadOnly => {
+                "Cannot: your credential is read-only in this project (Atlas refused the write)."
+                    .into()
+            }
+            Cannot::OutOfReach => "Cannot: this project is outside your credential's reach.".into(),
+            Cannot::Legacy => "Cannot: this type has no schema in Atlas's API any more.".into(),
+            Cannot::UiOnly => {
+                "Cannot: only the Atlas UI can create this type (Slack's own sign-in).".into()
+            }
+            Cannot::AlreadyConfigured => {
+                "Left alone: already configured (you chose create only).".into()
+            }
+            Cannot::NotConfigured => "Left alone: not configured here.".into(),
+            Cannot::NeedsForCreate(fields) => format!(
+                "Cannot create: a new configuration needs {}, left blank.",
+                labels_of_names(fields)
+            ),
+            Cannot::HintChanged => "Left alone: its secret no longer shows the chosen hint.".into(),
+            Cannot::Unreadable(error) => format!(
+                "Cannot: its configuration could not be read. {}",
+                super::error_message(error)
+            ),
+        }
+    }
+
+    pub fn change(field: &str, change: &Change) -> String {
+        let label = label_of_name(field);
+        match change {
+            Change::Replaced => format!("{label}: replaced"),
+            Change::Set {
+                from: Some(from),
+                to,
+            } => format!("{label}: {from} → {to}"),
+            Change::Set { from: None, to } => format!("{label}: set to {to}"),
+        }
+    }
+
+    pub fn plan(plan: &Plan) -> String {
+        match plan {
+            Plan::Create => "Create".into(),
+            Plan::Update(changes) => format!(
+                "Update ({})",
+                changes
+                    .iter()
+                    .map(|c| change(&c.field, &c.change))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            Plan::Unchanged => "Unchanged".into(),
+            Plan::Cannot(why) => cannot(why),
+        }
+    }
+
+    pub fn progress(progress: &Progress) -> String {
+        match progress {
+            Progress::Waiting => "Waiting".into(),
+            Progress::Sending => "Sending…".into(),
+            Progress::Done(Done::Created) => "Done: created".into(),
+            Progress::Done(Done::Updated) => "Done: updated".into(),
+            Progress::Done(Done::UpdatedAfterConflict) => {
+                "Done: updated (it had been configured meanwhile)".into()
+            }
+            Progress::Failed(error) => format!("Failed: {}", super::error_message(error)),
+            Progress::Skipped(None) => "Skipped: nothing to change".into(),
+            Progress::Skipped(Some(why)) => format!("Skipped. {}", cannot(why)),
+        }
+    }
+
+    pub fn tally(tally: Tally) -> String {
+        format!(
+            "{} done, {} failed, {} skipped, {} to go",
+            tally.done, tally.failed, tally.skipped, tally.waiting
+        )
+    }
+
+    pub fn to_write(n: usize, of: usize) -> String {
+        format!("{n} of {of} projects would be written.")
+    }
+
+    pub fn rotate_title(kind: &str, field: &str) -> String {
+        format!("Rotate {kind} {}", label_of_name(field))
+    }
+
+    pub fn apply_title(kind: &str) -> String {
+        format!("Apply {kind} to many projects")
+    }
+
+    pub fn projects_showing(n: usize) -> String {
+        match n {
+            1 => "1 project".into(),
+            n => format!("{n} projects"),
+        }
+    }
+
+    pub fn unreadable_projects(names: &str) -> String {
+        format!("Could not be read, so not listed (they may hold this secret too): {names}")
+    }
+
+    pub fn not_rotatable(kind: atlas_registry::IntegrationKind, field: &str) -> String {
+        format!(
+            "{} has no secret field {field:?} whose current value Atlas shows in part",
+            kind.label()
+        )
+    }
+
+    pub fn hint_error(error: super::HintError) -> String {
+        match error {
+            super::HintError::NotRotatable => {
+                "Atlas shows nothing of this secret, so it cannot be matched".into()
+            }
+            super::HintError::NotFour => "type exactly the last four characters".into(),
+            super::HintError::NotAHost => "type the URL's host, such as hooks.example.com".into(),
+        }
     }
 }

@@ -63,6 +63,49 @@ pub fn deleted(group_id: &str, kind: IntegrationKind) -> String {
     format!("{}?{DELETED}={}", project(group_id), kind.as_wire())
 }
 
+/// Apply one type's configuration to many projects.
+pub const FLEET_APPLY: &str = "/fleet/apply";
+/// Rotate one secret in every project that has it.
+pub const FLEET_ROTATE: &str = "/fleet/rotate";
+
+/// The apply page for `kind` with `projects` ticked: the address other pages (the fleet
+/// matrix) link to with their selection.
+pub fn fleet_apply(kind: IntegrationKind, projects: &[String]) -> String {
+    let mut url = format!("{FLEET_APPLY}?type={}", kind.as_wire());
+    if !projects.is_empty() {
+        url.push_str(&format!("&projects={}", encode(&projects.join(","))));
+    }
+    url
+}
+
+/// The apply page for `kind`, its picker filtered by name.
+pub fn fleet_apply_filtered(kind: IntegrationKind, projects: &str, filter: &str) -> String {
+    format!(
+        "{FLEET_APPLY}?type={}&projects={}&q={}",
+        kind.as_wire(),
+        encode(projects),
+        encode(filter)
+    )
+}
+
+/// The rotate page for one secret field of `kind`, the projects whose hint is `hint` ticked.
+pub fn fleet_rotate(kind: IntegrationKind, field: &str, hint: Option<&str>) -> String {
+    let mut url = format!(
+        "{FLEET_ROTATE}?type={}&field={}",
+        kind.as_wire(),
+        encode(field)
+    );
+    if let Some(hint) = hint {
+        url.push_str(&format!("&hint={}", encode(hint)));
+    }
+    url
+}
+
+/// A fleet run's page: its preview, progress and report.
+pub fn fleet_run(run_id: &str) -> String {
+    format!("/fleet/runs/{run_id}")
+}
+
 /// The login page, returning to `here` (a path and query inside the dashboard) afterwards.
 pub fn login_then(here: &str) -> String {
     if here.is_empty() || here == PROJECTS {
@@ -188,6 +231,24 @@ mod tests {
             history_page(None, None, Some("a&page=9"), 2),
             "/history?action=a%26page%3D9&page=2"
         );
+    }
+
+    #[test]
+    fn fleet_addresses() {
+        let ids = vec![ID.to_string(), "6a79404f2c88faeba59beea7".to_string()];
+        assert_eq!(
+            fleet_apply(IntegrationKind::Slack, &ids),
+            format!("/fleet/apply?type=SLACK&projects={ID}%2C6a79404f2c88faeba59beea7")
+        );
+        assert_eq!(
+            fleet_apply(IntegrationKind::Slack, &[]),
+            "/fleet/apply?type=SLACK"
+        );
+        assert_eq!(
+            fleet_rotate(IntegrationKind::Webhook, "url", Some("https://h.example")),
+            "/fleet/rotate?type=WEBHOOK&field=url&hint=https%3A//h.example"
+        );
+        assert_eq!(fleet_run("ab12"), "/fleet/runs/ab12");
     }
 
     #[test]

@@ -63,16 +63,12 @@ pub async fn delete_integration(group_id: String, kind: String) -> Result<(), Ap
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use atlas_registry::{
-        integration_from_form, Availability, FormValues, Integration, IntegrationKind,
-        IntegrationView, WriteMode,
-    };
+    use atlas_registry::{integration_from_form, FormValues, IntegrationView, WriteMode};
 
     use super::ProjectIntegrations;
-    use crate::api::input;
+    use crate::api::{input, writes};
     use crate::error::AppError;
     use crate::links;
-    use crate::server::audit::{self, Action};
     use crate::server::{redirect_plain_form, UserAtlas};
 
     pub async fn list(group_id: String) -> Result<ProjectIntegrations, AppError> {
@@ -101,39 +97,12 @@ mod ssr {
         let atlas = UserAtlas::current().await?;
         let group_id = input::group_id(&group_id)?;
         let kind = input::kind(&kind)?;
-        writable(kind)?;
+        writes::writable(kind)?;
         let integration =
             integration_from_form(kind, &values, &remove, mode).map_err(AppError::Invalid)?;
-        let who = atlas.user().credential.public_id();
-        let (set, removed) = audit::field_names(&integration);
-        let audit = |action, result: &Result<_, AppError>| {
-            audit::write(
-                who,
-                &group_id,
-                kind,
-                action,
-                (&set, &removed),
-                audit::outcome(result),
-            )
-        };
         let list = match mode {
-            WriteMode::Create => {
-                let result = atlas.create(&group_id, &integration).await;
-                audit(Action::Create, &result);
-                result?
-            }
-            WriteMode::Update => {
-                // Secrets set now and left out of this update (to keep them) are checked
-                // again afterwards: an Atlas that replaces the whole configuration would
-                // silently clear them.
-                let before = atlas.integration(&group_id, kind).await?;
-                let kept = kept_secrets(&before, &integration);
-                let result = atlas.update(&group_id, &integration).await;
-                audit(Action::Update, &result);
-                let list = result?;
-                check_update(&group_id, &integration, &kept, &list)?;
-                list
-            }
+            WriteMode::Create => atlas.create(&group_id, &integration).await?,
+            WriteMode::Update => writes::update(&atlas, &group_id, &integration, None).await?,
         };
         tracing::info!(
             group_id,
@@ -149,90 +118,9 @@ mod ssr {
         let atlas = UserAtlas::current().await?;
         let group_id = input::group_id(&group_id)?;
         let kind = input::kind(&kind)?;
-        let result = atlas.delete(&group_id, kind).await;
-        audit::write(
-            atlas.user().credential.public_id(),
-            &group_id,
-            kind,
-            Action::Delete,
-            ("", ""),
-            audit::outcome(&result),
-        );
-        result?;
+        atlas.delete(&group_id, kind).await?;
         tracing::info!(group_id, kind = kind.as_wire(), "integration deleted");
         redirect_plain_form(&links::deleted(&group_id, kind));
-        Ok(())
-    }
-
-    /// Only a type without a schema (HIP_CHAT) cannot be written; discouraged ones can, and
-    /// Atlas's answer decides.
-    fn writable(kind: IntegrationKind) -> Result<(), AppError> {
-        if kind.spec().availability == Availability::Legacy {
-            return Err(AppError::BadRequest(format!(
-                "{} has no schema in Atlas's API any more: it can only be deleted",
-                kind.label()
-            )));
-        }
-        Ok(())
-    }
-
-    /// Secrets Atlas shows as set that `update` leaves out to keep them (not those it
-    /// removes). Write-only ones are never left out: validation asks for them on every save
-    /// (`FieldSpec::blank_keeps`).
-    fn kept_secrets(before: &Integration, update: &Integration) -> Vec<&'static str> {
-        before
-            .kind
-            .spec()
-            .fields
-            .iter()
-            .filter(|f| f.blank_keeps())
-            .filter(|f| before.values.contains_key(f.name) && !update.values.contains_key(f.name))
-            .filter(|f| !update.cleared.contains(f.name))
-            .map(|f| f.name)
-            .collect()
-    }
-
-    /// The update went through; did Atlas do what it was asked? A field sent as `null` must
-    /// be gone (whether Atlas honours an explicit null on PUT is [unverified], so its answer
-    /// decides), and a secret left out to keep it must still be there.
-    fn check_update(
-        group_id: &str,
-        sent: &Integration,
-        kept: &[&str],
-        list: &[Integration],
-    ) -> Result<(), AppError> {
-        let after = list.iter().find(|i| i.kind == sent.kind);
-        let has = |name: &str| after.is_some_and(|i| i.values.contains_key(name));
-        let not_removed: Vec<String> = sent
-            .cleared
-            .iter()
-            .filter(|name| has(name))
-            .cloned()
-            .collect();
-        let lost: Vec<String> = kept
-            .iter()
-            .filter(|name| !has(name))
-            .map(|name| name.to_string())
-            .collect();
-        let kind = sent.kind.as_wire();
-        if !not_removed.is_empty() {
-            tracing::warn!(
-                group_id,
-                kind,
-                ?not_removed,
-                "Atlas kept fields the update removed"
-            );
-            return Err(AppError::NotRemoved(not_removed));
-        }
-        if !lost.is_empty() {
-            tracing::warn!(
-                group_id,
-                kind,
-                ?lost,
-                "Atlas cleared secrets the update kept"
-            );
-            return Err(AppError::SecretsLost(lost));
-        }
         Ok(())
     }
 }

@@ -5,6 +5,9 @@
 //! status from the error. Endpoints are stable, readable paths under `/api/`.
 
 pub mod fleet;
+pub mod fleet_apply;
+pub mod fleet_rotate;
+pub mod fleet_run;
 pub mod history;
 #[cfg(feature = "ssr")]
 mod input;
@@ -14,6 +17,8 @@ mod lookup;
 pub mod projects;
 pub mod session;
 pub mod system;
+#[cfg(feature = "ssr")]
+mod writes;
 
 /// How many projects' integrations one request looks up at once (the projects page, the
 /// fleet matrix). Atlas rate-limits per credential (docs/atlas-facts.md, Reading a whole

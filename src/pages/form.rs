@@ -226,6 +226,30 @@ pub fn IntegrationForm(
     }
 }
 
+/// The type's fields as a plain form's controls, for forms that post elsewhere (the fleet
+/// pages): the same controls, labels, help and checks as the integration form, nothing
+/// pre-filled; `errors` are the server's verdict on the last post.
+#[component]
+pub fn FieldControls(
+    kind: IntegrationKind,
+    mode: WriteMode,
+    errors: Vec<FieldError>,
+) -> impl IntoView {
+    kind.spec()
+        .fields
+        .iter()
+        .map(|field| {
+            let problem = errors
+                .iter()
+                .find(|e| e.field == field.name)
+                .map(|e| e.problem.clone());
+            let error = Signal::derive(move || problem.clone());
+            let quiet = Signal::derive(|| false);
+            view! { <Field field shown=None error must_reenter=quiet note=Signal::derive(|| None) mode/> }
+        })
+        .collect_view()
+}
+
 #[component]
 fn Field(
     field: &'static FieldSpec,

@@ -1,6 +1,9 @@
 //! One module per page, plus the pieces they share.
 
 pub mod fleet;
+pub mod fleet_apply;
+pub mod fleet_rotate;
+pub mod fleet_run;
 pub mod form;
 pub mod history;
 pub mod integration;

@@ -5,6 +5,7 @@
 pub mod audit;
 mod context;
 pub mod proxy;
+pub mod runs;
 mod sealing;
 mod session;
 mod state;

@@ -6,6 +6,7 @@ use leptos::prelude::LeptosOptions;
 
 use atlas_client::AtlasApi;
 
+use super::runs::RunRegistry;
 use super::sealing::SessionKeys;
 use super::throttle::{LoginPolicy, LoginThrottle};
 
@@ -19,6 +20,8 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     /// What seals the user's record in the session store.
     pub session_keys: Arc<SessionKeys>,
+    /// The fleet runs of this process (`runs`), kept for the sessions that started them.
+    pub runs: Arc<RunRegistry>,
 }
 
 impl AppState {
@@ -33,6 +36,7 @@ impl AppState {
             login_throttle: Arc::new(LoginThrottle::new(settings.login_policy)),
             // The in-memory store's sessions end with the process: a key of its own suffices.
             session_keys: Arc::new(SessionKeys::ephemeral()),
+            runs: Arc::new(RunRegistry::default()),
             settings: Arc::new(settings),
         }
     }

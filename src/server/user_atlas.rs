@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex};
 use atlas_client::{ApiErrorInfo, AtlasError, Credential, HeldToken, Project};
 use atlas_registry::{Integration, IntegrationKind};
 
+use super::audit::{self, Action};
 use super::context::{app_state, optional_user, tower_session};
 use super::session::{self, UserSession};
 use super::state::AppState;
@@ -160,12 +161,14 @@ impl UserAtlas {
             self.state
                 .atlas
                 .create_integration(&self.user.credential, group_id, integration);
-        match call.await {
+        let result = match call.await {
             Err(AtlasError::AlreadyConfigured(_)) => {
                 Err(AppError::AlreadyConfigured(integration.kind))
             }
             other => self.answer_write(other).await,
-        }
+        };
+        self.audit(group_id, integration, Action::Create, &result);
+        result
     }
 
     /// PUT. A 400 naming secrets `integration` left out is [`AppError::SecretsRequired`].
@@ -178,7 +181,7 @@ impl UserAtlas {
             self.state
                 .atlas
                 .update_integration(&self.user.credential, group_id, integration);
-        match call.await {
+        let result = match call.await {
             Err(AtlasError::Invalid(info)) => {
                 let missing = omitted_secrets_named(integration, &info);
                 if missing.is_empty() {
@@ -188,7 +191,9 @@ impl UserAtlas {
                 }
             }
             other => self.answer_write(other).await,
-        }
+        };
+        self.audit(group_id, integration, Action::Update, &result);
+        result
     }
 
     pub async fn delete(&self, group_id: &str, kind: IntegrationKind) -> Result<(), AppError> {
@@ -196,7 +201,36 @@ impl UserAtlas {
             .state
             .atlas
             .delete_integration(&self.user.credential, group_id, kind);
-        self.answer_write(call.await).await
+        let result = self.answer_write(call.await).await;
+        audit::write(
+            self.user.credential.public_id(),
+            group_id,
+            kind,
+            Action::Delete,
+            ("", ""),
+            audit::outcome(&result),
+        );
+        result
+    }
+
+    /// The audit line of a create or update this handle sent (`audit`): every write, from a
+    /// project's page or a fleet run, passes here.
+    fn audit<T>(
+        &self,
+        group_id: &str,
+        integration: &Integration,
+        action: Action,
+        result: &Result<T, AppError>,
+    ) {
+        let (set, removed) = audit::field_names(integration);
+        audit::write(
+            self.user.credential.public_id(),
+            group_id,
+            integration.kind,
+            action,
+            (&set, &removed),
+            audit::outcome(result),
+        );
     }
 
     /// A write's answer. With no readable answer (cut off, timed out, unreadable), Atlas may

@@ -7,6 +7,9 @@ mod support;
 
 mod faults;
 mod fidelity;
+mod fleet_apply;
+mod fleet_pages;
+mod fleet_rotate;
 mod fuzz;
 mod history;
 mod matrix;

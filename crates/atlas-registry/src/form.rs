@@ -89,6 +89,18 @@ pub fn integration_from_form(
     remove: &FormValues,
     mode: WriteMode,
 ) -> Result<Integration, Vec<FieldError>> {
+    let integration = read_form(kind, form, remove);
+    let errors = validate_for_write(&integration, mode);
+    if errors.is_empty() {
+        Ok(integration)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads a form as [`integration_from_form`] does, without validating it: for a caller
+/// that sends only some fields (rotate: the secrets) and validates those.
+pub fn read_form(kind: IntegrationKind, form: &FormValues, remove: &FormValues) -> Integration {
     let mut integration = Integration::new(kind);
     for field in kind.spec().fields {
         if remove
@@ -118,12 +130,7 @@ pub fn integration_from_form(
             integration.values.insert(field.name.to_string(), value);
         }
     }
-    let errors = validate_for_write(&integration, mode);
-    if errors.is_empty() {
-        Ok(integration)
-    } else {
-        Err(errors)
-    }
+    integration
 }
 
 #[cfg(test)]

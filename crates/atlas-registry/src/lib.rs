@@ -11,9 +11,12 @@ mod url;
 mod validate;
 mod view;
 
-pub use form::{control_field, integration_from_form, remove_control, value_control, FormValues};
+pub use form::{
+    control_field, integration_from_form, read_form, remove_control, value_control, FormValues,
+};
 pub use masking::{
-    display_secret, last_four, looks_masked, mask_secret, mask_url, masked_for_read,
+    display_secret, hint_of_shown, last_four, looks_masked, mask_secret, mask_url, masked_for_read,
+    parse_hint, rotatable, HintError, SecretHint,
 };
 pub use model::{FieldValue, Integration, IntegrationParseError};
 pub use registry::{

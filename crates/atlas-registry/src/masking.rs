@@ -1,6 +1,8 @@
 //! Atlas's masking of secret values, as recorded (docs/atlas-facts.md), and the checks the
 //! dashboard uses so that a masked value is never mistaken for a real one.
 
+use serde::{Deserialize, Serialize};
+
 use super::model::FieldValue;
 use super::registry::{FieldSpec, Secrecy};
 use super::url::split_url;
@@ -40,15 +42,120 @@ pub fn mask_url(value: &str) -> String {
 /// `scheme://host` of a URL, without userinfo, port, path or query: all a person needs to
 /// recognise a webhook, and nothing that could be a credential.
 fn scheme_and_host(url: &str) -> Option<String> {
-    let (scheme, authority, _) = split_url(url)?;
+    let (scheme, _, _) = split_url(url)?;
+    Some(format!("{scheme}://{}", host(url)?))
+}
+
+/// The host of a URL: no userinfo, no port; an IPv6 literal keeps its brackets.
+fn host(url: &str) -> Option<&str> {
+    let (_, authority, _) = split_url(url)?;
     let host_port = authority.rsplit('@').next()?;
     let host = if host_port.starts_with('[') {
-        // An IPv6 literal keeps its brackets; the port follows them.
+        // The port follows the brackets.
         host_port.split_inclusive(']').next()?
     } else {
         host_port.split(':').next()?
     };
-    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
+    (!host.is_empty()).then_some(host)
+}
+
+/// What "rotate a secret everywhere" recognises a stored secret by, from what Atlas shows of
+/// it: the last four characters it leaves visible, or for a URL secret (whose path Atlas
+/// masks but whose host it keeps) the host. Two projects with the same hint probably hold
+/// the same secret; the hint itself reveals no more than Atlas's own answer.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum SecretHint {
+    LastFour(String),
+    /// Lower-cased: hosts are case-insensitive.
+    Host(String),
+}
+
+impl SecretHint {
+    /// The text a person types or picks, and the page's address carries: the four
+    /// characters, or the host.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SecretHint::LastFour(s) | SecretHint::Host(s) => s,
+        }
+    }
+
+    /// How the page shows it: `••••abcd`, or the host.
+    pub fn display(&self) -> String {
+        match self {
+            SecretHint::LastFour(s) => format!("••••{s}"),
+            SecretHint::Host(s) => s.clone(),
+        }
+    }
+}
+
+/// Why a typed hint is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HintError {
+    /// The field shows nothing to compare (write-only, fully redacted, or not secret).
+    NotRotatable,
+    /// Not four characters (mask characters aside).
+    NotFour,
+    /// Not a host name (or a URL with one).
+    NotAHost,
+}
+
+/// Whether the values of `field` can be told apart by a [`SecretHint`]: a secret Atlas shows
+/// partly (last four, or a URL's host), or one it returns in clear (New Relic's keys, of
+/// which only the last four are used). Write-only and fully redacted secrets show nothing.
+pub fn rotatable(field: &FieldSpec) -> bool {
+    matches!(
+        field.secrecy,
+        Secrecy::MaskedLastFour | Secrecy::MaskedUrlPath | Secrecy::ClearOnRead
+    )
+}
+
+/// The hint of a stored value of `field`, from what Atlas returned for it (`shown`). `None`
+/// when it shows nothing to compare (a value of four characters or fewer, masked whole).
+pub fn hint_of_shown(field: &FieldSpec, shown: &str) -> Option<SecretHint> {
+    match field.secrecy {
+        Secrecy::MaskedLastFour => last_four(shown)
+            .filter(|tail| tail.chars().count() == 4)
+            .map(|tail| SecretHint::LastFour(tail.to_string())),
+        Secrecy::MaskedUrlPath => host(shown).map(|h| SecretHint::Host(h.to_lowercase())),
+        Secrecy::ClearOnRead => {
+            let chars: Vec<char> = shown.chars().collect();
+            (chars.len() > 4)
+                .then(|| SecretHint::LastFour(chars[chars.len() - 4..].iter().collect()))
+        }
+        Secrecy::Plain | Secrecy::WriteOnly | Secrecy::Redacted => None,
+    }
+}
+
+/// The hint a person typed for `field`: the last four characters (a pasted `••••abcd` or
+/// `****abcd` is read as `abcd`), or for a URL secret its host (a pasted URL is read as its
+/// host). Compared with [`hint_of_shown`]'s by equality.
+pub fn parse_hint(field: &FieldSpec, typed: &str) -> Result<SecretHint, HintError> {
+    let typed = typed.trim();
+    match field.secrecy {
+        Secrecy::MaskedLastFour | Secrecy::ClearOnRead => {
+            let tail = typed.trim_start_matches(['•', '*']);
+            if tail.chars().count() == 4 && !tail.chars().any(char::is_whitespace) {
+                Ok(SecretHint::LastFour(tail.to_string()))
+            } else {
+                Err(HintError::NotFour)
+            }
+        }
+        Secrecy::MaskedUrlPath => {
+            let name = if typed.contains("://") {
+                host(typed).ok_or(HintError::NotAHost)?
+            } else {
+                typed
+            };
+            let is_host_char =
+                |c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':');
+            if !name.is_empty() && name.chars().all(is_host_char) {
+                Ok(SecretHint::Host(name.to_lowercase()))
+            } else {
+                Err(HintError::NotAHost)
+            }
+        }
+        Secrecy::Plain | Secrecy::WriteOnly | Secrecy::Redacted => Err(HintError::NotRotatable),
+    }
 }
 
 /// What Atlas returns on read for a stored value of `field`, by the field's secrecy; `None`
@@ -170,5 +277,69 @@ mod tests {
         assert_eq!(last_four("https://example.com/****2101"), Some("2101"));
         assert_eq!(last_four("******"), None);
         assert_eq!(last_four("plain"), None);
+    }
+
+    #[test]
+    fn hints_compare_last_four_or_host_as_atlas_shows_them() {
+        let spec = |kind: crate::IntegrationKind, name: &str| kind.spec().field(name).expect(name);
+        let api_key = spec(crate::IntegrationKind::OpsGenie, "apiKey");
+        let url = spec(crate::IntegrationKind::Webhook, "url");
+        let password = spec(crate::IntegrationKind::Prometheus, "password");
+        let license = spec(crate::IntegrationKind::NewRelic, "licenseKey");
+        let template = spec(crate::IntegrationKind::Webhook, "bodyTemplate");
+        // As recorded: the Opsgenie key's mask and the webhook URL's.
+        let shown = hint_of_shown(api_key, "********************************3311");
+        assert_eq!(shown, Some(SecretHint::LastFour("3311".into())));
+        for typed in ["3311", " 3311 ", "••••3311", "****3311"] {
+            assert_eq!(parse_hint(api_key, typed).ok(), shown, "{typed:?}");
+        }
+        assert_ne!(parse_hint(api_key, "3312").ok(), shown);
+        // Secrets are compared exactly: case counts.
+        assert_ne!(
+            hint_of_shown(api_key, "****ABCD"),
+            parse_hint(api_key, "abcd").ok()
+        );
+        assert_eq!(parse_hint(api_key, "311"), Err(HintError::NotFour));
+        assert_eq!(parse_hint(api_key, "33111"), Err(HintError::NotFour));
+        assert_eq!(parse_hint(api_key, ""), Err(HintError::NotFour));
+        // A value masked whole shows nothing to compare.
+        assert_eq!(hint_of_shown(api_key, &mask_secret("abc")), None);
+
+        let shown = hint_of_shown(url, "https://Example.com/****2101");
+        assert_eq!(shown, Some(SecretHint::Host("example.com".into())));
+        for typed in [
+            "example.com",
+            "EXAMPLE.com",
+            "https://example.com/anything/else",
+        ] {
+            assert_eq!(parse_hint(url, typed).ok(), shown, "{typed:?}");
+        }
+        // Same last four, other host: no match; userinfo and port are no part of the host.
+        assert_ne!(hint_of_shown(url, "https://other.example/****2101"), shown);
+        assert_eq!(
+            hint_of_shown(url, "https://u:p@example.com:8443/****2101"),
+            shown
+        );
+        assert_eq!(parse_hint(url, "2101"), Ok(SecretHint::Host("2101".into())));
+        assert_eq!(
+            parse_hint(url, "example.com/path"),
+            Err(HintError::NotAHost)
+        );
+        assert_eq!(parse_hint(url, "a b"), Err(HintError::NotAHost));
+        assert_eq!(parse_hint(url, ""), Err(HintError::NotAHost));
+
+        // Returned in clear: only the last four are compared (and ever leave the server).
+        assert_eq!(
+            hint_of_shown(license, "bc3768f44193c282b2688ab39e00f8e4fc8d75ea"),
+            Some(SecretHint::LastFour("75ea".into()))
+        );
+        // Write-only and redacted secrets cannot be told apart.
+        for field in [password, template] {
+            assert!(!rotatable(field));
+            assert_eq!(parse_hint(field, "abcd"), Err(HintError::NotRotatable));
+            assert_eq!(hint_of_shown(field, "******"), None);
+        }
+        assert!(rotatable(api_key) && rotatable(url) && rotatable(license));
+        assert_eq!(SecretHint::LastFour("3311".into()).display(), "••••3311");
     }
 }

@@ -1,0 +1,161 @@
+import { test, expect, httpStatus } from "../support/fixtures";
+import { signIn } from "../support/session";
+import { ApplyPage, RotatePage } from "../pages/fleet";
+import { IntegrationFormPage } from "../pages/project";
+import type { Demo } from "../support/emulator";
+import type { Page } from "@playwright/test";
+
+const KEY = "11111111-2222-3333-4444-555555550042";
+/** Ends like Staging's Opsgenie key (…3311): the same hint, another secret. */
+const SANDBOX_KEY = "99999999-2222-3333-4444-555555553311";
+const NEW_KEY = "12345678-aaaa-bbbb-cccc-00000000n3w4";
+const NEW_WEBHOOK_SECRET = "whsec-rotated-0123456789-n3w5";
+
+/** Every document and server-function answer the browser receives, as text. */
+function watchResponses(page: Page): string[] {
+  const bodies: string[] = [];
+  page.on("response", async (res) => {
+    const type = res.headers()["content-type"] ?? "";
+    if (!/html|json|text/.test(type)) return;
+    try {
+      bodies.push(`${res.url()}\n${await res.text()}`);
+    } catch {
+      // Redirects and aborted responses have no body.
+    }
+  });
+  return bodies;
+}
+
+function expectNoSecret(bodies: string[], secrets: string[]) {
+  expect(bodies.length).toBeGreaterThan(5);
+  for (const secret of secrets) for (const body of bodies) expect(body).not.toContain(secret);
+}
+
+const idOf = (demo: Demo, name: string) => demo.projects.find((p) => p.name === name)!.id;
+const integrationsPath = (groupId: string) => `/api/atlas/v2/groups/${groupId}/integrations/`;
+
+for (const mode of ["merge", "replace"] as const) {
+  test.describe(`PUT ${mode}`, () => {
+    test("apply to many: preview, a 429 and a 500 mid-run, the report, retry the failed", async ({ page, demo, emulator }) => {
+      await emulator.putMode(mode);
+      const bodies = watchResponses(page);
+      await signIn(page, demo);
+      const id = (name: string) => idOf(demo, name);
+
+      const apply = new ApplyPage(page);
+      await apply.open("OPS_GENIE", demo.projects.map((p) => p.id));
+      for (const p of demo.projects) await expect(apply.project(p.name)).toBeChecked();
+      await apply.input("API key").fill(KEY);
+      await apply.input("Region").selectOption("EU");
+      const run = await apply.preview();
+
+      // The preview says per project what would happen; nothing is written yet.
+      await expect(run.plan(id("Staging"))).toContainText("API key: replaced");
+      await expect(run.plan(id("Staging"))).toContainText("Region: US → EU");
+      for (const name of ["Production", "Legacy-Monitoring", "Analytics", "Sandbox"]) {
+        await expect(run.plan(id(name))).toHaveText("Create");
+      }
+      await expect(page.getByText("5 of 5 projects would be written.")).toBeVisible();
+      expect(await emulator.stored(id("Sandbox"), "OPS_GENIE")).toBeNull();
+
+      // Atlas fails one project's writes with 500 and rate-limits another's once.
+      await emulator.addFault({ method: "POST", pathPrefix: integrationsPath(id("Legacy-Monitoring")), status: 500 });
+      await emulator.addFault({ method: "POST", pathPrefix: integrationsPath(id("Analytics")), status: 429, retryAfterSecs: 1, count: 1 });
+      await run.confirmAndWait();
+      await expect(run.status).toContainText("4 done, 1 failed, 0 skipped");
+      await expect(run.progress(id("Legacy-Monitoring"))).toContainText("Failed");
+      await expect(run.progress(id("Analytics"))).toHaveText("Done: created");
+      await expect(run.progress(id("Staging"))).toHaveText("Done: updated");
+      expect(await emulator.stored(id("Legacy-Monitoring"), "OPS_GENIE")).toBeNull();
+
+      // Atlas recovers: only the failed project is written again.
+      await emulator.clearFaults();
+      const posts = (await emulator.counters()).total;
+      await run.retryFailedAndWait("5 done, 0 failed, 0 skipped");
+      await expect(run.progress(id("Legacy-Monitoring"))).toHaveText("Done: created");
+      // The retry reads the project first, then posts once.
+      expect((await emulator.counters()).total - posts).toBeLessThanOrEqual(3);
+      for (const p of demo.projects) {
+        const stored = await emulator.stored(p.id, "OPS_GENIE");
+        expect(stored?.apiKey, p.name).toBe(KEY);
+        expect(stored?.region, p.name).toBe("EU");
+      }
+      expectNoSecret(bodies, [KEY, ...Object.values(demo.secrets)]);
+    });
+
+    test("rotate a secret everywhere: by a typed hint and by a picked one", async ({ page, demo, emulator }) => {
+      await emulator.putMode(mode);
+      const bodies = watchResponses(page);
+      await signIn(page, demo);
+      const id = (name: string) => idOf(demo, name);
+
+      // Sandbox gets an Opsgenie key whose last four are Staging's.
+      const form = new IntegrationFormPage(page);
+      await form.open(id("Sandbox"), "OPS_GENIE");
+      await form.input("API key").fill(SANDBOX_KEY);
+      await form.submit("Create");
+      await expect(page).toHaveURL(/\?saved=OPS_GENIE$/);
+
+      const rotate = new RotatePage(page);
+      await rotate.open();
+      await rotate.choose("Opsgenie");
+      await expect(rotate.hintGroup("••••3311")).toContainText("2 projects");
+      await rotate.typeHint(/Last four characters/, "3311");
+      await expect(rotate.form.getByRole("checkbox")).toHaveCount(2);
+      await expect(rotate.project("Staging")).toBeChecked();
+      await expect(rotate.project("Sandbox")).toBeChecked();
+      await rotate.newValue().fill(NEW_KEY);
+      let run = await rotate.preview();
+      await expect(page.getByRole("heading", { name: "Rotate Opsgenie API key" })).toBeVisible();
+      await expect(run.plan(id("Staging"))).toHaveText("Update (API key: replaced)");
+      await expect(run.plan(id("Sandbox"))).toHaveText("Update (API key: replaced)");
+      await run.confirmAndWait();
+      await expect(run.status).toContainText("2 done, 0 failed, 0 skipped");
+      for (const name of ["Staging", "Sandbox"]) {
+        expect((await emulator.stored(id(name), "OPS_GENIE"))?.apiKey, name).toBe(NEW_KEY);
+      }
+
+      // The webhook secret, its hint picked from the list. A replacing PUT needs the URL
+      // too: typed once under "Other secrets"; a merging one keeps it untyped.
+      await rotate.open();
+      await rotate.choose("Webhook", "Secret");
+      await rotate.pickHint("••••2101");
+      await expect(rotate.project("Production")).toBeChecked();
+      await rotate.newValue().fill(NEW_WEBHOOK_SECRET);
+      if (mode === "replace") await rotate.otherSecret("URL", demo.secrets.WEBHOOK_URL);
+      run = await rotate.preview();
+      await run.confirmAndWait();
+      await expect(run.status).toContainText("1 done, 0 failed, 0 skipped");
+      const webhook = await emulator.stored(id("Production"), "WEBHOOK");
+      expect(webhook?.secret).toBe(NEW_WEBHOOK_SECRET);
+      expect(webhook?.url).toBe(demo.secrets.WEBHOOK_URL);
+
+      expectNoSecret(bodies, [NEW_KEY, SANDBOX_KEY, NEW_WEBHOOK_SECRET, ...Object.values(demo.secrets)]);
+    });
+  });
+}
+
+test.describe("rotate, nothing to send", () => {
+  // A bad hint is refused with 400: the page says why.
+  test.use({ expectedConsoleErrors: httpStatus(400) });
+
+test("rotate without a match, or with a bad hint, offers nothing to send", async ({ page, demo, emulator }) => {
+  await signIn(page, demo);
+  const rotate = new RotatePage(page);
+  await rotate.open();
+  await rotate.choose("Webhook", "URL");
+  await expect(rotate.hintGroup("hooks.example.com")).toContainText("1 project");
+  const before = (await emulator.counters()).total;
+  await rotate.typeHint(/Host of the current URL/, "nowhere.example");
+  await expect(page.getByText("No project shows this.")).toBeVisible();
+  await expect(rotate.form).toHaveCount(0);
+  await rotate.typeHint(/Host of the current URL/, "hooks.example.com/path");
+  await expect(page.getByRole("alert")).toContainText("type the URL's host");
+  await expect(rotate.form).toHaveCount(0);
+  // Only reads reached Atlas.
+  const counters = await emulator.counters();
+  const writes = Object.entries(counters.byRoute).filter(([route]) => /^(POST|PUT|DELETE) .*integrations/.test(route));
+  expect(writes.reduce((n, [, c]) => n + c, 0)).toBe(0);
+  expect(counters.total).toBeGreaterThan(before);
+});
+});

@@ -61,6 +61,12 @@ pub fn FleetPageView() -> impl IntoView {
         <section class="fleet">
             <h1>{t(Key::Fleet)}</h1>
             <p class="intro">{t(Key::FleetIntro)}</p>
+            // The fleet operations start from here.
+            <p class="links">
+                <a href=links::FLEET_APPLY>{t(Key::FleetApplyTitle)}</a>
+                " "
+                <a href=links::FLEET_ROTATE>{t(Key::FleetRotateTitle)}</a>
+            </p>
             {move || view! { <FilterForm filter=parsed().0/> }}
             {ignored}
             <Suspense fallback=|| view! { <Loading/> }>

@@ -122,6 +122,9 @@ async fn the_matrix_shows_every_demo_project_with_masked_hints_and_one_call_each
     );
     // One list call per project, never one per cell.
     assert_eq!(list_calls(&counters(&app).await), 5);
+    // The fleet operations start from the matrix.
+    assert!(html.contains("href=\"/fleet/apply\""), "link to apply");
+    assert!(html.contains("href=\"/fleet/rotate\""), "link to rotate");
     // PagerDuty's masked key and its region; the cell links to the type's page.
     assert!(html.contains("••••0022"), "PagerDuty hint");
     assert!(html.contains(&format!(

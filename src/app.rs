@@ -1,6 +1,7 @@
 //! The page shell and the routes.
 
-use crate::i18n::{t, Key};
+use crate::i18n::{t, Key, Lang};
+use crate::links;
 use crate::pages::fleet::FleetPageView;
 use crate::pages::fleet_apply::ApplyPage;
 use crate::pages::fleet_rotate::RotatePage;
@@ -21,6 +22,22 @@ use leptos_router::{
 /// Content-Security-Policy, whose script nonce must match the one Leptos puts on its
 /// hydration script in this same response.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The request's language, for everything rendered below (`i18n::t`).
+    #[cfg(feature = "ssr")]
+    let lang = {
+        let lang = use_context::<http::request::Parts>()
+            .map(|parts| crate::i18n::of_request(&parts.headers))
+            .unwrap_or_default();
+        crate::i18n::provide_lang(lang);
+        lang
+    };
+    #[cfg(not(feature = "ssr"))]
+    let lang = crate::i18n::current_lang();
+    // The islands' messages in this language only (`i18n::texts`).
+    #[cfg(feature = "ssr")]
+    let texts = crate::i18n::Texts::of(lang).to_script_json();
+    #[cfg(not(feature = "ssr"))]
+    let texts = String::new();
     #[cfg(feature = "ssr")]
     if let (Some(nonce), Some(response)) =
         (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
@@ -31,7 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang.html_lang()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -43,6 +60,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <MetaTags/>
             </head>
             <body>
+                <script type="application/json" id=crate::i18n::ELEMENT_ID inner_html=texts></script>
                 <App/>
             </body>
         </html>
@@ -55,6 +73,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text=t(Key::AppTitle)/>
         <Router>
+            <LanguageLinks/>
             <main>
                 <Routes fallback=|| t(Key::NotFound).into_view()>
                     <Route path=path!("/login") view=LoginPage/>
@@ -76,6 +95,37 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The four languages, each named in itself, on every page; each link returns to this page.
+#[component]
+fn LanguageLinks() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let here = format!(
+        "{}{}",
+        location.pathname.get_untracked(),
+        location.search.get_untracked()
+    );
+    let current = crate::i18n::current_lang();
+    view! {
+        <nav class="languages" aria-label=t(Key::Language)>
+            {Lang::ALL
+                .into_iter()
+                .map(|lang| {
+                    view! {
+                        <a
+                            href=links::language(lang, &here)
+                            hreflang=lang.html_lang()
+                            lang=lang.html_lang()
+                            aria-current=(lang == current).then_some("true")
+                        >
+                            {lang.endonym()}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
     }
 }
 

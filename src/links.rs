@@ -115,6 +115,13 @@ pub fn login_then(here: &str) -> String {
     }
 }
 
+/// The language links (`web::language`): the route, and a link that returns to `here`.
+pub const LANGUAGE_ROUTE: &str = "/lang/{tag}";
+
+pub fn language(lang: crate::i18n::Lang, here: &str) -> String {
+    format!("/lang/{}?back={}", lang.tag(), encode(here))
+}
+
 /// The fleet matrix.
 pub const FLEET: &str = "/fleet";
 

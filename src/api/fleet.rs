@@ -267,8 +267,9 @@ mod ssr {
     pub async fn rows(ids: Vec<String>) -> Result<Vec<FleetRow>, AppError> {
         let atlas = UserAtlas::current().await?;
         if ids.len() > MAX_IDS_PER_REQUEST {
-            return Err(AppError::BadRequest(format!(
-                "at most {MAX_IDS_PER_REQUEST} projects per request"
+            return Err(AppError::BadRequest(crate::i18n::tf(
+                crate::i18n::Key::RefusalTooManyIds,
+                &[("max", &MAX_IDS_PER_REQUEST.to_string())],
             )));
         }
         let ids = ids

@@ -82,12 +82,17 @@ pub(crate) mod ssr {
             .map(|(key, _)| key.strip_prefix(PICK_PREFIX).unwrap_or(key))
             .collect();
         if ids.is_empty() {
-            return Err(AppError::BadRequest("no project chosen".into()));
+            return Err(AppError::BadRequest(
+                crate::i18n::t(crate::i18n::Key::RefusalNoProjectChosen).into(),
+            ));
         }
         if ids.len() > MAX_PROJECTS_PER_RUN {
-            return Err(AppError::BadRequest(format!(
-                "{} projects chosen; one run takes at most {MAX_PROJECTS_PER_RUN}",
-                ids.len()
+            return Err(AppError::BadRequest(crate::i18n::tf(
+                crate::i18n::Key::RefusalTooManyProjects,
+                &[
+                    ("count", &ids.len().to_string()),
+                    ("max", &MAX_PROJECTS_PER_RUN.to_string()),
+                ],
             )));
         }
         ids.into_iter().map(input::group_id).collect()

@@ -149,23 +149,6 @@ pub fn time_key(created: &str) -> (String, String) {
     (head.to_string(), format!("{fraction:0<9}"))
 }
 
-/// `2026-11-28T00:53:03Z` as `2026-11-28 00:53:03 UTC`; anything else as Atlas sent it.
-pub fn shown_time(created: &str) -> String {
-    let digits_at = |s: &str, separators: &[usize]| {
-        s.chars()
-            .enumerate()
-            .all(|(i, c)| separators.contains(&i) || c.is_ascii_digit())
-    };
-    match (created.get(..10), created.get(10..11), created.get(11..19)) {
-        (Some(date), Some("T"), Some(clock))
-            if created.ends_with('Z') && digits_at(date, &[4, 7]) && digits_at(clock, &[2, 5]) =>
-        {
-            format!("{date} {clock} UTC")
-        }
-        _ => created.to_string(),
-    }
-}
-
 #[cfg(feature = "ssr")]
 mod ssr {
     use atlas_client::{Actor, AtlasError, Event, EventQuery, Page};
@@ -355,17 +338,6 @@ mod tests {
                 "2025-12-31T23:59:59Z"
             ]
         );
-        assert_eq!(
-            shown_time("2026-11-28T00:53:03Z"),
-            "2026-11-28 00:53:03 UTC"
-        );
-        assert_eq!(
-            shown_time("2026-11-28T00:53:03.120Z"),
-            "2026-11-28 00:53:03 UTC"
-        );
-        assert_eq!(shown_time("yesterday"), "yesterday");
-        assert_eq!(shown_time(""), "");
-        assert_eq!(shown_time("2026-11-28T00:53:0éZ"), "2026-11-28T00:53:0éZ");
         assert_eq!(time_key("2026-11-28T00:53:0é").0, "2026-11-28T00:53:0é");
     }
 

@@ -8,13 +8,18 @@ pub fn group_id(group_id: &str) -> Result<String, AppError> {
     if is_group_id(group_id) {
         Ok(group_id.to_string())
     } else {
-        Err(AppError::BadRequest(format!(
-            "not a project id: {group_id:?}"
+        Err(AppError::BadRequest(crate::i18n::tf(
+            crate::i18n::Key::RefusalNotAProjectId,
+            &[("value", &format!("{group_id:?}"))],
         )))
     }
 }
 
 pub fn kind(kind: &str) -> Result<IntegrationKind, AppError> {
-    IntegrationKind::from_wire(kind)
-        .ok_or_else(|| AppError::BadRequest(format!("not an integration type: {kind:?}")))
+    IntegrationKind::from_wire(kind).ok_or_else(|| {
+        AppError::BadRequest(crate::i18n::tf(
+            crate::i18n::Key::RefusalNotAType,
+            &[("value", &format!("{kind:?}"))],
+        ))
+    })
 }

@@ -31,18 +31,18 @@ pub struct SessionInfo {
 /// whitespace, control characters and backslashes are refused outright.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n
-                    .chars()
-                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
-                && !n.starts_with(crate::links::LOGIN) =>
-        {
-            n.to_string()
-        }
+        Some(n) if is_local_path(n) && !n.starts_with(crate::links::LOGIN) => n.to_string(),
         _ => crate::links::PROJECTS.to_string(),
     }
+}
+
+/// A path on this site, and nothing a browser could read as another site (see `safe_next`).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
 }
 
 /// Checks the credential with a real call to Atlas (the first page of projects) and only

@@ -12,8 +12,9 @@ use crate::server::UserAtlas;
 pub fn writable(kind: IntegrationKind) -> Result<(), AppError> {
     if kind.spec().availability == Availability::Legacy {
         return Err(AppError::BadRequest(format!(
-            "{} has no schema in Atlas's API any more: it can only be deleted",
-            kind.label()
+            "{} · {}",
+            crate::i18n::kind_label(kind),
+            crate::i18n::t(crate::i18n::Key::PlanCannotLegacy)
         )));
     }
     Ok(())

@@ -272,7 +272,7 @@ pub fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
             let prev = (page > 1).then(|| link(page - 1));
             let following = next.then(|| link(page + 1));
             view! {
-                <nav class="pager" aria-label="pages">
+                <nav class="pager" aria-label=t(Key::PagerLabel)>
                     <span class="muted">{t(Key::FleetWithoutScript)}</span>
                     {prev.map(|href| view! { <a href=href rel="prev">{t(Key::PreviousPage)}</a> })}
                     {following.map(|href| view! { <a href=href rel="next">{t(Key::NextPage)}</a> })}

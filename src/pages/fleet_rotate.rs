@@ -50,7 +50,7 @@ pub fn RotatePage() -> impl IntoView {
                 <label for="rotate-field">{t(Key::SecretField)}</label>
                 <select id="rotate-field" name="field">
                     {rotatable_fields(kind)
-                        .map(|f| view! { <option value=f.name selected=field.is_some_and(|c| c.name == f.name)>{i18n::field_label(f)}</option> })
+                        .map(|f| view! { <option value=f.name selected=field.is_some_and(|c| c.name == f.name)>{i18n::field_label(kind, f)}</option> })
                         .collect_view()}
                 </select>
             })}
@@ -225,7 +225,7 @@ fn RotateForm(
             let id = format!("other-{}", f.name);
             let problem = problem(f.name);
             view! {
-                <label for=id.clone()>{i18n::field_label(f)}</label>
+                <label for=id.clone()>{i18n::field_label(kind, f)}</label>
                 <input id=id type="password" name=value_control(f.name) autocomplete="new-password"/>
                 {problem}
             }
@@ -250,7 +250,7 @@ fn RotateForm(
             </fieldset>
             <fieldset class="integration-form">
                 <legend>{t(Key::NewValue)}</legend>
-                <label for="rotate-new">{i18n::field_label(field)}</label>
+                <label for="rotate-new">{i18n::field_label(kind, field)}</label>
                 <input id="rotate-new" type="password" name=value_control(field.name) autocomplete="new-password" required/>
                 {new_problem}
                 {has_others.then(|| view! {

@@ -41,10 +41,9 @@ fn RunBody(
     start: ServerAction<StartFleetRun>,
     retry: ServerAction<RetryFleetRun>,
 ) -> impl IntoView {
-    let kind = i18n::kind_label(run.kind);
     let title = match &run.operation {
-        Operation::Apply(_) => i18n::fleet::apply_title(kind),
-        Operation::Rotate { field } => i18n::fleet::rotate_title(kind, field),
+        Operation::Apply(_) => i18n::fleet::apply_title(run.kind),
+        Operation::Rotate { field } => i18n::fleet::rotate_title(run.kind, field),
     };
     let again = match &run.operation {
         Operation::Apply(_) => links::fleet_apply(run.kind, &[]),

@@ -177,7 +177,7 @@ pub fn IntegrationForm(
                         .and_then(|text| template_over_limit(field, text))
                 })
             });
-            view! { <Field field shown error=error_for(field.name) must_reenter note mode/> }
+            view! { <Field kind field shown error=error_for(field.name) must_reenter note mode/> }
         })
         .collect_view();
     let submit_label = match mode {
@@ -245,13 +245,14 @@ pub fn FieldControls(
                 .map(|e| e.problem.clone());
             let error = Signal::derive(move || problem.clone());
             let quiet = Signal::derive(|| false);
-            view! { <Field field shown=None error must_reenter=quiet note=Signal::derive(|| None) mode/> }
+            view! { <Field kind field shown=None error must_reenter=quiet note=Signal::derive(|| None) mode/> }
         })
         .collect_view()
 }
 
 #[component]
 fn Field(
+    kind: IntegrationKind,
     field: &'static FieldSpec,
     shown: Option<ShownValue>,
     error: Signal<Option<atlas_registry::FieldProblem>>,
@@ -274,7 +275,7 @@ fn Field(
         && !(field.blank_keeps() && mode == WriteMode::Update);
     let label = view! {
         <label for=id.clone()>
-            {i18n::field_label(field)}
+            {i18n::field_label(kind, field)}
             {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
         </label>
     };
@@ -304,7 +305,7 @@ fn Field(
                 </label>
             })}
             <p class="help" id=help_id>
-                {i18n::field_help(field)}
+                {i18n::field_help(kind, field)}
                 {(mode == WriteMode::Update && field.is_secret() && !field.blank_keeps())
                     .then(|| view! { " " {t(Key::WriteOnlyAgain)} })}
             </p>

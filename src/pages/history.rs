@@ -8,9 +8,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::layout::{Breadcrumbs, ErrorAlert, Header, Loading};
-use crate::api::history::{
-    list_history, shown_time, Author, Change, EventKind, HistoryEntry, HistoryPage,
-};
+use crate::api::history::{list_history, Author, Change, EventKind, HistoryEntry, HistoryPage};
 use crate::i18n::{self, t, Key};
 use crate::links;
 use atlas_registry::IntegrationKind;
@@ -135,7 +133,7 @@ fn HistoryView(page: HistoryPage) -> impl IntoView {
         {unreadable}
         {rows}
         {page.truncated.then(|| view! { <p class="muted truncated">{t(Key::HistoryTruncated)}</p> })}
-        <nav class="pager" aria-label="pages">
+        <nav class="pager" aria-label=t(Key::PagerLabel)>
             {prev.map(|href| view! { <a href=href rel="prev">{t(Key::PreviousPage)}</a> })}
             {next.map(|href| view! { <a href=href rel="next">{t(Key::NextPage)}</a> })}
         </nav>
@@ -207,7 +205,7 @@ fn HistoryRow(entry: HistoryEntry, fleet: bool) -> impl IntoView {
     });
     view! {
         <tr data-action=entry.change.as_param() data-type=data_type>
-            <td><time datetime=entry.created.clone()>{shown_time(&entry.created)}</time></td>
+            <td><time datetime=entry.created.clone()>{crate::i18n::date_time(&entry.created)}</time></td>
             <td class="who">{who}</td>
             <td>{change_label(entry.change)}</td>
             <td class:muted=!kind_known>{kind}</td>

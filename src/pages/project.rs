@@ -120,7 +120,7 @@ pub fn Values(view: IntegrationView) -> impl IntoView {
                 ShownValue::Bool(b) => t(if *b { Key::On } else { Key::Off }).to_string(),
                 ShownValue::Secret { hint } => i18n::secret_set(hint),
             };
-            Some(view! { <dt>{i18n::field_label(field)}</dt><dd>{text}</dd> })
+            Some(view! { <dt>{i18n::field_label(view.kind, field)}</dt><dd>{text}</dd> })
         })
         .collect_view();
     view! { <dl class="values">{rows}</dl> }

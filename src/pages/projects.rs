@@ -80,7 +80,7 @@ fn ProjectTable(page: ProjectsPage, filter: String) -> impl IntoView {
                 {page.projects.into_iter().map(|p| view! { <ProjectRow project=p/> }).collect_view()}
             </tbody>
         </table>
-        <nav class="pager" aria-label="pages">
+        <nav class="pager" aria-label=t(Key::PagerLabel)>
             {prev.map(|href| view! { <a href=href rel="prev">{t(Key::PreviousPage)}</a> })}
             {next.map(|href| view! { <a href=href rel="next">{t(Key::NextPage)}</a> })}
         </nav>
@@ -96,7 +96,7 @@ fn ProjectRow(project: ProjectSummary) -> impl IntoView {
         Some(kinds) if kinds.is_empty() => view! { <span class="none">{t(Key::NoIntegrations)}</span> }.into_any(),
         Some(kinds) => view! {
             <span class="count">{kinds.len()}</span>
-            <ul class="chips">{kinds.into_iter().map(|k| view! { <li>{k.label()}</li> }).collect_view()}</ul>
+            <ul class="chips">{kinds.into_iter().map(|k| view! { <li>{crate::i18n::kind_label(k)}</li> }).collect_view()}</ul>
         }
         .into_any(),
     };

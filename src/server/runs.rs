@@ -93,8 +93,9 @@ impl RunRegistry {
         runs.retain(|_, h| h.running() || now.duration_since(h.touched) < RUN_TTL);
         let mine = runs.values().filter(|h| h.owner == owner).count();
         if mine >= MAX_RUNS_PER_SESSION && !evict_oldest(&mut runs, Some(owner)) {
-            return Err(AppError::BadRequest(format!(
-                "{MAX_RUNS_PER_SESSION} fleet runs are in progress in this session: wait for one to finish"
+            return Err(AppError::BadRequest(crate::i18n::tf(
+                crate::i18n::Key::RefusalRunsInProgress,
+                &[("max", &MAX_RUNS_PER_SESSION.to_string())],
             )));
         }
         if runs.len() >= MAX_RUNS && !evict_oldest(&mut runs, None) {

@@ -38,13 +38,14 @@ pub async fn require_login_for_pages(
     Redirect::to(&target).into_response()
 }
 
-/// A browser navigation to a page: GET, wants HTML, and not the login page, a server
-/// function or a file of the site bundle.
+/// A browser navigation to a page: GET, wants HTML, and not the login page, a language link,
+/// a server function or a file of the site bundle.
 fn is_page_request(request: &Request) -> bool {
     let path = request.uri().path();
     request.method() == Method::GET
         && path != LOGIN
         && !path.starts_with("/api/")
+        && !path.starts_with("/lang/")
         && !path.starts_with("/pkg/")
         && request
             .headers()

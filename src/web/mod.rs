@@ -5,6 +5,7 @@
 mod answers;
 mod guard;
 mod health;
+mod language;
 mod logging;
 mod memory;
 pub mod metrics;
@@ -25,6 +26,7 @@ pub use sessions::{COOKIE_NAME, SECURE_COOKIE_NAME};
 pub use stores::DashboardStore;
 
 use crate::app::{shell, App};
+use crate::links;
 use crate::server::AppState;
 
 /// Leptos's options, from one source: cargo-leptos passes the bundle's name and folder (from
@@ -77,6 +79,7 @@ pub fn router_with_store(state: AppState, store: DashboardStore) -> Router {
             move || provide_context(context_state.clone()),
             move || shell(options.clone()),
         )
+        .route(links::LANGUAGE_ROUTE, axum::routing::get(language::choose))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

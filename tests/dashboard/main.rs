@@ -12,6 +12,7 @@ mod fleet_pages;
 mod fleet_rotate;
 mod fuzz;
 mod history;
+mod languages;
 mod matrix;
 mod no_leaks;
 mod operations;

@@ -2,7 +2,8 @@
 //!
 //! A new Atlas field, or a correction to one, is one edit here: the dashboard's form, the
 //! validation in browser and server, the Atlas client and the emulator all follow from this
-//! table. Labels and help are the English text. Every fact cites its source; the sources and
+//! table. Labels and help, in every language, are in the dashboard's locales/*.json, keyed by
+//! type and field name. Every fact cites its source; the sources and
 //! the decisions taken where Atlas's behaviour is unverified are in docs/atlas-facts.md.
 
 use serde::{Deserialize, Serialize};
@@ -51,10 +52,6 @@ impl IntegrationKind {
     pub fn from_wire(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_wire() == s)
     }
-
-    pub fn label(self) -> &'static str {
-        self.spec().label
-    }
 }
 
 impl std::fmt::Display for IntegrationKind {
@@ -91,8 +88,6 @@ pub enum Caution {
 pub struct KindSpec {
     pub kind: IntegrationKind,
     pub wire: &'static str,
-    pub label: &'static str,
-    pub help: &'static str,
     pub availability: Availability,
     pub fields: &'static [FieldSpec],
     /// Fields Atlas returns as `null` although no schema names them (Datadog's
@@ -199,8 +194,6 @@ pub enum WhenUnset {
 pub struct FieldSpec {
     /// Atlas's JSON name (camelCase).
     pub name: &'static str,
-    pub label: &'static str,
-    pub help: &'static str,
     pub presence: Presence,
     pub input: FieldInput,
     pub secrecy: Secrecy,
@@ -246,11 +239,9 @@ pub const DATADOG_REGIONS: &[&str] = &["US", "EU", "US3", "US5", "AP1", "US1_FED
 /// PagerDuty and Opsgenie regions.
 pub const US_EU_REGIONS: &[&str] = &["US", "EU"];
 
-const fn text(name: &'static str, label: &'static str, help: &'static str) -> FieldSpec {
+const fn text(name: &'static str) -> FieldSpec {
     FieldSpec {
         name,
-        label,
-        help,
         presence: Presence::Required,
         input: FieldInput::Text,
         secrecy: Secrecy::Plain,
@@ -259,11 +250,9 @@ const fn text(name: &'static str, label: &'static str, help: &'static str) -> Fi
     }
 }
 
-const fn secret(name: &'static str, label: &'static str, help: &'static str) -> FieldSpec {
+const fn secret(name: &'static str) -> FieldSpec {
     FieldSpec {
         name,
-        label,
-        help,
         presence: Presence::Required,
         input: FieldInput::Text,
         secrecy: Secrecy::MaskedLastFour,
@@ -272,11 +261,9 @@ const fn secret(name: &'static str, label: &'static str, help: &'static str) -> 
     }
 }
 
-const fn toggle(name: &'static str, label: &'static str, help: &'static str) -> FieldSpec {
+const fn toggle(name: &'static str) -> FieldSpec {
     FieldSpec {
         name,
-        label,
-        help,
         presence: Presence::Optional,
         input: FieldInput::Toggle { default: false },
         secrecy: Secrecy::Plain,
@@ -285,11 +272,9 @@ const fn toggle(name: &'static str, label: &'static str, help: &'static str) -> 
     }
 }
 
-const fn region(options: &'static [&'static str], help: &'static str) -> FieldSpec {
+const fn region(options: &'static [&'static str]) -> FieldSpec {
     FieldSpec {
         name: "region",
-        label: "Region",
-        help,
         presence: Presence::Optional,
         input: FieldInput::Choice {
             options,
@@ -320,120 +305,83 @@ static KINDS: [KindSpec; 10] = [
     KindSpec {
         kind: IntegrationKind::PagerDuty,
         wire: "PAGER_DUTY",
-        label: "PagerDuty",
-        help: "Sends Atlas alerts to a PagerDuty service.",
         availability: Availability::Creatable,
         fields: &[
-            secret("serviceKey", "Service key", "The integration key of the PagerDuty service."),
+            secret("serviceKey"),
             // Atlas answers "US" when none was set (recorded).
-            region(US_EU_REGIONS, "PagerDuty region of your account."),
+            region(US_EU_REGIONS),
         ],
         null_fields: &[],
     },
     KindSpec {
         kind: IntegrationKind::Slack,
         wire: "SLACK",
-        label: "Slack",
-        help: "Posts Atlas alerts to a Slack channel.",
         availability: Availability::Discouraged(Caution::SlackLegacyToken),
         fields: &[
-            secret("apiToken", "API token", "A legacy Slack bot token (xoxb-…). Atlas's Slack sign-in sets it for you."),
-            with_rule(
-                text("channelName", "Channel", "Slack channel that receives alerts, e.g. alerts."),
-                Rule::Length { min: 1, max: 80 },
-            ),
-            optional(text("teamName", "Team", "Slack workspace name (legacy integrations).")),
+            secret("apiToken"),
+            with_rule(text("channelName"), Rule::Length { min: 1, max: 80 }),
+            optional(text("teamName")),
         ],
         null_fields: &[],
     },
     KindSpec {
         kind: IntegrationKind::Datadog,
         wire: "DATADOG",
-        label: "Datadog",
-        help: "Sends Atlas metrics and alerts to Datadog. Available for M10+ clusters.",
         availability: Availability::Creatable,
         fields: &[
-            with_rule(
-                secret("apiKey", "API key", "A Datadog API key: hexadecimal digits."),
-                Rule::Hex,
-            ),
-            region(DATADOG_REGIONS, "Datadog site of your account."),
-            toggle(
-                "sendCollectionLatencyMetrics",
-                "Send collection latency metrics",
-                "Database and collection names with their latency.",
-            ),
-            toggle("sendDatabaseMetrics", "Send database metrics", "Per-database metrics."),
-            toggle("sendQueryStatsMetrics", "Send query statistics", "Query-shape metrics."),
-            toggle(
-                "sendUserProvidedResourceTags",
-                "Send resource tags",
-                "Project and cluster tags you defined.",
-            ),
+            with_rule(secret("apiKey"), Rule::Hex),
+            region(DATADOG_REGIONS),
+            toggle("sendCollectionLatencyMetrics"),
+            toggle("sendDatabaseMetrics"),
+            toggle("sendQueryStatsMetrics"),
+            toggle("sendUserProvidedResourceTags"),
         ],
         null_fields: &["customEndpoint"],
     },
     KindSpec {
         kind: IntegrationKind::NewRelic,
         wire: "NEW_RELIC",
-        label: "New Relic",
-        help: "Sends Atlas metrics to New Relic through its plugin-based integration.",
         availability: Availability::Discouraged(Caution::NewRelicRetired),
         // All four required (spec). Atlas returns the three keys in clear (docs pages, and
         // the spec's response pattern for licenseKey); they stay secrets for people.
         fields: &[
-            with_rule(text("accountId", "Account ID", "40 hexadecimal digits."), Rule::Hex40),
+            with_rule(text("accountId"), Rule::Hex40),
             with_rule(
-                with_secrecy(secret("licenseKey", "License key", "40 hexadecimal digits."), Secrecy::ClearOnRead),
+                with_secrecy(secret("licenseKey"), Secrecy::ClearOnRead),
                 Rule::Hex40,
             ),
-            with_secrecy(secret("readToken", "Insights query key", "Read token."), Secrecy::ClearOnRead),
-            with_secrecy(secret("writeToken", "Insights insert key", "Write token."), Secrecy::ClearOnRead),
+            with_secrecy(secret("readToken"), Secrecy::ClearOnRead),
+            with_secrecy(secret("writeToken"), Secrecy::ClearOnRead),
         ],
         null_fields: &[],
     },
     KindSpec {
         kind: IntegrationKind::OpsGenie,
         wire: "OPS_GENIE",
-        label: "Opsgenie",
-        help: "Sends Atlas alerts to Opsgenie.",
         availability: Availability::Creatable,
-        fields: &[
-            secret("apiKey", "API key", "An Opsgenie API integration key."),
-            region(US_EU_REGIONS, "Opsgenie region of your account."),
-        ],
+        fields: &[secret("apiKey"), region(US_EU_REGIONS)],
         null_fields: &[],
     },
     KindSpec {
         kind: IntegrationKind::VictorOps,
         wire: "VICTOR_OPS",
-        label: "Splunk On-Call (VictorOps)",
-        help: "Sends Atlas alerts to Splunk On-Call.",
         availability: Availability::Creatable,
         fields: &[
-            secret("apiKey", "API key", "The Splunk On-Call REST endpoint API key."),
+            secret("apiKey"),
             // Optional in the spec (`required: [apiKey]`). In 2020 Atlas dropped integrations
             // without it (CLI PR 434): the help says so, the form does not insist. Atlas
             // returns it in clear (recorded), so it is no secret.
-            optional(text(
-                "routingKey",
-                "Routing key",
-                "Routes alerts to a Splunk On-Call team. Optional; without one, Splunk On-Call uses its default routing.",
-            )),
+            optional(text("routingKey")),
         ],
         null_fields: &[],
     },
     KindSpec {
         kind: IntegrationKind::Webhook,
         wire: "WEBHOOK",
-        label: "Webhook",
-        help: "Atlas POSTs alerts as JSON to your URL.",
         availability: Availability::Creatable,
         fields: &[
             FieldSpec {
                 name: "url",
-                label: "URL",
-                help: "Endpoint that receives alert POSTs. Atlas shows only its host afterwards.",
                 presence: Presence::Required,
                 input: FieldInput::Url,
                 secrecy: Secrecy::MaskedUrlPath,
@@ -441,30 +389,26 @@ static KINDS: [KindSpec; 10] = [
                 when_unset: WhenUnset::Absent,
             },
             // Optional in the spec; once required in practice (CLI PR 435). Kept optional.
-            optional(secret(
-                "secret",
-                "Secret",
-                "Signs every request: X-MMS-Signature is the base64 HMAC-SHA1 of the body with this secret.",
-            )),
+            optional(secret("secret")),
             // `null` when unset (recorded); `format: password` (spec).
             FieldSpec {
                 name: "headersTemplate",
-                label: "Headers template",
-                help: "FreeMarker template rendering a JSON object of headers. If the rendered headers fail or exceed 4 KB, Atlas sends its default headers.",
                 presence: Presence::Optional,
                 input: FieldInput::TextArea,
                 secrecy: Secrecy::Redacted,
-                rule: Rule::Template { rendered_limit_bytes: 4 * 1024 },
+                rule: Rule::Template {
+                    rendered_limit_bytes: 4 * 1024,
+                },
                 when_unset: WhenUnset::Null,
             },
             FieldSpec {
                 name: "bodyTemplate",
-                label: "Body template",
-                help: "FreeMarker template rendering the JSON body. If the rendered body fails or exceeds 16 KB, Atlas sends its default payload.",
                 presence: Presence::Optional,
                 input: FieldInput::TextArea,
                 secrecy: Secrecy::Redacted,
-                rule: Rule::Template { rendered_limit_bytes: 16 * 1024 },
+                rule: Rule::Template {
+                    rendered_limit_bytes: 16 * 1024,
+                },
                 when_unset: WhenUnset::Null,
             },
         ],
@@ -473,8 +417,6 @@ static KINDS: [KindSpec; 10] = [
     KindSpec {
         kind: IntegrationKind::HipChat,
         wire: "HIP_CHAT",
-        label: "HipChat",
-        help: "HipChat was shut down; Atlas's spec has no schema for it. Existing ones can be deleted.",
         availability: Availability::Legacy,
         fields: &[],
         null_fields: &[],
@@ -482,15 +424,11 @@ static KINDS: [KindSpec; 10] = [
     KindSpec {
         kind: IntegrationKind::Prometheus,
         wire: "PROMETHEUS",
-        label: "Prometheus",
-        help: "Lets your Prometheus scrape Atlas metrics. Available for M10+ clusters.",
         availability: Availability::Creatable,
         fields: &[
-            text("username", "Username", "Atlas's UI uses prom_user_<project id>."),
+            text("username"),
             FieldSpec {
                 name: "password",
-                label: "Password",
-                help: "Atlas never shows it again after saving.",
                 // Not in the spec's required list; Terraform requires it and a scrape without
                 // it cannot authenticate, so the dashboard asks for it.
                 presence: Presence::AskedFor,
@@ -501,44 +439,35 @@ static KINDS: [KindSpec; 10] = [
             },
             FieldSpec {
                 name: "serviceDiscovery",
-                label: "Service discovery",
-                help: "http needs Prometheus 2.28 or later.",
                 presence: Presence::Required,
-                input: FieldInput::Choice { options: &["http", "file"], default: None },
+                input: FieldInput::Choice {
+                    options: &["http", "file"],
+                    default: None,
+                },
                 secrecy: Secrecy::Plain,
                 rule: Rule::None,
                 when_unset: WhenUnset::Absent,
             },
             FieldSpec {
                 name: "enabled",
-                label: "Enabled",
-                help: "Whether Atlas serves metrics to Prometheus.",
                 presence: Presence::Required,
                 input: FieldInput::Toggle { default: false },
                 secrecy: Secrecy::Plain,
                 rule: Rule::None,
                 when_unset: WhenUnset::Absent,
             },
-            toggle(
-                "sendUserProvidedResourceTagsEnabled",
-                "Send resource tags",
-                "Project and cluster tags you defined.",
-            ),
+            toggle("sendUserProvidedResourceTagsEnabled"),
         ],
         null_fields: &[],
     },
     KindSpec {
         kind: IntegrationKind::MicrosoftTeams,
         wire: "MICROSOFT_TEAMS",
-        label: "Microsoft Teams",
-        help: "Posts Atlas alerts to a Teams channel through an incoming webhook.",
         availability: Availability::Creatable,
         // The spec's example shows it "partially redacted" as a URL, https://webhook.com/****,
         // like the webhook `url`.
         fields: &[FieldSpec {
             name: "microsoftTeamsWebhookUrl",
-            label: "Incoming webhook URL",
-            help: "The Teams channel's incoming webhook URL.",
             presence: Presence::Required,
             input: FieldInput::Url,
             secrecy: Secrecy::MaskedUrlPath,

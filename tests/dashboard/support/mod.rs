@@ -167,7 +167,8 @@ impl TestApp {
             .await
             .expect("body")
             .to_bytes();
-        (status, headers, String::from_utf8_lossy(&body).into_owned())
+        let body = String::from_utf8_lossy(&body).into_owned();
+        (status, headers, without_texts(body))
     }
 
     /// Calls a server function the way the hydrated page does (form-encoded, JSON back).
@@ -276,6 +277,18 @@ impl TestApp {
         }
         Some(res.json().await.expect("json"))
     }
+}
+
+/// A page without the messages the shell writes for the islands (`i18n::texts`): every page
+/// carries them all, so a test looking for a sentence on the page would always find it there.
+/// The element stays, emptied.
+fn without_texts(html: String) -> String {
+    const OPEN: &str = "<script type=\"application/json\" id=\"texts\">";
+    let Some(start) = html.find(OPEN).map(|at| at + OPEN.len()) else {
+        return html;
+    };
+    let end = html[start..].find("</script>").map_or(html.len(), |at| start + at);
+    format!("{}{}", &html[..start], &html[end..])
 }
 
 pub fn server_fn_request(endpoint: &str, form: &[(&str, &str)]) -> Request<Body> {

@@ -1,0 +1,110 @@
+//! Server builds: generate the translations module from `locales/*.json` (leptos_i18n), after
+//! checking that every language has every English key with the same placeholders. leptos_i18n
+//! itself only warns about a missing key and falls back to English; here it stops the build,
+//! because a page half in English is a defect (docs/i18n.md).
+
+fn main() {
+    #[cfg(feature = "ssr")]
+    locales::generate();
+}
+
+#[cfg(feature = "ssr")]
+mod locales {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::PathBuf;
+
+    use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
+    use serde_json::Value;
+
+    /// English first: it is the default and the reference the others are checked against.
+    const LOCALES: [&str; 4] = ["en", "ko", "ja", "zh"];
+
+    pub fn generate() {
+        let english = read("en");
+        for locale in &LOCALES[1..] {
+            let problems = compare(&english, &read(locale));
+            if !problems.is_empty() {
+                panic!(
+                    "locales/{locale}.json does not match locales/en.json:\n  {}",
+                    problems.join("\n  ")
+                );
+            }
+        }
+
+        let mut config = Config::new(LOCALES[0]).expect("default locale");
+        for locale in &LOCALES[1..] {
+            config = config.add_locale(locale).expect("locale name");
+        }
+        // Interpolated strings as plain strings (td_string!), not only as views.
+        let config = config.parse_options(ParseOptions::default().interpolate_display(true));
+        let infos = TranslationsInfos::parse(config).expect("locales/ parse");
+        infos.rerun_if_locales_changed();
+        infos.emit_diagnostics();
+        let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("i18n");
+        infos.generate_i18n_module(out).expect("i18n module");
+    }
+
+    fn read(locale: &str) -> BTreeMap<String, String> {
+        let path = format!("locales/{locale}.json");
+        println!("cargo::rerun-if-changed={path}");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let mut flat = BTreeMap::new();
+        flatten("", &value, &mut flat, &path);
+        flat
+    }
+
+    fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, String>, path: &str) {
+        match value {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    let key = if prefix.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{prefix}.{key}")
+                    };
+                    flatten(&key, value, out, path);
+                }
+            }
+            Value::String(text) => {
+                out.insert(prefix.to_string(), text.clone());
+            }
+            _ => panic!("{path}: {prefix} is neither text nor a group of keys"),
+        }
+    }
+
+    /// `{{ name }}` placeholders of a message.
+    fn placeholders(text: &str) -> BTreeSet<String> {
+        text.split("{{")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("}}"))
+            .map(|(name, _)| name.trim().to_string())
+            .collect()
+    }
+
+    fn compare(
+        english: &BTreeMap<String, String>,
+        other: &BTreeMap<String, String>,
+    ) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (key, text) in english {
+            match other.get(key) {
+                None => problems.push(format!("missing key {key}")),
+                Some(translated) if translated.trim().is_empty() => {
+                    problems.push(format!("empty text for {key}"))
+                }
+                Some(translated) if placeholders(translated) != placeholders(text) => problems
+                    .push(format!(
+                        "{key}: placeholders {:?}, English has {:?}",
+                        placeholders(translated),
+                        placeholders(text)
+                    )),
+                Some(_) => {}
+            }
+        }
+        for key in other.keys().filter(|key| !english.contains_key(*key)) {
+            problems.push(format!("key {key} is not in English"));
+        }
+        problems
+    }
+}

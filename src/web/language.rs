@@ -1,0 +1,49 @@
+//! `GET /lang/{tag}?back=/page`: the language links on every page. Remembers the choice in the
+//! `lang` cookie for a year and returns to the page, which the server then renders in that
+//! language. A plain link, so it works without JavaScript; it changes nothing but the cookie.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::api::session::is_local_path;
+use crate::i18n::{Lang, COOKIE};
+use crate::links;
+use crate::server::AppState;
+
+/// A year: the choice of a language is not a secret and outlives sessions.
+const REMEMBER_SECS: u32 = 365 * 24 * 60 * 60;
+
+#[derive(Deserialize)]
+pub struct Back {
+    back: Option<String>,
+}
+
+pub async fn choose(
+    State(state): State<AppState>,
+    Path(tag): Path<String>,
+    Query(Back { back }): Query<Back>,
+) -> Response {
+    let Some(lang) = Lang::from_tag(&tag) else {
+        return (StatusCode::NOT_FOUND, "unknown language").into_response();
+    };
+    // Back to a page of the dashboard only: never an open redirect.
+    let back = back
+        .filter(|back| is_local_path(back))
+        .unwrap_or_else(|| links::PROJECTS.to_string());
+    let secure = if state.settings.cookie_secure {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{COOKIE}={}; Path=/; Max-Age={REMEMBER_SECS}; SameSite=Lax; HttpOnly{secure}",
+        lang.tag()
+    );
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}

@@ -48,7 +48,8 @@ as_root() {
 # half a minute even when cargo itself has nothing to do. "Inputs" are read from the build's
 # own record, never guessed: cargo's dep-info files (`*.d`) list every source file that went
 # into the server binary and into the WASM, and to those come the manifests, `style/`,
-# `public/`, the tool versions and the environment variables that change a build. The
+# `public/`, `locales/` and `build.rs` (read by the build script, which dep-info does not
+# list), the tool versions and the environment variables that change a build. The
 # outputs' size and mtime are part of the record too, so a build by other means (another
 # profile, other features) into the same files is noticed.
 BUILD_STAMP="$ROOT/target/.release-build-inputs"
@@ -80,7 +81,8 @@ build_fingerprint() {
       sed -e 's/^[^:]*://' -e 's/\\ /\x01/g' $dfiles | tr ' ' '\n' | tr '\001' ' ' | grep "^$ROOT/"
       printf '%s\n' "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT"/crates/*/Cargo.toml
       [ -f "$ROOT/rust-toolchain.toml" ] && echo "$ROOT/rust-toolchain.toml"
-      find "$ROOT/style" "$ROOT/public" -type f
+      echo "$ROOT/build.rs"
+      find "$ROOT/style" "$ROOT/public" "$ROOT/locales" -type f
     } | sort -u | tr '\n' '\0' | xargs -0 sha256sum
     echo "outputs:"
     stat -c '%n %s %Y' "$SERVER_BIN" "$ROOT"/target/site/pkg/* $dfiles

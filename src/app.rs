@@ -101,12 +101,7 @@ pub fn App() -> impl IntoView {
 /// The four languages, each named in itself, on every page; each link returns to this page.
 #[component]
 fn LanguageLinks() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let here = format!(
-        "{}{}",
-        location.pathname.get_untracked(),
-        location.search.get_untracked()
-    );
+    let here = crate::pages::layout::here();
     let current = crate::i18n::current_lang();
     view! {
         <nav class="languages" aria-label=t(Key::Language)>

@@ -115,6 +115,15 @@ pub fn login_then(here: &str) -> String {
     }
 }
 
+/// A path and its query, whichever way the query came: the router's has no `?` (on the
+/// server), the browser's `location.search` has one.
+pub fn path_and_query(path: &str, query: &str) -> String {
+    match query.strip_prefix('?').unwrap_or(query) {
+        "" => path.to_string(),
+        query => format!("{path}?{query}"),
+    }
+}
+
 /// The language links (`web::language`): the route, and a link that returns to `here`.
 pub const LANGUAGE_ROUTE: &str = "/lang/{tag}";
 
@@ -184,6 +193,24 @@ mod tests {
     use super::*;
 
     const ID: &str = "6a79404f2c88faeba59beea6";
+
+    #[test]
+    fn a_query_gets_one_question_mark_whichever_way_it_came() {
+        assert_eq!(
+            path_and_query("/login", "next=%2Ffleet"),
+            "/login?next=%2Ffleet"
+        );
+        assert_eq!(
+            path_and_query("/login", "?next=%2Ffleet"),
+            "/login?next=%2Ffleet"
+        );
+        assert_eq!(path_and_query("/fleet", ""), "/fleet");
+        assert_eq!(path_and_query("/fleet", "?"), "/fleet");
+        assert_eq!(
+            language(crate::i18n::Lang::Ja, "/login?next=%2Ffleet"),
+            "/lang/ja?back=/login%3Fnext%3D%252Ffleet"
+        );
+    }
 
     #[test]
     fn addresses() {

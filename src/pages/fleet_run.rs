@@ -51,6 +51,8 @@ fn RunBody(
     };
     let id = run.id.clone();
     let failed = run.tally().failed;
+    let running = run.phase == Phase::Running;
+    let status = run_status(&run);
     let body = match run.phase {
         Phase::Previewed => view! {
             <h2>{t(Key::PreviewTitle)}</h2>
@@ -64,12 +66,14 @@ fn RunBody(
         }
         .into_any(),
         Phase::Running | Phase::Finished => view! {
-            {(run.phase == Phase::Running).then(|| view! {
+            {running.then(|| view! {
                 // Without JavaScript the page reloads itself; the island stops it otherwise.
                 <noscript><meta http-equiv="refresh" content="2"/></noscript>
             })}
-            <RunProgress run=run.clone()/>
-            {(run.phase == Phase::Finished && failed > 0).then(|| view! {
+            <RunProgress run_id=id.clone() running status>
+                <RunTable run=run.clone()/>
+            </RunProgress>
+            {(!running && failed > 0).then(|| view! {
                 <ActionForm action=retry attr:class="retry">
                     <input type="hidden" name="run_id" value=id.clone()/>
                     <button type="submit" disabled=move || retry.pending().get()>{t(Key::RetryFailed)}</button>
@@ -85,51 +89,69 @@ fn RunBody(
     }
 }
 
+/// The status line of a run under way or ended, with its tally.
+pub fn run_status(run: &RunView) -> String {
+    let phase = match run.phase {
+        Phase::Finished => t(Key::RunFinished),
+        _ => t(Key::RunRunning),
+    };
+    format!("{phase} {}", i18n::fleet::tally(run.tally()))
+}
+
+/// The run's table as HTML, for the progress island's updates.
+#[cfg(feature = "ssr")]
+pub fn table_html(run: RunView) -> String {
+    view! { <RunTable run/> }.to_html()
+}
+
 /// The run's progress. An island: while the run goes on it asks the server for the run's
-/// state every second and shows it; when the run ends it reloads the page, which then offers
-/// the retry. Its props are the run's view: masked, like everything in it.
+/// status line and table (`fleet_run_progress`, drawn on the server like the first ones, which
+/// are its children) every second and puts them in place; when the run ends it reloads the
+/// page, which then offers the retry.
 #[island]
-pub fn RunProgress(run: RunView) -> impl IntoView {
-    let state = RwSignal::new(run);
+pub fn RunProgress(
+    run_id: String,
+    running: bool,
+    status: String,
+    children: Children,
+) -> impl IntoView {
+    let status = RwSignal::new(status);
+    let table = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
-    {
+    if running {
+        use crate::api::fleet_run::fleet_run_progress;
         use leptos::task::spawn_local;
-        let id = state.with_untracked(|r| r.id.clone());
-        if state.with_untracked(|r| r.phase) == Phase::Running {
-            let handle = set_interval_with_handle(
-                move || {
-                    let id = id.clone();
-                    spawn_local(async move {
-                        if let Ok(run) = fleet_run(id).await {
-                            let finished = run.phase == Phase::Finished;
-                            state.set(run);
-                            if finished {
-                                if let Some(window) = web_sys::window() {
-                                    let _ = window.location().reload();
-                                }
-                            }
+        let handle = set_interval_with_handle(
+            move || {
+                let id = run_id.clone();
+                spawn_local(async move {
+                    let Ok(progress) = fleet_run_progress(id).await else {
+                        return;
+                    };
+                    status.set(progress.status);
+                    if let Some(element) = table.get_untracked() {
+                        element.set_inner_html(&progress.table);
+                    }
+                    if progress.finished {
+                        if let Some(window) = web_sys::window() {
+                            let _ = window.location().reload();
                         }
-                    });
-                },
-                std::time::Duration::from_secs(1),
-            );
-            on_cleanup(move || {
-                if let Ok(handle) = handle {
-                    handle.clear();
-                }
-            });
-        }
+                    }
+                });
+            },
+            std::time::Duration::from_secs(1),
+        );
+        on_cleanup(move || {
+            if let Ok(handle) = handle {
+                handle.clear();
+            }
+        });
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (run_id, running);
     view! {
-        <p class="run-status" role="status" aria-live="polite">
-            {move || state.with(|r| match r.phase {
-                Phase::Finished => t(Key::RunFinished),
-                _ => t(Key::RunRunning),
-            })}
-            " "
-            <span class="tally">{move || state.with(|r| i18n::fleet::tally(r.tally()))}</span>
-        </p>
-        {move || view! { <RunTable run=state.get()/> }}
+        <p class="run-status" role="status" aria-live="polite">{move || status.get()}</p>
+        <div class="run-table" node_ref=table>{children()}</div>
     }
 }
 

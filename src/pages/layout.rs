@@ -24,7 +24,7 @@ pub fn Header() -> impl IntoView {
 
 /// The current page's path and query. In the browser from `window.location`: islands have
 /// no router to ask.
-fn here() -> String {
+pub fn here() -> String {
     #[cfg(feature = "hydrate")]
     {
         let location = web_sys::window().map(|w| w.location());
@@ -34,19 +34,17 @@ fn here() -> String {
                 .and_then(|l| f(l).ok())
                 .unwrap_or_default()
         };
-        format!(
-            "{}{}",
-            part(web_sys::Location::pathname),
-            part(web_sys::Location::search)
+        links::path_and_query(
+            &part(web_sys::Location::pathname),
+            &part(web_sys::Location::search),
         )
     }
     #[cfg(not(feature = "hydrate"))]
     {
         let location = leptos_router::hooks::use_location();
-        format!(
-            "{}{}",
-            location.pathname.get_untracked(),
-            location.search.get_untracked()
+        links::path_and_query(
+            &location.pathname.get_untracked(),
+            &location.search.get_untracked(),
         )
     }
 }

@@ -12,7 +12,10 @@ fn message(tag: &str, path: &str) -> String {
     for part in path.split('.') {
         value = value[part].take();
     }
-    value.as_str().unwrap_or_else(|| panic!("{tag}: no {path}")).to_string()
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("{tag}: no {path}"))
+        .to_string()
 }
 
 fn asking(path: &str, accept_language: &str) -> axum::http::Request<axum::body::Body> {
@@ -36,13 +39,19 @@ async fn a_page_is_rendered_in_the_language_the_browser_asks_for() {
     ] {
         let (status, headers, html) = app.send(asking("/login", accept)).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(html.contains(&format!("<html lang=\"{lang}\"")), "{accept}: {html}");
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\"")),
+            "{accept}: {html}"
+        );
         assert!(html.contains(&message(tag, "sign_in_intro")), "{accept}");
         // The islands' texts: this language only.
         assert!(html.contains("<script type=\"application/json\" id=\"texts\">"));
         let others = ["en", "ko", "ja", "zh"].into_iter().filter(|t| *t != tag);
         for other in others {
-            assert!(!html.contains(&message(other, "sign_in_intro")), "{accept}: {other} too");
+            assert!(
+                !html.contains(&message(other, "sign_in_intro")),
+                "{accept}: {other} too"
+            );
         }
         // Pages are never cached, so one address in four languages cannot be mixed up.
         assert_eq!(header_of(&headers, "cache-control"), Some("no-store"));
@@ -56,10 +65,16 @@ async fn the_language_link_remembers_the_choice_and_returns_only_within_the_dash
         .send(page_request("/lang/ja?back=%2Flogin%3Fnext%3D%252Ffleet"))
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(header_of(&headers, "location"), Some("/login?next=%2Ffleet"));
+    assert_eq!(
+        header_of(&headers, "location"),
+        Some("/login?next=%2Ffleet")
+    );
     let cookie = header_of(&headers, "set-cookie").unwrap();
     assert!(cookie.starts_with("lang=ja;"), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
 
     // The cookie wins over Accept-Language.
     let mut request = asking("/login", "ko");
@@ -70,8 +85,15 @@ async fn the_language_link_remembers_the_choice_and_returns_only_within_the_dash
     assert!(html.contains("<html lang=\"ja\""));
     assert!(html.contains(&message("ja", "sign_in_intro")));
 
-    for back in ["https://evil.example/", "//evil.example", "/%5Cevil.example", "/%09/evil.example"] {
-        let (status, headers, _) = app.send(page_request(&format!("/lang/ko?back={back}"))).await;
+    for back in [
+        "https://evil.example/",
+        "//evil.example",
+        "/%5Cevil.example",
+        "/%09/evil.example",
+    ] {
+        let (status, headers, _) = app
+            .send(page_request(&format!("/lang/ko?back={back}")))
+            .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{back}");
         assert_eq!(header_of(&headers, "location"), Some("/"), "{back}");
     }
@@ -98,5 +120,9 @@ async fn server_function_refusals_are_in_the_callers_language() {
             "{tag}: {body}"
         );
     }
-    assert_eq!(app.total_upstream_calls().await, before, "refused before Atlas");
+    assert_eq!(
+        app.total_upstream_calls().await,
+        before,
+        "refused before Atlas"
+    );
 }

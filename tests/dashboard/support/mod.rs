@@ -287,7 +287,9 @@ fn without_texts(html: String) -> String {
     let Some(start) = html.find(OPEN).map(|at| at + OPEN.len()) else {
         return html;
     };
-    let end = html[start..].find("</script>").map_or(html.len(), |at| start + at);
+    let end = html[start..]
+        .find("</script>")
+        .map_or(html.len(), |at| start + at);
     format!("{}{}", &html[..start], &html[end..])
 }
 

@@ -11,7 +11,6 @@ use leptos_router::hooks::use_query_map;
 
 use super::layout::{ErrorAlert, Header, Loading};
 use crate::api::fleet::{load_fleet_page, regions, Cell, FleetFilter, FleetPage, RowState};
-use crate::error::AppError;
 use crate::i18n::{self, error_message, t, Key};
 use crate::links::{self, fleet_param as param};
 use atlas_registry::{Availability, IntegrationKind};
@@ -116,15 +115,23 @@ fn FilterForm(filter: FleetFilter) -> impl IntoView {
     }
 }
 
-/// A row once loaded: how many times it was (re)loaded (the row's key, so a retried row is
-/// drawn again and the others are kept), and its state; `None` when the server looked it up
-/// and it does not match the filter (its cells were not sent).
-type Slot = Option<(u32, Option<RowState>)>;
+/// What the island needs to load the rest of the filtered fleet: the projects not yet looked
+/// up (id, name, place in the name-sorted fleet), the filter to send with them, and the
+/// figures the page started with.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MatrixLoad {
+    missing: Vec<(String, String, u32)>,
+    filter: FleetFilter,
+    total: usize,
+    loaded: usize,
+    shown: usize,
+    counts: Vec<usize>,
+}
 
-/// The matrix. Rendered on the server with one page of rows; in the browser it loads the
-/// rest of the filtered fleet, `CHUNK` projects a request, one request at a time.
-#[island]
-pub fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
+/// The matrix: drawn on the server with one page of rows (all a browser without JavaScript
+/// sees), inside the [`MatrixLoader`] island, which loads the rest.
+#[component]
+fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
     let FleetPage {
         filter,
         projects,
@@ -134,195 +141,339 @@ pub fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
         next,
         total: _,
     } = fleet;
-    let index: HashMap<String, usize> = projects
+    let index: HashMap<&str, u32> = projects
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.id.clone(), i))
+        .map(|(i, p)| (p.id.as_str(), i as u32))
         .collect();
-    let mut slots: Vec<Slot> = vec![None; projects.len()];
-    let mut first_page = Vec::new();
-    for row in rows {
-        if let Some(&i) = index.get(&row.id) {
-            slots[i] = Some((0, Some(row.state)));
-            first_page.push(i);
+    let names: HashMap<&str, &str> = projects
+        .iter()
+        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .collect();
+    let mut counts = vec![0usize; IntegrationKind::ALL.len()];
+    for row in &rows {
+        if let RowState::Loaded(cells) = &row.state {
+            for cell in cells {
+                counts[cell.kind as usize] += 1;
+            }
         }
     }
-    for id in not_matching {
-        if let Some(&i) = index.get(&id) {
-            slots[i] = Some((0, None));
-        }
-    }
-    let slots = RwSignal::new(slots);
-    let live = RwSignal::new(false);
-    let ended = RwSignal::new(None::<AppError>);
-    let projects = StoredValue::new(projects);
-    let index = StoredValue::new(index);
-    let filter = StoredValue::new(filter);
-
-    // Without JavaScript (and until the island runs): the server's page. Then: every loaded
-    // row that matches, in name order.
-    let visible = Memo::new(move |_| -> Vec<(usize, u32)> {
-        slots.with(|slots| {
-            let shown = |i: usize| {
-                let (generation, Some(state)) = slots[i].as_ref()? else {
-                    return None;
-                };
-                filter
-                    .with_value(|f| f.matches(state))
-                    .then_some((i, *generation))
-            };
-            if live.get() {
-                (0..slots.len()).filter_map(shown).collect()
-            } else {
-                first_page.iter().filter_map(|&i| shown(i)).collect()
-            }
-        })
-    });
-    let loaded = move || slots.with(|s| s.iter().filter(|s| s.is_some()).count());
-    let counts = Memo::new(move |_| {
-        let mut counts = [0usize; IntegrationKind::ALL.len()];
-        slots.with(|slots| {
-            for (i, _) in visible.get() {
-                if let Some((_, Some(RowState::Loaded(cells)))) = &slots[i] {
-                    for cell in cells {
-                        counts[cell.kind as usize] += 1;
-                    }
-                }
-            }
-        });
-        counts
-    });
-
-    let set_rows = move |rows: Vec<crate::api::fleet::FleetRow>| {
-        slots.update(|slots| {
-            for row in rows {
-                if let Some(i) = index.with_value(|x| x.get(&row.id).copied()) {
-                    let generation = slots[i].as_ref().map_or(0, |(g, _)| g + 1);
-                    slots[i] = Some((generation, Some(row.state)));
-                }
-            }
-        })
-    };
-    let fail_rows = move |ids: &[String], error: AppError| {
-        if error.needs_login() {
-            ended.set(Some(error));
-            return;
-        }
-        let rows = ids
+    let looked_up: std::collections::HashSet<String> = rows
+        .iter()
+        .map(|r| r.id.clone())
+        .chain(not_matching)
+        .collect();
+    let load = MatrixLoad {
+        missing: projects
             .iter()
-            .map(|id| crate::api::fleet::FleetRow {
-                id: id.clone(),
-                state: RowState::Failed(error.clone()),
-            })
-            .collect();
-        set_rows(rows);
+            .filter(|p| !looked_up.contains(&p.id))
+            .map(|p| (p.id.clone(), p.name.clone(), index[p.id.as_str()]))
+            .collect(),
+        filter: filter.clone(),
+        total: projects.len(),
+        loaded: looked_up.len(),
+        shown: rows.len(),
+        counts: counts.clone(),
     };
-    let retry = move |id: String| {
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            match crate::api::fleet::load_fleet_rows(vec![id.clone()]).await {
-                Ok(rows) => set_rows(rows),
-                Err(error) => fail_rows(&[id], error),
-            }
-        });
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (id, fail_rows);
-    };
-
-    // In the browser only (effects do not run on the server): load the rest of the fleet.
-    Effect::new(move |_| {
-        live.set(true);
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            let missing: Vec<String> = slots.with_untracked(|slots| {
-                projects.with_value(|projects| {
-                    projects
-                        .iter()
-                        .zip(slots)
-                        .filter(|(_, slot)| slot.is_none())
-                        .map(|(p, _)| p.id.clone())
-                        .collect()
-                })
-            });
-            for chunk in missing.chunks(CHUNK) {
-                if ended.get_untracked().is_some() {
-                    return;
-                }
-                match crate::api::fleet::load_fleet_rows(chunk.to_vec()).await {
-                    Ok(rows) => set_rows(rows),
-                    Err(error) => fail_rows(chunk, error),
-                }
-            }
-        });
-    });
-
-    let total = projects.with_value(Vec::len);
-    let status = move || {
-        if live.get() {
-            i18n::fleet_progress(loaded(), total, visible.with(Vec::len))
-        } else {
-            i18n::fleet_page_count(page, visible.with(Vec::len), total)
-        }
-    };
-    let pager = move || {
-        (!live.get()).then(|| {
-            let link = move |p: u32| {
-                filter.with_value(|f| links::fleet(&f.q, f.has, f.lacks, f.region.as_deref(), p))
-            };
-            let prev = (page > 1).then(|| link(page - 1));
-            let following = next.then(|| link(page + 1));
-            view! {
-                <nav class="pager" aria-label=t(Key::PagerLabel)>
-                    <span class="muted">{t(Key::FleetWithoutScript)}</span>
-                    {prev.map(|href| view! { <a href=href rel="prev">{t(Key::PreviousPage)}</a> })}
-                    {following.map(|href| view! { <a href=href rel="next">{t(Key::NextPage)}</a> })}
-                </nav>
-            }
+    let shown = rows.len();
+    let (loaded, total) = (looked_up.len(), projects.len());
+    let body = rows
+        .into_iter()
+        .map(|row| {
+            let name = names
+                .get(row.id.as_str())
+                .copied()
+                .unwrap_or_default()
+                .to_string();
+            let i = index.get(row.id.as_str()).copied().unwrap_or_default();
+            view! { <MatrixRow index=i id=row.id name state=row.state/> }
         })
+        .collect_view();
+    let link = move |p: u32| {
+        links::fleet(
+            &filter.q,
+            filter.has,
+            filter.lacks,
+            filter.region.as_deref(),
+            p,
+        )
     };
+    let prev = (page > 1).then(|| link(page - 1));
+    let following = next.then(|| link(page + 1));
     let headers = IntegrationKind::ALL
         .into_iter()
         .map(|k| view! { <th scope="col" data-type=k.as_wire()>{i18n::kind_label(k)}</th> })
         .collect_view();
     let count_cells = IntegrationKind::ALL
         .into_iter()
-        .map(|k| view! { <td class="column-count" data-type=k.as_wire()>{move || counts.get()[k as usize]}</td> })
+        .map(|k| view! { <td class="column-count" data-type=k.as_wire()>{counts[k as usize]}</td> })
         .collect_view();
     view! {
-        {move || ended.get().map(|error| view! { <ErrorAlert error/> })}
-        <p class="count" role="status" aria-live="polite" data-loaded=loaded data-total=total>{status}</p>
-        <div class="matrix-scroll">
-            <table class="matrix">
-                <thead>
-                    <tr><th scope="col">{t(Key::ProjectName)}</th>{headers}</tr>
-                    <tr class="counts"><th scope="row">{t(Key::ColumnCounts)}</th>{count_cells}</tr>
-                </thead>
-                <tbody>
-                    <For each=move || visible.get() key=|key| *key let:key>
-                        {
-                            let (i, _) = key;
-                            let project = projects.with_value(|p| p[i].clone());
-                            let state = slots.with_untracked(|s| s[i].as_ref().and_then(|(_, st)| st.clone()));
-                            view! { <MatrixRow id=project.id name=project.name state retry/> }
-                        }
-                    </For>
-                </tbody>
-            </table>
-        </div>
-        {move || visible.with(Vec::is_empty).then(|| view! { <p class="empty">{t(Key::NoFleetRows)}</p> })}
-        {pager}
+        <MatrixLoader load>
+            <p class="count" role="status" aria-live="polite" data-loaded=loaded data-total=total>
+                {i18n::fleet_page_count(page, shown, total)}
+            </p>
+            <div class="matrix-scroll">
+                <table class="matrix">
+                    <thead>
+                        <tr><th scope="col">{t(Key::ProjectName)}</th>{headers}</tr>
+                        <tr class="counts"><th scope="row">{t(Key::ColumnCounts)}</th>{count_cells}</tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+            <p class="empty" hidden=shown != 0>{t(Key::NoFleetRows)}</p>
+            <nav class="pager" aria-label=t(Key::PagerLabel)>
+                <span class="muted">{t(Key::FleetWithoutScript)}</span>
+                {prev.map(|href| view! { <a href=href rel="prev">{t(Key::PreviousPage)}</a> })}
+                {following.map(|href| view! { <a href=href rel="next">{t(Key::NextPage)}</a> })}
+            </nav>
+        </MatrixLoader>
     }
 }
 
+/// A row as HTML, for `fleet/rows-html`.
+#[cfg(feature = "ssr")]
+pub fn row_html(index: u32, id: String, name: String, state: RowState) -> String {
+    view! { <MatrixRow index id name state/> }.to_html()
+}
+
+/// Loads the rest of the filtered fleet, `CHUNK` projects a request, one request at a time,
+/// and puts each matching row in its place by name; keeps the column counts and the progress
+/// line; retries a failed row alone. The rows come drawn by the server (`fleet/rows-html`), so
+/// this island holds no code to draw one. Its children are the server's matrix.
+#[island]
+pub fn MatrixLoader(load: MatrixLoad, children: Children) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    {
+        let load = StoredValue::new(load);
+        Effect::new(move |_| {
+            if let Some(root) = root.get() {
+                use leptos::wasm_bindgen::JsCast;
+                live::start(root.unchecked_into(), load.get_value());
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = load;
+    view! { <div class="matrix-live" node_ref=root>{children()}</div> }
+}
+
+/// The island's work in the browser, on the server's HTML.
+#[cfg(feature = "hydrate")]
+mod live {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use leptos::task::spawn_local;
+    use leptos::wasm_bindgen::{closure::Closure, JsCast};
+    use web_sys::Element;
+
+    use super::MatrixLoad;
+    use crate::api::fleet::{load_fleet_rows_html, RowHtml};
+    use crate::error::AppError;
+    use crate::i18n;
+    use crate::pages::layout::{go_to, here};
+    use atlas_registry::IntegrationKind;
+
+    struct Matrix {
+        root: Element,
+        load: MatrixLoad,
+    }
+
+    pub fn start(root: Element, load: MatrixLoad) {
+        let matrix = Rc::new(RefCell::new(Matrix { root, load }));
+        matrix.borrow().set_hidden("nav.pager", true);
+        matrix.borrow().show_progress();
+        listen_for_retries(matrix.clone());
+        spawn_local(async move {
+            let missing = matrix.borrow().load.missing.clone();
+            for chunk in missing.chunks(super::CHUNK) {
+                match fetch(&matrix, chunk).await {
+                    Ok(rows) => matrix.borrow_mut().put(rows, chunk),
+                    Err(error) => {
+                        matrix.borrow().stop(&error);
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    async fn fetch(
+        matrix: &Rc<RefCell<Matrix>>,
+        chunk: &[(String, String, u32)],
+    ) -> Result<Vec<RowHtml>, AppError> {
+        let filter = matrix.borrow().load.filter.clone();
+        let wire =
+            |k: Option<IntegrationKind>| k.map(|k| k.as_wire().to_string()).unwrap_or_default();
+        load_fleet_rows_html(
+            chunk.iter().map(|(id, _, _)| id.clone()).collect(),
+            chunk.iter().map(|(_, name, _)| name.clone()).collect(),
+            chunk.iter().map(|(_, _, index)| *index).collect(),
+            filter.q,
+            wire(filter.has),
+            wire(filter.lacks),
+            filter.region.unwrap_or_default(),
+        )
+        .await
+    }
+
+    /// A click on a failed row's Retry: that project alone, looked up again.
+    fn listen_for_retries(matrix: Rc<RefCell<Matrix>>) {
+        let root = matrix.borrow().root.clone();
+        let on_click = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let Some(link) = event
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|t| t.closest("a[data-retry]").ok().flatten())
+            else {
+                return;
+            };
+            event.prevent_default();
+            let Some(id) = link.get_attribute("data-retry") else {
+                return;
+            };
+            let Some(project) = matrix
+                .borrow()
+                .row(&id)
+                .and_then(|row| row.get_attribute("data-index"))
+                .and_then(|i| i.parse::<u32>().ok())
+                .map(|index| {
+                    (
+                        id.clone(),
+                        link.get_attribute("data-name").unwrap_or_default(),
+                        index,
+                    )
+                })
+            else {
+                return;
+            };
+            let matrix = matrix.clone();
+            spawn_local(async move {
+                match fetch(&matrix, std::slice::from_ref(&project)).await {
+                    Ok(rows) => matrix.borrow_mut().replace(rows),
+                    Err(error) => matrix.borrow().stop(&error),
+                }
+            });
+        });
+        let _ = root.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+        // The listener lives as long as the page.
+        on_click.forget();
+    }
+
+    impl Matrix {
+        fn find(&self, selector: &str) -> Option<Element> {
+            self.root.query_selector(selector).ok().flatten()
+        }
+
+        fn set_hidden(&self, selector: &str, hidden: bool) {
+            if let Some(element) = self.find(selector) {
+                let _ = element.toggle_attribute_with_force("hidden", hidden);
+            }
+        }
+
+        fn row(&self, id: &str) -> Option<Element> {
+            self.find(&format!("tbody tr[data-id=\"{id}\"]"))
+        }
+
+        /// New rows, in name order among those shown.
+        fn put(&mut self, rows: Vec<RowHtml>, asked: &[(String, String, u32)]) {
+            let Some(body) = self.find("table.matrix tbody") else {
+                return;
+            };
+            // The server answers in the order asked.
+            for (row, (_, _, index)) in rows.into_iter().zip(asked) {
+                let index = *index;
+                let Some(html) = row.html else { continue };
+                // The last shown row before this one; rows mostly come after all shown.
+                let mut before = body.last_element_child();
+                while let Some(candidate) = before.clone() {
+                    let at = candidate
+                        .get_attribute("data-index")
+                        .and_then(|i| i.parse::<u32>().ok())
+                        .unwrap_or_default();
+                    if at < index {
+                        break;
+                    }
+                    before = candidate.previous_element_sibling();
+                }
+                let _ = match before {
+                    Some(element) => element.insert_adjacent_html("afterend", &html),
+                    None => body.insert_adjacent_html("afterbegin", &html),
+                };
+                self.load.shown += 1;
+                self.count(&row.configured, 1);
+            }
+            self.load.loaded += asked.len();
+            self.show_progress();
+        }
+
+        /// A retried row in place of the failed one.
+        fn replace(&mut self, rows: Vec<RowHtml>) {
+            for row in rows {
+                let Some(old) = self.row(&row.id) else {
+                    continue;
+                };
+                match row.html {
+                    Some(html) => old.set_outer_html(&html),
+                    None => {
+                        old.remove();
+                        self.load.shown -= 1;
+                    }
+                }
+                self.count(&row.configured, 1);
+            }
+            self.show_progress();
+        }
+
+        fn count(&mut self, kinds: &[IntegrationKind], add: usize) {
+            for kind in kinds {
+                self.load.counts[*kind as usize] += add;
+                let count = self.load.counts[*kind as usize].to_string();
+                let selector = format!("td.column-count[data-type=\"{}\"]", kind.as_wire());
+                if let Some(cell) = self.find(&selector) {
+                    cell.set_text_content(Some(&count));
+                }
+            }
+        }
+
+        fn show_progress(&self) {
+            let load = &self.load;
+            if let Some(line) = self.find("p.count") {
+                line.set_text_content(Some(&i18n::fleet_progress(
+                    load.loaded,
+                    load.total,
+                    load.shown,
+                )));
+                let _ = line.set_attribute("data-loaded", &load.loaded.to_string());
+            }
+            self.set_hidden("p.empty", load.shown != 0);
+        }
+
+        /// The load cannot go on: to the login page if the session ended; otherwise the
+        /// reason, and the pages of the server's matrix again.
+        fn stop(&self, error: &AppError) {
+            if error.needs_login() {
+                go_to(&crate::links::login_then(&here()));
+                return;
+            }
+            if let Some(line) = self.find("p.count") {
+                line.set_text_content(Some(&i18n::error_message(error)));
+                let _ = line.set_attribute("role", "alert");
+            }
+            self.set_hidden("nav.pager", false);
+        }
+    }
+}
+
+/// One project's row. `index` is its place in the name-sorted fleet, so the island can put
+/// rows loaded later in order.
 #[component]
-fn MatrixRow(
-    id: String,
-    name: String,
-    state: Option<RowState>,
-    retry: impl Fn(String) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn MatrixRow(index: u32, id: String, name: String, state: RowState) -> impl IntoView {
     let cells = match state {
-        Some(RowState::Loaded(cells)) => IntegrationKind::ALL
+        RowState::Loaded(cells) => IntegrationKind::ALL
             .into_iter()
             .map(|kind| {
                 let cell = cells.iter().find(|c| c.kind == kind).cloned();
@@ -330,30 +481,26 @@ fn MatrixRow(
             })
             .collect_view()
             .into_any(),
-        Some(RowState::OutOfReach) => view! {
+        RowState::OutOfReach => view! {
             <td class="row-problem out-of-reach" colspan=IntegrationKind::ALL.len()>{t(Key::OutOfReachRow)}</td>
         }
         .into_any(),
-        Some(RowState::Failed(error)) => {
-            let again = id.clone();
-            // Without JavaScript, the retry is this project's own matrix (looked up afresh).
+        RowState::Failed(error) => {
+            // Without JavaScript, the retry is this project's own matrix (looked up afresh);
+            // with it, the island asks for this row alone.
             let alone = links::fleet(&id, None, None, None, 1);
             view! {
                 <td class="row-problem failed" colspan=IntegrationKind::ALL.len()>
                     <span role="alert">{error_message(&error)}</span>
                     " "
-                    <a class="button secondary retry" href=alone on:click=move |ev| {
-                        ev.prevent_default();
-                        retry(again.clone());
-                    }>{t(Key::RetryRow)}</a>
+                    <a class="button secondary retry" href=alone data-retry=id.clone() data-name=name.clone()>{t(Key::RetryRow)}</a>
                 </td>
             }
             .into_any()
         }
-        None => view! { <td colspan=IntegrationKind::ALL.len()><Loading/></td> }.into_any(),
     };
     view! {
-        <tr data-id=id.clone()>
+        <tr data-id=id.clone() data-index=index>
             <th scope="row"><a href=links::project(&id)>{name}</a><br/><code>{id.clone()}</code></th>
             {cells}
         </tr>

@@ -1,10 +1,11 @@
 //! The fleet matrix: one row per project, one column per integration type, every cell from one
 //! list call per project (`GET /groups/{id}/integrations`; docs/atlas-facts.md, Discovery).
 //!
-//! Two server functions: `fleet/page` answers the filtered, name-sorted project list and one
-//! page of rows (what the page renders without JavaScript); `fleet/rows` answers the rows of
-//! up to [`MAX_IDS_PER_REQUEST`] projects (what the page's island asks for, chunk by chunk, to
-//! load the whole filtered fleet, and to retry one failed row).
+//! Three server functions: `fleet/page` answers the filtered, name-sorted project list and one
+//! page of rows (what the page renders without JavaScript); `fleet/rows-html` answers the rows
+//! of up to [`MAX_IDS_PER_REQUEST`] projects drawn as HTML and filtered (what the page's
+//! island asks for, chunk by chunk, to load the whole filtered fleet, and to retry one failed
+//! row); `fleet/rows` answers the same rows as data (the JSON API).
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

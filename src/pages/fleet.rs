@@ -1,8 +1,8 @@
 //! The fleet matrix page: one row per project, one column per integration type. The filter
 //! lives in the URL (`/fleet?q=&has=&lacks=&region=&page=`), so it can be shared and
 //! bookmarked. The server renders one page of rows (every flow works without JavaScript);
-//! the [`FleetMatrix`] island then loads the whole filtered fleet in chunks, showing its
-//! progress, and retries a failed row on its own.
+//! the [`MatrixLoader`] island then loads the whole filtered fleet in chunks, rows drawn by
+//! the server, showing its progress, and retries a failed row on its own.
 
 use std::collections::HashMap;
 
@@ -15,7 +15,7 @@ use crate::i18n::{self, error_message, t, Key};
 use crate::links::{self, fleet_param as param};
 use atlas_registry::{Availability, IntegrationKind};
 
-/// Projects per `fleet/rows` request while the island loads the fleet: one request's
+/// Projects per `fleet/rows-html` request while the island loads the fleet: one request's
 /// lookups run `LOOKUPS_IN_FLIGHT` at a time on the server, and the requests go one after
 /// another, so a whole multiple of it keeps every lookup slot busy to a request's end.
 #[cfg(feature = "hydrate")]

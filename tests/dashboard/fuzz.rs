@@ -224,6 +224,7 @@ const ENDPOINTS: &[&str] = &[
     "projects/list",
     "fleet/page",
     "fleet/rows",
+    "fleet/rows-html",
     "integrations/list",
     "integrations/create",
     "integrations/update",
@@ -300,6 +301,29 @@ fn valid_form(rng: &mut StdRng, endpoint: &str) -> Vec<(String, String)> {
         "fleet/rows" => (0..rng.gen_range(0..4))
             .map(|i| (format!("ids[{i}]"), group_id(rng)))
             .collect(),
+        "fleet/rows-html" => {
+            let n = rng.gen_range(0..4);
+            let mut form: Vec<(String, String)> = (0..n)
+                .flat_map(|i| {
+                    [
+                        (format!("ids[{i}]"), group_id(rng)),
+                        (
+                            format!("names[{i}]"),
+                            pick(rng, &["Sandbox", "<b>x</b>", "ü", ""]).to_string(),
+                        ),
+                        (
+                            format!("indexes[{i}]"),
+                            rng.gen_range(0..400u32).to_string(),
+                        ),
+                    ]
+                })
+                .collect();
+            form.push(pair(
+                "has",
+                pick(rng, &["", "PAGER_DUTY", "NOPE"]).to_string(),
+            ));
+            form
+        }
         "integrations/list" => vec![pair("group_id", group_id(rng))],
         "history/list" => {
             let kinds: Vec<&str> = IntegrationKind::ALL.iter().map(|k| k.as_wire()).collect();

@@ -337,3 +337,77 @@ async fn a_generated_fleet_is_paged_by_name_and_cell_filters_page_over_matches()
     assert_eq!(answer["not_matching"].as_array().unwrap().len(), 125 - 25);
     assert_eq!(answer["projects"].as_array().unwrap().len(), 125);
 }
+
+/// `fleet/rows-html` for these projects (id, name shown, place), form-encoded as the island's
+/// call is, with the URL's filter.
+async fn rows_html(
+    app: &mut TestApp,
+    projects: &[(&str, &str, u32)],
+    filter: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let mut form: Vec<(String, String)> = Vec::new();
+    for (i, (id, name, index)) in projects.iter().enumerate() {
+        form.push((format!("ids[{i}]"), id.to_string()));
+        form.push((format!("names[{i}]"), name.to_string()));
+        form.push((format!("indexes[{i}]"), index.to_string()));
+    }
+    form.extend(filter.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.call("fleet/rows-html", &form).await
+}
+
+#[tokio::test]
+async fn the_islands_rows_come_drawn_filtered_escaped_and_masked() {
+    let mut app = signed_in().await;
+    let hostile = "<img src=x onerror=alert(1)>";
+    let (status, body) = rows_html(
+        &mut app,
+        &[
+            (demo::PRODUCTION_PROJECT_ID, hostile, 7),
+            (demo::SANDBOX_PROJECT_ID, "Sandbox", 9),
+        ],
+        &[("has", "PAGER_DUTY")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_no_secret("fleet/rows-html", &body);
+    let rows: Value = serde_json::from_str(&body).unwrap();
+    let rows = rows.as_array().unwrap();
+    // In the order asked; Sandbox has no PagerDuty, so the filter leaves its row out.
+    assert_eq!(rows[0]["id"], demo::PRODUCTION_PROJECT_ID);
+    assert_eq!(rows[1]["id"], demo::SANDBOX_PROJECT_ID);
+    assert_eq!(rows[1]["html"], Value::Null);
+    let html = rows[0]["html"].as_str().unwrap();
+    assert!(html.starts_with("<tr data-id=\""), "{html}");
+    assert!(html.contains("data-index=\"7\""), "{html}");
+    // The name the browser sent is drawn as text, never as markup.
+    assert!(!html.contains("<img"), "{html}");
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{html}"
+    );
+    assert!(rows[0]["configured"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("PAGER_DUTY")));
+    assert!(html.contains("••••"), "masked hints only: {html}");
+
+    // Lists that do not go together, or an unknown filter: refused before Atlas.
+    reset_counters(&app).await;
+    let mut mismatched = vec![
+        ("ids[0]", demo::SANDBOX_PROJECT_ID),
+        ("ids[1]", demo::STAGING_PROJECT_ID),
+    ];
+    mismatched.push(("names[0]", "Sandbox"));
+    mismatched.push(("indexes[0]", "1"));
+    let (status, body) = app.call("fleet/rows-html", &mismatched).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = rows_html(
+        &mut app,
+        &[(demo::SANDBOX_PROJECT_ID, "Sandbox", 1)],
+        &[("has", "NOPE")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(app.total_upstream_calls().await, 0, "nothing reached Atlas");
+}

@@ -110,11 +110,28 @@ async fn no_credential_or_secret_in_any_response_or_log_line() {
             .collect();
         let fleet_form: Vec<(&str, &str)> =
             fleet_rows.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        // The same rows drawn for the matrix island (`fleet/rows-html`).
+        let fleet_html_rows: Vec<(String, String)> = demo::PROJECTS
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (id, name))| {
+                [
+                    (format!("ids[{i}]"), id.to_string()),
+                    (format!("names[{i}]"), name.to_string()),
+                    (format!("indexes[{i}]"), i.to_string()),
+                ]
+            })
+            .collect();
+        let fleet_html_form: Vec<(&str, &str)> = fleet_html_rows
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         for (endpoint, form) in &calls {
             let (status, body) = app.call(endpoint, form).await;
             if *endpoint == "integrations/create" {
                 // After each create: the fleet's rows and page carry its masked hint only.
                 bodies.push(app.call("fleet/rows", &fleet_form).await.1);
+                bodies.push(app.call("fleet/rows-html", &fleet_html_form).await.1);
                 bodies.push(app.call("fleet/page", &[]).await.1);
             }
             assert!(status.is_success(), "{endpoint}: {status} {body}");

@@ -1,4 +1,4 @@
-//! The fleet matrix (`/fleet`, `fleet/page`, `fleet/rows`) through the real router against
+//! The fleet matrix (`/fleet`, `fleet/page`, `fleet/rows`, `fleet/rows-html`) through the real router against
 //! the real emulator: every cell from one list call per project, filters in the URL, bad input
 //! refused before Atlas, a failed row and its retry, rows out of reach, no secret anywhere.
 

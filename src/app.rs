@@ -22,17 +22,10 @@ use leptos_router::{
 /// Content-Security-Policy, whose script nonce must match the one Leptos puts on its
 /// hydration script in this same response.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    // The request's language, for everything rendered below (`i18n::t`).
-    #[cfg(feature = "ssr")]
-    let lang = {
-        let lang = use_context::<http::request::Parts>()
-            .map(|parts| crate::i18n::of_request(&parts.headers))
-            .unwrap_or_default();
-        crate::i18n::provide_lang(lang);
-        lang
-    };
-    #[cfg(not(feature = "ssr"))]
+    // The request's language (read from its headers here), for everything rendered below.
     let lang = crate::i18n::current_lang();
+    #[cfg(feature = "ssr")]
+    crate::i18n::provide_lang(lang);
     // The islands' messages in this language only (`i18n::texts`).
     #[cfg(feature = "ssr")]
     let texts = crate::i18n::Texts::of(lang).to_script_json();

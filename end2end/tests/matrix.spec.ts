@@ -170,6 +170,33 @@ test.describe("over a generated fleet of 300 projects", () => {
     expect(await listCalls(request) - before, "one list call per project").toBe(305);
   });
 
+  test.describe("when the rest cannot be loaded", () => {
+    // The failures below are provoked: a dropped connection, a request without the session.
+    test.use({ expectedConsoleErrors: /ERR_CONNECTION_RESET|status of 401\b/ });
+
+    test("a dropped connection is said on the progress line and the page links come back", async ({ page, demo }) => {
+      await signInThere(page, demo);
+      await page.route("**/api/fleet/rows-html", (route) => route.abort("connectionreset"));
+      await page.goto(`${server.url}/fleet`);
+      await waitForHydration(page);
+      await expect(progress(page)).toContainText("The dashboard server could not answer");
+      await expect(rows(page)).toHaveCount(50);
+      await expect(page.getByRole("link", { name: "Next" })).toBeVisible();
+    });
+
+    test("a session that ended sends the browser to sign in, back to the matrix after", async ({ page, demo }) => {
+      await signInThere(page, demo);
+      // The session cookie is gone by the island's first request, as after a sign-out in
+      // another tab; the request then goes to the real server without it.
+      await page.route("**/api/fleet/rows-html", async (route) => {
+        await page.context().clearCookies();
+        await route.fulfill({ response: await route.fetch({ headers: route.request().headers() }) });
+      });
+      await page.goto(`${server.url}/fleet`);
+      await expect(page).toHaveURL(/\/login\?next=\/fleet$/);
+    });
+  });
+
   test.describe("without JavaScript", () => {
     test.use({ javaScriptEnabled: false });
     test("one page at a time, with links", async ({ page, demo }) => {

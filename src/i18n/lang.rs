@@ -17,6 +17,7 @@ pub enum Lang {
 pub const COOKIE: &str = "lang";
 
 impl Lang {
+    /// In the enum's order (`Texts::of` indexes by it; a unit test checks it).
     pub const ALL: [Lang; 4] = [Lang::En, Lang::Ko, Lang::Ja, Lang::Zh];
 
     /// The name of `locales/<tag>.json`, the cookie's value and the language links' path.
@@ -111,6 +112,13 @@ pub fn accepted(header: &str) -> Option<Lang> {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_is_in_the_enums_order() {
+        for (i, lang) in Lang::ALL.into_iter().enumerate() {
+            assert_eq!(lang as usize, i);
+        }
+    }
 
     #[test]
     fn accept_language_picks_the_heaviest_range_we_have() {

@@ -43,12 +43,9 @@ impl Texts {
     }
 
     pub fn kind(&self, kind: IntegrationKind) -> (&str, &str) {
-        let index = IntegrationKind::ALL
-            .iter()
-            .position(|k| *k == kind)
-            .unwrap_or_default();
+        // `kinds` is in `ALL` order, which is the enum's (a registry test checks it).
         self.kinds
-            .get(index)
+            .get(kind as usize)
             .map_or(("", ""), |(label, help)| (label.as_str(), help.as_str()))
     }
 
@@ -118,10 +115,8 @@ impl Texts {
     pub fn of(lang: Lang) -> &'static Texts {
         static ALL: OnceLock<[Texts; 4]> = OnceLock::new();
         let all = ALL.get_or_init(|| Lang::ALL.map(Texts::build));
-        &all[Lang::ALL
-            .iter()
-            .position(|l| *l == lang)
-            .unwrap_or_default()]
+        // `Lang::ALL` lists the languages in the enum's order.
+        &all[lang as usize]
     }
 }
 

@@ -61,9 +61,16 @@ pub struct ServeArgs {
     pub listen: SocketAddr,
 
     /// Atlas Admin API base URL, e.g. https://cloud.mongodb.com. Unset: start the embedded
-    /// emulator on a loopback port and use it.
-    #[arg(long, env = "ATLAS_BASE_URL")]
+    /// emulator on a loopback port and use it (on a non-loopback --listen, only with --demo).
+    // Its value is hidden in --help like every setting that may carry a password.
+    #[arg(long, env = "ATLAS_BASE_URL", hide_env_values = true)]
     pub atlas_base_url: Option<String>,
+
+    /// Serve the embedded emulator, whose demo credentials are published, on a non-loopback
+    /// --listen too. Without it (or --atlas-base-url), such an address is refused: anyone who
+    /// reaches it could sign in with the demo owner's key.
+    #[arg(long, env = "ATLAS_DEMO")]
+    pub demo: bool,
 
     /// Folder holding the built site (pkg/ and public assets), as cargo-leptos writes it.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
@@ -114,7 +121,13 @@ pub struct SessionArgs {
     /// Where sessions live: `memory` (this process; a restart signs everyone out) or a Redis
     /// URL (`redis://host:6379/0`, `rediss://` for TLS) that every replica shares. Redis
     /// needs session keys.
-    #[arg(long, env = "SESSION_STORE", default_value = "memory")]
+    // A Redis URL may carry a password: never shown in --help.
+    #[arg(
+        long,
+        env = "SESSION_STORE",
+        default_value = "memory",
+        hide_env_values = true
+    )]
     pub session_store: String,
     /// Keys that seal session records: base64 or hex of 32 bytes each, comma-separated; the
     /// first seals, all open (rotation). Required with Redis; with memory, one random key.
@@ -226,6 +239,22 @@ pub fn backend_label(atlas_url: &str) -> String {
 }
 
 impl ServeArgs {
+    /// Refuses to serve the embedded emulator's published credentials beyond this machine
+    /// unless asked to (`--demo`).
+    pub fn check_backend(&self) -> anyhow::Result<()> {
+        if self.atlas_base_url.is_none() && !self.demo && !self.listen.ip().is_loopback() {
+            anyhow::bail!(
+                "--listen {} is reachable from other machines, and without --atlas-base-url the \
+                 dashboard would serve the embedded emulator, whose demo owner credentials are \
+                 published: anyone who reaches it could sign in. Set --atlas-base-url (or \
+                 ATLAS_BASE_URL) to use Atlas, or pass --demo (ATLAS_DEMO=true) to serve the demo \
+                 on purpose.",
+                self.listen
+            );
+        }
+        Ok(())
+    }
+
     /// The Atlas client's configuration for `base_url`, with the configured timeouts.
     pub fn client_config(&self, base_url: &str) -> ClientConfig {
         let config = ClientConfig::new(base_url)

@@ -40,6 +40,7 @@ async fn serve(args: atlas_integrations::config::ServeArgs) -> anyhow::Result<()
 
     // Configuration errors first, before anything starts.
     let (redis_url, keys) = args.session.store_and_keys()?;
+    args.check_backend()?;
 
     // Held for the life of the server: the embedded emulator runs until we return.
     let mut _embedded = None;
@@ -53,12 +54,13 @@ async fn serve(args: atlas_integrations::config::ServeArgs) -> anyhow::Result<()
             (url, EMBEDDED_BACKEND.to_string())
         }
     };
-    tracing::info!(atlas = %base_url, "Atlas backend");
+    // The client refuses a URL with a user name or password before anything is logged, and
+    // the log shows scheme and host only.
+    let client = atlas_client::AtlasClient::new(args.client_config(&base_url))?;
+    tracing::info!(atlas = %backend_label(&base_url), "Atlas backend");
     let mut state = AppState::new(
         web::leptos_options(&args.site_root.to_string_lossy(), args.listen),
-        Arc::new(atlas_client::AtlasClient::new(
-            args.client_config(&base_url),
-        )?),
+        Arc::new(client),
         args.settings(label),
     );
     if let Some(keys) = keys {

@@ -75,7 +75,7 @@ mod ssr {
 
     use super::{AuthMethod, SessionInfo};
     use crate::error::{AppError, LoginRefusal};
-    use crate::server::{self, AppState, UserSession};
+    use crate::server::{self, AppState, Outcome, UserSession};
 
     pub async fn sign_in(
         method: AuthMethod,
@@ -116,18 +116,25 @@ mod ssr {
         let state = server::app_state()?;
         let client = client_address(&state).await;
         let public_id = credential.public_id().to_string();
-        if let Some(wait) = state.login_throttle.wait(&client, &public_id) {
-            count_failure("throttled");
-            tracing::warn!(public_id, client, "sign-in refused: too many failures");
-            return Err(AppError::TooManySignIns {
-                retry_after_secs: wait.as_secs().max(1),
-            });
-        }
+        // What the log may show of what was typed: a private key pasted into the id field
+        // must not land in the log.
+        let shown = server::audit::loggable_id(&public_id);
+        // Counted before Atlas is asked, so guesses sent at once wait like guesses in a row.
+        let attempt = match state.login_throttle.begin(&client, &public_id) {
+            Ok(attempt) => attempt,
+            Err(wait) => {
+                count_failure("throttled");
+                tracing::warn!(public_id = %shown, client, "sign-in refused: too many failures");
+                return Err(AppError::TooManySignIns {
+                    retry_after_secs: wait.as_secs().max(1),
+                });
+            }
+        };
         match verify_and_store(&state, credential).await {
             Ok(user) => {
                 metrics::counter!("dashboard_sign_ins_total").increment(1);
-                state.login_throttle.succeeded(&public_id);
-                tracing::info!(public_id, client, "signed in");
+                state.login_throttle.finish(attempt, Outcome::SignedIn);
+                tracing::info!(public_id = %shown, client, "signed in");
                 Ok(info(&user, &state))
             }
             Err(refusal) => {
@@ -135,9 +142,12 @@ mod ssr {
                 // being unreachable, is not a guess.
                 let guess =
                     matches!(&refusal, AppError::LoginRefused(r) if *r != LoginRefusal::NoProjects);
-                if guess {
-                    state.login_throttle.failed(&client, &public_id);
-                }
+                let outcome = if guess {
+                    Outcome::Refused
+                } else {
+                    Outcome::NotAGuess
+                };
+                state.login_throttle.finish(attempt, outcome);
                 count_failure(match &refusal {
                     AppError::LoginRefused(LoginRefusal::WrongCredential) => "wrong_credential",
                     AppError::LoginRefused(LoginRefusal::NoProjects) => "no_projects",
@@ -146,7 +156,7 @@ mod ssr {
                     AppError::Unavailable(_) => "atlas_unavailable",
                     _ => "other",
                 });
-                tracing::warn!(public_id, client, error = %refusal, "sign-in failed");
+                tracing::warn!(public_id = %shown, client, error = %refusal, "sign-in failed");
                 Err(refusal)
             }
         }
@@ -224,7 +234,8 @@ mod ssr {
                 // hour.
                 tracing::warn!(error = %err, "could not revoke the Atlas token at logout");
             }
-            tracing::info!(public_id = user.credential.public_id(), "signed out");
+            let shown = server::audit::loggable_id(user.credential.public_id());
+            tracing::info!(public_id = %shown, "signed out");
         }
         server::end(&session)
             .await

@@ -94,6 +94,7 @@ keys! {
     Show => show;
     Hide => hide;
     Generate => generate;
+    GenerateUnavailable => generate_unavailable;
     Replace => replace;
     BlankKeeps => blank_keeps;
     WriteOnlyAgain => write_only_again;

@@ -55,6 +55,10 @@ impl Lang {
     }
 }
 
+/// The most `Accept-Language` ranges read (`accepted`).
+#[cfg(feature = "ssr")]
+const MAX_RANGES: usize = 16;
+
 /// The language of a request: the cookie's choice, else `Accept-Language`'s best match.
 #[cfg(feature = "ssr")]
 pub fn of_request(headers: &http::HeaderMap) -> Lang {
@@ -83,12 +87,15 @@ fn chosen(headers: &http::HeaderMap) -> Option<Lang> {
 /// The best of `Accept-Language` (RFC 9110 §12.5.4): ranges by descending weight, a weight of
 /// 0 meaning "not this one"; leptos_i18n matches each range against our locales (`ko-KR` is
 /// `ko`, `zh-CN` and `zh-Hans-CN` are `zh`). None when no range matches: English then.
+/// Only the first [`MAX_RANGES`] ranges are read: a browser sends a handful, and a header of
+/// thousands must not cost thousands of matches.
 #[cfg(feature = "ssr")]
 pub fn accepted(header: &str) -> Option<Lang> {
     use leptos_i18n::Locale as _;
 
     let mut ranges: Vec<(&str, f32)> = header
         .split(',')
+        .take(MAX_RANGES)
         .filter_map(|part| {
             let mut pieces = part.split(';');
             let range = pieces.next()?.trim();
@@ -131,6 +138,10 @@ mod tests {
         assert_eq!(accepted("fr, de"), None);
         assert_eq!(accepted("*"), None);
         assert_eq!(accepted(""), None);
+        let long = format!("{}ko", "fr;q=0.9, ".repeat(16));
+        assert_eq!(accepted(&long), None, "past the 16th range nothing is read");
+        let huge = "de-DE;q=0.5,".repeat(5_000);
+        assert_eq!(accepted(&huge), None);
     }
 
     #[test]

@@ -20,6 +20,8 @@ mod texts;
 
 pub use format::{count, date_time};
 pub use keys::Key;
+#[cfg(feature = "ssr")]
+pub use lang::of_request;
 pub use lang::{Lang, COOKIE};
 #[cfg(feature = "ssr")]
 pub use texts::provide_lang;

@@ -1,8 +1,8 @@
 //! The messages of one language, and where `t` finds those of the current page.
 //!
 //! - Server: built once per language from leptos_i18n's tables (`keys::strings`), and the
-//!   request's language comes from the Leptos context (`provide_lang`, else the request
-//!   headers).
+//!   request's language comes from the Leptos context (`provide_lang`, else what the router
+//!   worked out once for the request: `web::language::detect`).
 //! - Browser: the islands are the only code that runs there, and they need the page's
 //!   language only. The shell writes that language's `Texts` into the page as JSON
 //!   (`<script type="application/json" id="texts">`), and the first lookup reads it. No
@@ -126,14 +126,21 @@ pub fn provide_lang(lang: Lang) {
     leptos::prelude::provide_context(lang);
 }
 
-/// The language of the page being rendered or the server function being answered.
+/// The language of the page being rendered or the server function being answered: the one
+/// the shell provided, else the one the router worked out for the request (`web::language`),
+/// else, for a request that came another way, its headers read here.
 #[cfg(feature = "ssr")]
 pub fn current_lang() -> Lang {
     use leptos::prelude::use_context;
     use_context::<Lang>()
         .or_else(|| {
-            use_context::<http::request::Parts>()
-                .map(|parts| super::lang::of_request(&parts.headers))
+            use_context::<http::request::Parts>().map(|parts| {
+                parts
+                    .extensions
+                    .get::<Lang>()
+                    .copied()
+                    .unwrap_or_else(|| super::lang::of_request(&parts.headers))
+            })
         })
         .unwrap_or_default()
 }

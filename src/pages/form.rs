@@ -393,6 +393,7 @@ fn SecretControl(
     invalid: Signal<Option<&'static str>>,
 ) -> impl IntoView {
     let revealed = RwSignal::new(false);
+    let no_random = RwSignal::new(false);
     let input_ref = NodeRef::<leptos::html::Input>::new();
     let is_area = field.input == FieldInput::TextArea;
     let input = if is_area {
@@ -422,12 +423,18 @@ fn SecretControl(
                 </button>
                 {(field.name == "password" && field.secrecy == Secrecy::WriteOnly).then(|| view! {
                     <button type="button" class="secondary" on:click=move |_| {
-                        if let Some(input) = input_ref.get() {
-                            input.set_value(&generate_password());
-                            revealed.set(true);
+                        let Some(input) = input_ref.get() else { return };
+                        match generate_password() {
+                            Some(password) => {
+                                input.set_value(&password);
+                                revealed.set(true);
+                                no_random.set(false);
+                            }
+                            None => no_random.set(true),
                         }
                     }>{t(Key::Generate)}</button>
                 })}
+                {move || no_random.get().then(|| view! { <span class="field-error" role="alert">{t(Key::GenerateUnavailable)}</span> })}
             </span>
         }
         .into_any()
@@ -447,20 +454,33 @@ fn SecretControl(
 }
 
 /// 24 characters from the browser's CSPRNG, letters and digits (Atlas accepts any string;
-/// 24 × log2(62) ≈ 143 bits).
-fn generate_password() -> String {
+/// 24 × log2(62) ≈ 143 bits). None when the browser offers no CSPRNG or it fails: then no
+/// password at all, never a predictable one (the buffer would stay zeros, 24 × `A`).
+fn generate_password() -> Option<String> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    #[cfg_attr(not(feature = "hydrate"), allow(unused_mut))]
-    let mut bytes = [0u8; 24];
-    #[cfg(feature = "hydrate")]
-    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-    }
+    let bytes = random_bytes::<24>()?;
     // Rejection-free mapping is biased by 256 % 62; negligible for a generated password.
-    bytes
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect()
+    Some(
+        bytes
+            .iter()
+            .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+            .collect(),
+    )
+}
+
+/// `N` bytes from `window.crypto.getRandomValues`, or None.
+fn random_bytes<const N: usize>() -> Option<[u8; N]> {
+    #[cfg(feature = "hydrate")]
+    {
+        let crypto = web_sys::window()?.crypto().ok()?;
+        let mut bytes = [0u8; N];
+        crypto.get_random_values_with_u8_array(&mut bytes).ok()?;
+        Some(bytes)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
 }
 
 /// Shown once after a Prometheus integration is saved: the password (Atlas never returns it)

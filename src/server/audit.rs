@@ -75,6 +75,28 @@ pub fn write(
     );
 }
 
+/// What the log may show of a typed credential id: the id itself when it has the shape of
+/// one (an API key's public key: 8 lowercase letters or digits; a service account's client
+/// id: `mdb_sa_id_` and 24 hex digits, as Atlas issues them), else a short fingerprint
+/// (`sha256:` and 12 hex digits), so a private key pasted into the id field never reaches
+/// the log, and the same wrong input still reads the same in every line.
+pub fn loggable_id(public_id: &str) -> std::borrow::Cow<'_, str> {
+    use sha2::{Digest, Sha256};
+    let api_key = public_id.len() == 8
+        && public_id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let service_account = public_id
+        .strip_prefix("mdb_sa_id_")
+        .is_some_and(|hex| hex.len() == 24 && hex.bytes().all(|b| b.is_ascii_hexdigit()));
+    if api_key || service_account {
+        return public_id.into();
+    }
+    let digest = Sha256::digest(public_id.as_bytes());
+    let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}").into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +116,20 @@ mod tests {
         w.cleared.insert("secret".into());
         w.cleared.insert("not-a-field".into());
         assert_eq!(field_names(&w), (String::new(), "secret".into()));
+    }
+
+    #[test]
+    fn only_an_id_shaped_like_one_is_logged() {
+        assert_eq!(loggable_id("demoownr"), "demoownr");
+        assert_eq!(
+            loggable_id("mdb_sa_id_6650f1a2b3c4d5e6f7a8b9d1"),
+            "mdb_sa_id_6650f1a2b3c4d5e6f7a8b9d1"
+        );
+        let pasted = "3f2b8e0c-1d4a-4c9e-9b7a-5e6f7a8b9c0d";
+        let shown = loggable_id(pasted);
+        assert!(shown.starts_with("sha256:") && shown.len() == 19, "{shown}");
+        assert!(!shown.contains("3f2b8e0c"));
+        assert_eq!(shown, loggable_id(pasted), "the same input reads the same");
+        assert!(loggable_id("mdb_sa_sk_Zq3vX9tL2mR8wK4pN7cJ5hF1dB6gY0sA").starts_with("sha256:"));
     }
 }

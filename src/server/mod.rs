@@ -18,5 +18,5 @@ pub use session::{
     end, keep_alive, load_user, revoke_tokens, store_user, update_user, user_in, UserSession,
 };
 pub use state::{AppState, Settings};
-pub use throttle::{LoginPolicy, LoginThrottle};
+pub use throttle::{Attempt, LoginPolicy, LoginThrottle, Outcome};
 pub use user_atlas::UserAtlas;

@@ -6,8 +6,15 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::http::HeaderMap;
 
+/// Addresses compare in canonical form: on a dual-stack listener (`[::]:PORT`) an IPv4 peer
+/// arrives as `::ffff:127.0.0.1`, which is the configured `127.0.0.1`.
+fn is_trusted(ip: IpAddr, trusted: &[IpAddr]) -> bool {
+    let ip = ip.to_canonical();
+    trusted.iter().any(|t| t.to_canonical() == ip)
+}
+
 fn from_proxy(peer: Option<SocketAddr>, trusted: &[IpAddr]) -> bool {
-    peer.is_some_and(|p| trusted.contains(&p.ip()))
+    peer.is_some_and(|p| is_trusted(p.ip(), trusted))
 }
 
 /// `X-Forwarded-Proto: https` from a trusted proxy: the browser used https.
@@ -23,13 +30,14 @@ pub fn forwarded_https(headers: &HeaderMap, peer: Option<SocketAddr>, trusted: &
 /// nearest address in `X-Forwarded-For` that is not itself a proxy. Proxies append the address
 /// they received from, so the rightmost entries are the trustworthy ones; anything to the left
 /// of them was written by the client and proves nothing. From any other peer the header is
-/// ignored, so a client cannot pick its own address (and its own throttle bucket).
+/// ignored, so a client cannot pick its own address (and its own throttle bucket). The answer
+/// is canonical: an IPv4 client is its IPv4 address, however the listener saw it.
 pub fn client_ip(
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
     trusted: &[IpAddr],
 ) -> Option<IpAddr> {
-    let peer_ip = peer?.ip();
+    let peer_ip = peer?.ip().to_canonical();
     if !from_proxy(peer, trusted) {
         return Some(peer_ip);
     }
@@ -42,8 +50,8 @@ pub fn client_ip(
         .collect::<Vec<_>>();
     for entry in forwarded.into_iter().rev() {
         match entry.parse::<IpAddr>() {
-            Ok(ip) if trusted.contains(&ip) => continue,
-            Ok(ip) => return Some(ip),
+            Ok(ip) if is_trusted(ip, trusted) => continue,
+            Ok(ip) => return Some(ip.to_canonical()),
             // Unparseable: whatever lies left of it is not vouched for either.
             Err(_) => break,
         }
@@ -94,5 +102,36 @@ mod tests {
             ip("127.0.0.1")
         );
         assert_eq!(client_ip(&chain, None, &trusted), None);
+    }
+
+    /// A dual-stack listener sees an IPv4 proxy as `::ffff:a.b.c.d`: still the proxy.
+    #[test]
+    fn a_mapped_ipv4_peer_is_the_ipv4_proxy() {
+        let trusted = ["127.0.0.1".parse::<IpAddr>().expect("ip")];
+        let mapped = Some(SocketAddr::new(
+            "::ffff:127.0.0.1".parse().expect("ip"),
+            4000,
+        ));
+        let xff = with_xff(&["198.51.100.7"]);
+        assert_eq!(
+            client_ip(&xff, mapped, &trusted),
+            Some("198.51.100.7".parse().expect("ip"))
+        );
+        let mut https = with_xff(&[]);
+        https.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        assert!(forwarded_https(&https, mapped, &trusted));
+        // And a mapped entry in the trusted list matches a plain IPv4 peer.
+        let trusted_mapped = ["::ffff:127.0.0.1".parse::<IpAddr>().expect("ip")];
+        let plain = Some(SocketAddr::new("127.0.0.1".parse().expect("ip"), 4000));
+        assert!(forwarded_https(&https, plain, &trusted_mapped));
+        // A peer that is not a proxy is reported canonically too.
+        let stranger = Some(SocketAddr::new(
+            "::ffff:203.0.113.9".parse().expect("ip"),
+            1,
+        ));
+        assert_eq!(
+            client_ip(&xff, stranger, &trusted),
+            Some("203.0.113.9".parse().expect("ip"))
+        );
     }
 }

@@ -8,8 +8,12 @@
 //! have expired). With the in-memory store the ring is one random key per process: its
 //! sessions end with the process anyway.
 //!
-//! A sealed record is `v1.` + base64 of a random 24-byte nonce and the ciphertext; the
-//! plaintext (the record's JSON) is zeroized after use.
+//! A sealed record is `v2.` + base64 of a random 24-byte nonce and the ciphertext; the
+//! plaintext (the record's JSON) is zeroized after use. The associated data binds it to what
+//! it belongs to (for a session record, a hash of the session's id): someone who can write to
+//! the store but has no key cannot copy a victim's record under their own session and act as
+//! the victim, because it opens under the victim's id only. (`v1.` records, bound to nothing,
+//! are refused: their sessions sign in again.)
 
 use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
 use base64::Engine;
@@ -17,9 +21,9 @@ use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use zeroize::Zeroizing;
 
-const PREFIX: &str = "v1.";
+const PREFIX: &str = "v2.";
 /// Binds a sealed record to its use: a blob sealed for something else does not open here.
-const CONTEXT: &[u8] = b"atlas-integrations session user v1";
+const CONTEXT: &[u8] = b"atlas-integrations sealed v2:";
 const NONCE_LEN: usize = 24;
 
 /// The keys that seal and open session records. `Debug` shows how many, never a key.
@@ -94,15 +98,17 @@ impl SessionKeys {
         base64::engine::general_purpose::STANDARD.encode(key)
     }
 
-    pub fn seal(&self, plaintext: &[u8]) -> String {
+    /// Seals `plaintext` for `bound_to` (what it belongs to: it opens only for the same).
+    pub fn seal(&self, plaintext: &[u8], bound_to: &[u8]) -> String {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let sealing = &self.ring[0];
+        let aad = aad(bound_to);
         let ciphertext = sealing
             .encrypt(
                 &nonce,
                 Payload {
                     msg: plaintext,
-                    aad: CONTEXT,
+                    aad: &aad,
                 },
             )
             // Encryption fails only for inputs past 256 GiB.
@@ -112,26 +118,32 @@ impl SessionKeys {
         format!("{PREFIX}{}", B64.encode(blob))
     }
 
-    /// The plaintext, when one of the keys sealed `sealed` and nothing changed it since.
-    pub fn open(&self, sealed: &str) -> Option<Zeroizing<Vec<u8>>> {
+    /// The plaintext, when one of the keys sealed `sealed` for `bound_to` and nothing changed
+    /// it since.
+    pub fn open(&self, sealed: &str, bound_to: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
         let blob = B64.decode(sealed.strip_prefix(PREFIX)?).ok()?;
         if blob.len() < NONCE_LEN {
             return None;
         }
         let (nonce, ciphertext) = blob.split_at(NONCE_LEN);
         let nonce = XNonce::from_slice(nonce);
+        let aad = aad(bound_to);
         self.ring.iter().find_map(|key| {
             key.decrypt(
                 nonce,
                 Payload {
                     msg: ciphertext,
-                    aad: CONTEXT,
+                    aad: &aad,
                 },
             )
             .ok()
             .map(Zeroizing::new)
         })
     }
+}
+
+fn aad(bound_to: &[u8]) -> Vec<u8> {
+    [CONTEXT, bound_to].concat()
 }
 
 fn decode_key(word: &str) -> Option<Vec<u8>> {
@@ -164,35 +176,45 @@ mod tests {
     use super::*;
 
     const RECORD: &[u8] = br#"{"private_key":"s3cr3t-private-key"}"#;
+    const ID: &[u8] = b"session one";
 
     #[test]
     fn a_sealed_record_opens_and_shows_nothing() {
         let keys = SessionKeys::ephemeral();
-        let sealed = keys.seal(RECORD);
-        assert!(sealed.starts_with("v1."));
+        let sealed = keys.seal(RECORD, ID);
+        assert!(sealed.starts_with("v2."));
         assert!(!sealed.contains("s3cr3t"), "{sealed}");
         assert_eq!(
-            keys.open(&sealed).as_deref().map(Vec::as_slice),
+            keys.open(&sealed, ID).as_deref().map(Vec::as_slice),
             Some(RECORD)
         );
         // Two seals of the same record differ (a fresh nonce each time).
-        assert_ne!(keys.seal(RECORD), sealed);
+        assert_ne!(keys.seal(RECORD, ID), sealed);
         assert!(!format!("{keys:?}").contains('['));
     }
 
     #[test]
     fn a_changed_record_or_another_key_does_not_open() {
         let keys = SessionKeys::ephemeral();
-        let sealed = keys.seal(RECORD);
+        let sealed = keys.seal(RECORD, ID);
         let mut changed = sealed.clone().into_bytes();
         let last = changed.len() - 2;
         changed[last] = if changed[last] == b'A' { b'B' } else { b'A' };
         let changed = String::from_utf8(changed).expect("ascii");
-        assert_eq!(keys.open(&changed), None);
-        assert_eq!(SessionKeys::ephemeral().open(&sealed), None);
-        for junk in ["", "v1.", "v1.!!!", "v2.AAAA", &sealed[3..]] {
-            assert_eq!(keys.open(junk), None, "{junk}");
+        assert_eq!(keys.open(&changed, ID), None);
+        assert_eq!(SessionKeys::ephemeral().open(&sealed, ID), None);
+        for junk in ["", "v2.", "v2.!!!", "v1.AAAA", &sealed[3..]] {
+            assert_eq!(keys.open(junk, ID), None, "{junk}");
         }
+    }
+
+    #[test]
+    fn a_record_opens_only_for_what_it_was_sealed_for() {
+        let keys = SessionKeys::ephemeral();
+        let sealed = keys.seal(RECORD, ID);
+        assert_eq!(keys.open(&sealed, b"session two"), None);
+        assert_eq!(keys.open(&sealed, b""), None);
+        assert!(keys.open(&sealed, ID).is_some());
     }
 
     #[test]
@@ -205,9 +227,9 @@ mod tests {
         );
         let ring = SessionKeys::parse(&text, "SESSION_KEYS").expect("three keys");
         assert_eq!(ring.ring.len(), 3);
-        let sealed = ring.seal(RECORD);
+        let sealed = ring.seal(RECORD, ID);
         let first = SessionKeys::parse(&one, "x").expect("one key");
-        assert!(first.open(&sealed).is_some(), "the first key seals");
+        assert!(first.open(&sealed, ID).is_some(), "the first key seals");
 
         let err = |text: &str| {
             SessionKeys::parse(text, "SESSION_KEYS")
@@ -232,17 +254,17 @@ mod tests {
     fn a_rotated_ring_still_opens_what_the_old_key_sealed() {
         let (old, new) = ([7u8; 32], [9u8; 32]);
         let before = SessionKeys::from_keys(&[old]).expect("one key");
-        let sealed = before.seal(RECORD);
+        let sealed = before.seal(RECORD, ID);
         let after = SessionKeys::from_keys(&[new, old]).expect("two keys");
         assert_eq!(
-            after.open(&sealed).as_deref().map(Vec::as_slice),
+            after.open(&sealed, ID).as_deref().map(Vec::as_slice),
             Some(RECORD)
         );
         // New records are sealed with the new key: a ring without the old one opens them.
-        let resealed = after.seal(RECORD);
+        let resealed = after.seal(RECORD, ID);
         let only_new = SessionKeys::from_keys(&[new]).expect("one key");
-        assert!(only_new.open(&resealed).is_some());
-        assert_eq!(only_new.open(&sealed), None);
+        assert!(only_new.open(&resealed, ID).is_some());
+        assert_eq!(only_new.open(&sealed, ID), None);
         assert!(SessionKeys::from_keys(&[]).is_none());
     }
 }

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use tower_sessions::session::Id;
 use tower_sessions::{Expiry, Session};
 
 use atlas_client::{AtlasApi, AtlasError, Credential, HeldToken};
@@ -47,8 +48,19 @@ impl UserSession {
     }
 }
 
-fn unseal(keys: &SessionKeys, sealed: &str) -> Option<UserSession> {
-    let json = keys.open(sealed)?;
+/// What a session's sealed user is bound to (`sealing`): a hash of the session's id, so the
+/// record opens under that id only. A hash rather than the id: the id is the cookie's value.
+fn binding(id: Id) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::new()
+        .chain_update(b"atlas-integrations session binding v1:")
+        .chain_update(id.0.to_le_bytes())
+        .finalize()
+        .into()
+}
+
+fn unseal(keys: &SessionKeys, sealed: &str, id: Id) -> Option<UserSession> {
+    let json = keys.open(sealed, &binding(id))?;
     serde_json::from_slice(&json).ok()
 }
 
@@ -57,7 +69,7 @@ pub fn user_in(
     record: &tower_sessions::session::Record,
     keys: &SessionKeys,
 ) -> Option<UserSession> {
-    unseal(keys, record.data.get(USER_KEY)?.as_str()?)
+    unseal(keys, record.data.get(USER_KEY)?.as_str()?, record.id)
 }
 
 /// The signed-in user, if any and still within the absolute lifetime. A session past it, or
@@ -69,7 +81,10 @@ pub async fn load_user(
     keys: &SessionKeys,
 ) -> Option<UserSession> {
     let sealed: String = session.get(USER_KEY).await.ok().flatten()?;
-    let user = unseal(keys, &sealed).filter(|user| !user.outlived(max));
+    let user = session
+        .id()
+        .and_then(|id| unseal(keys, &sealed, id))
+        .filter(|user| !user.outlived(max));
     if user.is_none() {
         let _ = session.flush().await;
     }
@@ -86,6 +101,8 @@ pub async fn store_user(
     max: time::Duration,
 ) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
+    // Saved now, so the store gives the new id, to which the sealed user is bound.
+    session.save().await?;
     session
         .insert(ENDS_KEY, user.signed_in_at + max.whole_seconds())
         .await?;
@@ -101,7 +118,15 @@ pub async fn update_user(
     idle: time::Duration,
 ) -> Result<(), tower_sessions::session::Error> {
     let json = zeroize::Zeroizing::new(serde_json::to_vec(user)?);
-    session.insert(USER_KEY, keys.seal(&json)).await?;
+    let Some(id) = session.id() else {
+        // A session without an id has not been stored: there is nothing to bind the user to.
+        return Err(tower_sessions::session::Error::Store(
+            tower_sessions::session_store::Error::Backend("the session has no id yet".into()),
+        ));
+    };
+    session
+        .insert(USER_KEY, keys.seal(&json, &binding(id)))
+        .await?;
     cap_expiry(session, idle).await;
     Ok(())
 }

@@ -1,9 +1,13 @@
 //! `GET /lang/{tag}?back=/page`: the language links on every page. Remembers the choice in the
 //! `lang` cookie for a year and returns to the page, which the server then renders in that
 //! language. A plain link, so it works without JavaScript; it changes nothing but the cookie.
+//!
+//! And `detect`, the layer that works out each request's language once, for the page and for
+//! every message a server function writes (`i18n::current_lang` reads it back).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -46,4 +50,13 @@ pub async fn choose(
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
+}
+
+/// Works out the request's language once (the cookie, else `Accept-Language`) and keeps it in
+/// the request, where a page or a server function finds it for each of its messages. Without
+/// this, each message a server function writes would read the header again.
+pub async fn detect(mut request: Request, next: Next) -> Response {
+    let lang = crate::i18n::of_request(request.headers());
+    request.extensions_mut().insert(lang);
+    next.run(request).await
 }

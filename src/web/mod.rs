@@ -81,6 +81,7 @@ pub fn router_with_store(state: AppState, store: DashboardStore) -> Router {
         )
         .route(links::LANGUAGE_ROUTE, axum::routing::get(language::choose))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(language::detect))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::require_login_for_pages,
@@ -91,7 +92,10 @@ pub fn router_with_store(state: AppState, store: DashboardStore) -> Router {
         ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(answers::server_functions))
-        .layer(axum::middleware::from_fn(security::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::refuse_cross_site,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::headers,

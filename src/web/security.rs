@@ -61,13 +61,31 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
 }
 
 /// Refuses state-changing requests another site made the browser send. Browsers send
-/// `Sec-Fetch-Site`; older ones at least `Origin`, which must be our own. Clients that send
-/// neither (curl, scripts) are not browsers and carry no ambient cookie to abuse.
-pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
+/// `Sec-Fetch-Site`; older ones at least `Origin`, which must be our own, scheme included
+/// (`http://host` is not the origin of `https://host`: a plain-http page on the same name is
+/// another site). Clients that send neither (curl, scripts) are not browsers and carry no
+/// ambient cookie to abuse.
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    // The scheme the browser used: https behind a trusted TLS proxy that says so, else the
+    // listener's own (plain http: the dashboard does not terminate TLS itself).
+    let scheme = if proxy::forwarded_https(request.headers(), peer, &state.settings.trusted_proxies)
+    {
+        "https"
+    } else {
+        "http"
+    };
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    ) || is_same_origin(request.headers())
+    ) || is_same_origin(request.headers(), scheme)
     {
         return next.run(request).await;
     }
@@ -81,7 +99,7 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
         .into_response()
 }
 
-fn is_same_origin(headers: &HeaderMap) -> bool {
+fn is_same_origin(headers: &HeaderMap, scheme: &str) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         // "none": the user typed the URL or used a bookmark; not a request another site made.
         return matches!(site, "same-origin" | "none");
@@ -93,11 +111,9 @@ fn is_same_origin(headers: &HeaderMap) -> bool {
                 .get(header::HOST)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
-            let origin_host = origin
-                .split_once("://")
-                .map(|(_, rest)| rest)
-                .unwrap_or_default();
-            !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+            // An origin is scheme://host[:port] exactly (RFC 6454), as Host carries the
+            // authority the browser used.
+            !host.is_empty() && origin.eq_ignore_ascii_case(&format!("{scheme}://{host}"))
         }
     }
 }
@@ -116,30 +132,57 @@ mod tests {
 
     #[test]
     fn same_origin_rules() {
-        assert!(is_same_origin(&headers(&[(
-            "sec-fetch-site",
-            "same-origin"
-        )])));
-        assert!(!is_same_origin(&headers(&[(
-            "sec-fetch-site",
-            "cross-site"
-        )])));
-        assert!(!is_same_origin(&headers(&[(
-            "sec-fetch-site",
-            "same-site"
-        )])));
-        assert!(is_same_origin(&headers(&[
-            ("origin", "http://127.0.0.1:3000"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(!is_same_origin(&headers(&[
-            ("origin", "http://evil.example"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(!is_same_origin(&headers(&[
-            ("origin", "null"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(is_same_origin(&headers(&[])));
+        assert!(is_same_origin(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            "http"
+        ));
+        assert!(!is_same_origin(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            "http"
+        ));
+        assert!(!is_same_origin(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            "http"
+        ));
+        assert!(is_same_origin(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            "http"
+        ));
+        assert!(!is_same_origin(
+            &headers(&[
+                ("origin", "http://evil.example"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            "http"
+        ));
+        assert!(!is_same_origin(
+            &headers(&[("origin", "null"), ("host", "127.0.0.1:3000")]),
+            "http"
+        ));
+        assert!(is_same_origin(&headers(&[]), "http"));
+        // The scheme is part of the origin.
+        let plain = headers(&[("origin", "http://dash.example"), ("host", "dash.example")]);
+        assert!(is_same_origin(&plain, "http"));
+        assert!(
+            !is_same_origin(&plain, "https"),
+            "a plain-http page is another origin"
+        );
+        let tls = headers(&[("origin", "https://dash.example"), ("host", "dash.example")]);
+        assert!(is_same_origin(&tls, "https"));
+        assert!(!is_same_origin(&tls, "http"));
+        // Nothing but the origin: no path, no other port.
+        let path = headers(&[
+            ("origin", "http://dash.example/x"),
+            ("host", "dash.example"),
+        ]);
+        assert!(!is_same_origin(&path, "http"));
+        let port = headers(&[
+            ("origin", "http://dash.example:8080"),
+            ("host", "dash.example"),
+        ]);
+        assert!(!is_same_origin(&port, "http"));
     }
 }

@@ -117,8 +117,13 @@ impl SessionStore for SweptMemoryStore {
         Ok(())
     }
 
+    /// Updates a record that is still held, and only such a one (as the Redis store's
+    /// `SET … XX`): a request that was in flight when its session was signed out or swept
+    /// saves its copy when it ends, and must not bring the session back.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.0.lock().await.insert(record.id, record.clone());
+        if let Some(held) = self.0.lock().await.get_mut(&record.id) {
+            *held = record.clone();
+        }
         Ok(())
     }
 
@@ -198,6 +203,65 @@ mod tests {
             .await
             .is_none());
         assert_eq!(store.load(&id).await.unwrap(), None, "flushed");
+    }
+
+    /// Whoever can write to the store but holds no key cannot copy a victim's sealed user
+    /// under their own session id and act as the victim: the record opens under its own id
+    /// only.
+    #[tokio::test]
+    async fn a_user_copied_under_another_session_does_not_open() {
+        use crate::server::{load_user, store_user, SessionKeys, UserSession};
+        use atlas_client::{Credential, SecretValue};
+        use tower_sessions::Session;
+
+        let store = Arc::new(SweptMemoryStore::default());
+        let keys = SessionKeys::ephemeral();
+        let (idle, max) = (time::Duration::minutes(30), time::Duration::hours(8));
+        let signed_in = |public_key: &str| {
+            UserSession::new(Credential::ApiKey {
+                public_key: public_key.into(),
+                private_key: SecretValue::new("private-key"),
+            })
+        };
+        let victim = Session::new(None, store.clone(), None);
+        store_user(&victim, &signed_in("victimky"), &keys, idle, max)
+            .await
+            .unwrap();
+        victim.save().await.unwrap();
+        let attacker = Session::new(None, store.clone(), None);
+        store_user(&attacker, &signed_in("attacker"), &keys, idle, max)
+            .await
+            .unwrap();
+        attacker.save().await.unwrap();
+        let (victim_id, attacker_id) = (victim.id().unwrap(), attacker.id().unwrap());
+
+        let stolen = store.load(&victim_id).await.unwrap().unwrap();
+        store
+            .save(&Record {
+                id: attacker_id,
+                ..stolen
+            })
+            .await
+            .unwrap();
+        let replayed = Session::new(Some(attacker_id), store.clone(), None);
+        assert!(load_user(&replayed, max, &keys).await.is_none());
+        // The victim's own session still opens.
+        let own = Session::new(Some(victim_id), store.clone(), None);
+        let user = load_user(&own, max, &keys)
+            .await
+            .expect("the victim's session");
+        assert_eq!(user.credential.public_id(), "victimky");
+    }
+
+    #[tokio::test]
+    async fn a_save_never_brings_back_a_deleted_session() {
+        let store = SweptMemoryStore::default();
+        let mut held = record(time::Duration::minutes(30));
+        store.create(&mut held).await.unwrap();
+        store.delete(&held.id).await.unwrap();
+        store.save(&held).await.unwrap();
+        assert_eq!(store.load(&held.id).await.unwrap(), None);
+        assert!(store.is_empty().await);
     }
 
     #[tokio::test]

@@ -18,6 +18,7 @@ mod no_leaks;
 mod operations;
 mod replicas;
 mod router;
+mod security;
 mod sessions;
 mod shared_service_account;
 mod url_errors;

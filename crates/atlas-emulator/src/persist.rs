@@ -66,16 +66,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "state".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let (tmp, mut file) = create_fresh(dir, &name)?;
     let result = (|| -> anyhow::Result<()> {
-        // The state holds every credential and secret in clear: readable by its owner only.
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options
-            .open(&tmp)
-            .with_context(|| format!("creating {}", tmp.display()))?;
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
@@ -86,6 +78,27 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// A new file beside the state, under a random name, created exclusively (`O_CREAT|O_EXCL`:
+/// never an existing file, never through a symbolic link someone planted at a name they
+/// guessed) and readable by its owner only, as the state holds every secret in clear.
+fn create_fresh(dir: &Path, name: &str) -> anyhow::Result<(PathBuf, std::fs::File)> {
+    use rand::Rng as _;
+    for _ in 0..16 {
+        let suffix: u64 = rand::thread_rng().gen();
+        let tmp = dir.join(format!(".{name}.tmp-{suffix:016x}"));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(&tmp) {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e).with_context(|| format!("creating {}", tmp.display())),
+        }
+    }
+    anyhow::bail!("no free temporary name in {}", dir.display())
 }
 
 #[cfg(test)]
@@ -103,5 +116,30 @@ mod tests {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(mode, 0o600, "{mode:o}");
+    }
+
+    /// A link planted where the old, predictable temporary name was (`.state.json.tmp-PID`)
+    /// is neither followed nor replaced, and its target stays as it was.
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_link_is_not_followed() {
+        let dir = std::env::temp_dir().join(format!("emulator-link-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let victim = dir.join("victim");
+        std::fs::write(&victim, b"untouched").unwrap();
+        let planted = dir.join(format!(".state.json.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let path = dir.join("state.json");
+        write_atomically(&path, b"{}").unwrap();
+        let victim_after = std::fs::read(&victim).unwrap();
+        let state = std::fs::read(&path).unwrap();
+        let leftovers = std::fs::read_dir(&dir).unwrap().count();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(victim_after, b"untouched");
+        assert_eq!(state, b"{}");
+        assert_eq!(
+            leftovers, 3,
+            "the state, the victim, the planted link: no temporary left"
+        );
     }
 }

@@ -208,7 +208,7 @@ impl LoginThrottle {
         if failures.len() <= SWEEP_ABOVE {
             return;
         }
-        if attempts % SWEEP_EVERY == 0 {
+        if attempts.is_multiple_of(SWEEP_EVERY) {
             let policy = self.policy;
             failures.retain(|_, f| !stale(f, now, policy));
         }

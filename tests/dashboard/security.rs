@@ -50,7 +50,10 @@ async fn parallel_guesses_wait_like_sequential_ones() {
     assert_eq!(refused, allowance, "{statuses:?}");
     assert_eq!(throttled, 40 - allowance, "{statuses:?}");
     // A wrong API key costs Atlas two requests: the Digest challenge and the refused answer.
-    assert!(reached as usize <= 2 * allowance, "{reached} requests reached Atlas");
+    assert!(
+        reached as usize <= 2 * allowance,
+        "{reached} requests reached Atlas"
+    );
 }
 
 /// A request in flight when its session signs out must not save the session back when it

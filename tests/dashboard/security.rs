@@ -154,7 +154,6 @@ async fn a_long_accept_language_costs_nothing_per_message() {
 #[tokio::test]
 async fn a_mapped_ipv4_proxy_is_recognised() {
     use atlas_integrations::server::LoginPolicy;
-    use axum::extract::ConnectInfo;
 
     let mut settings = crate::support::settings();
     settings.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
@@ -164,36 +163,23 @@ async fn a_mapped_ipv4_proxy_is_recognised() {
     };
     let app = TestApp::with_settings(settings).await;
     let peer: std::net::SocketAddr = "[::ffff:127.0.0.1]:40000".parse().unwrap();
-    let sign_in = |forwarded: &str, public_id: &str, secret: &str| {
-        let mut request = server_fn_request(
-            "session/login",
-            &[
-                ("method", "api_key"),
-                ("public_id", public_id),
-                ("secret", secret),
-            ],
-        );
-        request.extensions_mut().insert(ConnectInfo(peer));
-        request
-            .headers_mut()
-            .insert("x-forwarded-for", forwarded.parse().unwrap());
-        let mut browser = app.another_browser();
-        async move { browser.send(request).await.0 }
-    };
     for _ in 0..4 {
-        sign_in(
+        app.sign_in_via(
+            peer,
             "198.51.100.7",
             "guesser1",
             "not-the-key-00000000000000000000",
         )
         .await;
     }
-    let other = sign_in(
-        "198.51.100.8",
-        atlas_emulator::demo::API_PUBLIC_KEY,
-        atlas_emulator::demo::API_PRIVATE_KEY,
-    )
-    .await;
+    let other = app
+        .sign_in_via(
+            peer,
+            "198.51.100.8",
+            atlas_emulator::demo::API_PUBLIC_KEY,
+            atlas_emulator::demo::API_PRIVATE_KEY,
+        )
+        .await;
     assert_eq!(other, StatusCode::OK);
 }
 

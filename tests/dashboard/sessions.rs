@@ -112,7 +112,6 @@ async fn failed_sign_ins_are_throttled() {
 #[tokio::test]
 async fn the_throttle_counts_the_client_behind_a_trusted_proxy() {
     use atlas_integrations::server::LoginPolicy;
-    use axum::extract::ConnectInfo;
 
     let proxy: std::net::SocketAddr = "127.0.0.1:40000".parse().expect("addr");
     let mut settings = crate::support::settings();
@@ -123,22 +122,6 @@ async fn the_throttle_counts_the_client_behind_a_trusted_proxy() {
         forget_after: Duration::from_secs(60),
     };
     let app = TestApp::with_settings(settings).await;
-    let sign_in = |peer: std::net::SocketAddr, forwarded: &str, public_id: &str, secret: &str| {
-        let mut request = server_fn_request(
-            "session/login",
-            &[
-                ("method", "api_key"),
-                ("public_id", public_id),
-                ("secret", secret),
-            ],
-        );
-        request.extensions_mut().insert(ConnectInfo(peer));
-        request
-            .headers_mut()
-            .insert("x-forwarded-for", forwarded.parse().expect("header value"));
-        let mut browser = app.another_browser();
-        async move { browser.send(request).await.0 }
-    };
     let guess = "not-the-key-00000000000000000000";
     let key = atlas_emulator::demo::API_PRIVATE_KEY;
     let user = atlas_emulator::demo::API_PUBLIC_KEY;
@@ -146,17 +129,18 @@ async fn the_throttle_counts_the_client_behind_a_trusted_proxy() {
     // One client behind the proxy guesses until it is locked out...
     for _ in 0..3 {
         assert_eq!(
-            sign_in(proxy, "198.51.100.7", "guesser1", guess).await,
+            app.sign_in_via(proxy, "198.51.100.7", "guesser1", guess)
+                .await,
             StatusCode::UNAUTHORIZED
         );
     }
     assert_eq!(
-        sign_in(proxy, "198.51.100.7", user, key).await,
+        app.sign_in_via(proxy, "198.51.100.7", user, key).await,
         StatusCode::TOO_MANY_REQUESTS
     );
     // ...and another client of the same proxy is not.
     assert_eq!(
-        sign_in(proxy, "198.51.100.8", user, key).await,
+        app.sign_in_via(proxy, "198.51.100.8", user, key).await,
         StatusCode::OK
     );
 
@@ -165,12 +149,12 @@ async fn the_throttle_counts_the_client_behind_a_trusted_proxy() {
     for i in 0..3 {
         let forged = format!("192.0.2.{i}");
         assert_eq!(
-            sign_in(stranger, &forged, "guesser2", guess).await,
+            app.sign_in_via(stranger, &forged, "guesser2", guess).await,
             StatusCode::UNAUTHORIZED
         );
     }
     assert_eq!(
-        sign_in(stranger, "192.0.2.99", user, key).await,
+        app.sign_in_via(stranger, "192.0.2.99", user, key).await,
         StatusCode::TOO_MANY_REQUESTS
     );
 }

@@ -113,6 +113,33 @@ impl TestApp {
         (first, second)
     }
 
+    /// A sign-in with an API key from `peer` (the socket's address) carrying
+    /// `X-Forwarded-For: forwarded`, from a browser of its own: what a client behind a proxy
+    /// sends. Returns the status.
+    pub async fn sign_in_via(
+        &self,
+        peer: SocketAddr,
+        forwarded: &str,
+        public_id: &str,
+        secret: &str,
+    ) -> StatusCode {
+        let mut request = server_fn_request(
+            "session/login",
+            &[
+                ("method", "api_key"),
+                ("public_id", public_id),
+                ("secret", secret),
+            ],
+        );
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        request
+            .headers_mut()
+            .insert("x-forwarded-for", forwarded.parse().expect("header value"));
+        self.another_browser().send(request).await.0
+    }
+
     /// Another browser on the same dashboard and emulator, with a cookie jar of its own.
     pub fn another_browser(&self) -> TestApp {
         TestApp {

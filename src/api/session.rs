@@ -119,8 +119,8 @@ mod ssr {
         // What the log may show of what was typed: a private key pasted into the id field
         // must not land in the log.
         let shown = server::audit::loggable_id(&public_id);
-        // Counted before Atlas is asked, so guesses sent at once wait like guesses in a row.
-        let attempt = match state.login_throttle.begin(&client, &public_id) {
+        // On the books before Atlas is asked, so guesses sent at once fare as guesses in a row.
+        let attempt = match state.login_throttle.begin(&client, &public_id).await {
             Ok(attempt) => attempt,
             Err(wait) => {
                 count_failure("throttled");
@@ -133,7 +133,7 @@ mod ssr {
         match verify_and_store(&state, credential).await {
             Ok(user) => {
                 metrics::counter!("dashboard_sign_ins_total").increment(1);
-                state.login_throttle.finish(attempt, Outcome::SignedIn);
+                attempt.finish(Outcome::SignedIn);
                 tracing::info!(public_id = %shown, client, "signed in");
                 Ok(info(&user, &state))
             }
@@ -147,7 +147,7 @@ mod ssr {
                 } else {
                     Outcome::NotAGuess
                 };
-                state.login_throttle.finish(attempt, outcome);
+                attempt.finish(outcome);
                 count_failure(match &refusal {
                     AppError::LoginRefused(LoginRefusal::WrongCredential) => "wrong_credential",
                     AppError::LoginRefused(LoginRefusal::NoProjects) => "no_projects",

@@ -3,13 +3,20 @@
 //! address and the id out for twice as long as the last (1 s, 2 s, 4 s, … up to a cap); the
 //! refusal says when to try again. A success clears the id. Entries are forgotten a while
 //! after their last failure, and the map is swept as it grows and capped, so memory stays
-//! bounded. An attempt is counted before Atlas is asked (`begin`), so guesses sent at once
-//! wait like guesses sent one after another.
+//! bounded.
+//!
+//! Attempts in flight are on the books too (`begin`): no more may be in flight for a key than
+//! failures it has left before the lock-out, and one more waits for an earlier one to end. So
+//! forty guesses sent at once fare as forty in a row (the free ones and the one that locks
+//! get through), while twenty colleagues behind one address signing in at once all get in,
+//! a few at a time, as each success gives its place back.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
 
 /// How lenient the throttle is. `Default` is the production policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,9 +41,24 @@ impl Default for LoginPolicy {
 
 #[derive(Clone, Copy, Debug)]
 struct Failures {
+    /// Settled failures.
     count: u32,
+    /// Attempts in flight: each may still turn out a failure.
+    pending: u32,
     last: Instant,
     locked_until: Option<Instant>,
+}
+
+impl Failures {
+    /// How many attempts may be in flight at once: as many as failures are left before the
+    /// lock-out, counting the one that starts it; once past that, one at a time.
+    fn room(&self, policy: LoginPolicy) -> u32 {
+        (policy.free_failures + 1).saturating_sub(self.count).max(1)
+    }
+
+    fn locked(&self, now: Instant) -> bool {
+        self.locked_until.is_some_and(|until| until > now)
+    }
 }
 
 /// Above this many keys, stale ones are swept now and then ([`SWEEP_EVERY`]).
@@ -46,17 +68,20 @@ const SWEEP_ABOVE: usize = 10_000;
 const MAX_KEYS: usize = 100_000;
 /// Above [`SWEEP_ABOVE`], stale keys are swept once per this many attempts.
 const SWEEP_EVERY: u64 = 1_000;
+/// The longest an attempt waits for earlier ones on its keys to end. Past it (Atlas is
+/// answering that slowly), it is told to try again in a second rather than held longer.
+const MAX_QUEUE: Duration = Duration::from_secs(10);
 
-/// A sign-in attempt counted before Atlas is asked ([`LoginThrottle::begin`]). Counting it
-/// first is what makes parallel guesses wait like sequential ones: the check and the count
-/// happen under one lock, so the attempts in flight are already on the books. Settle it with
-/// [`LoginThrottle::finish`]; one dropped unsettled (the request was cancelled) stays counted
-/// as a failure, so abandoning requests is no way around the count.
+/// A sign-in attempt in flight, admitted by [`LoginThrottle::begin`]. Settle it with
+/// [`finish`](Self::finish). One dropped unsettled (the request was cancelled) counts as a
+/// failure, so abandoning requests is no way around the count.
 #[derive(Debug)]
-#[must_use = "settle the attempt with LoginThrottle::finish"]
+#[must_use = "settle the attempt with Attempt::finish"]
 pub struct Attempt {
+    throttle: Arc<LoginThrottle>,
     address: String,
     id: String,
+    settled: bool,
 }
 
 /// How an attempt ended.
@@ -64,17 +89,49 @@ pub struct Attempt {
 pub enum Outcome {
     /// Atlas refused the credential: a guess, counted.
     Refused,
-    /// Signed in: the id starts again from zero; the address gets this attempt back but keeps
-    /// its other failures (one valid credential does not unlock guessing others from there).
+    /// Signed in: the id starts again from zero; the address keeps its other failures (one
+    /// valid credential does not unlock guessing others from there).
     SignedIn,
-    /// Not a guess (a valid credential without projects, Atlas unreachable): given back.
+    /// Not a guess (a valid credential without projects, Atlas unreachable): not counted.
     NotAGuess,
+}
+
+impl Attempt {
+    /// Settles the attempt, and lets the next one waiting on its keys try.
+    pub fn finish(mut self, outcome: Outcome) {
+        self.settle(outcome);
+    }
+
+    fn settle(&mut self, outcome: Outcome) {
+        if std::mem::replace(&mut self.settled, true) {
+            return;
+        }
+        self.throttle.settle(&self.address, &self.id, outcome);
+    }
+}
+
+impl Drop for Attempt {
+    fn drop(&mut self) {
+        self.settle(Outcome::Refused);
+    }
+}
+
+/// What [`LoginThrottle::try_begin`] found.
+#[derive(Debug)]
+enum Admission {
+    Admitted(Attempt),
+    /// Either key is locked out, for this long still.
+    Locked(Duration),
+    /// As many attempts are in flight as the keys have room for.
+    Busy,
 }
 
 #[derive(Debug, Default)]
 pub struct LoginThrottle {
     policy: LoginPolicy,
     failures: Mutex<HashMap<String, Failures>>,
+    /// Woken whenever an attempt is settled, for the ones waiting for room.
+    settled: Notify,
     /// Attempts counted, to pace the sweep.
     attempts: std::sync::atomic::AtomicU64,
 }
@@ -83,8 +140,7 @@ impl LoginThrottle {
     pub fn new(policy: LoginPolicy) -> Self {
         LoginThrottle {
             policy,
-            failures: Mutex::new(HashMap::new()),
-            attempts: Default::default(),
+            ..Default::default()
         }
     }
 
@@ -94,39 +150,104 @@ impl LoginThrottle {
         locked_for(&self.lock(), &keys(client, public_id), Instant::now())
     }
 
-    /// Reserves one attempt for `client` and `public_id`, counted as a failure until
-    /// [`finish`](Self::finish) says otherwise; or how long to wait when either is locked out.
-    /// The free failures and the one that starts the lock-out get through, in parallel as in
-    /// sequence; every attempt after them waits.
-    pub fn begin(&self, client: &str, public_id: &str) -> Result<Attempt, Duration> {
+    /// Admits one attempt for `client` and `public_id`, or says how long to wait when either
+    /// is locked out. While the keys' room is taken by attempts in flight, it waits for one of
+    /// them to end (at most [`MAX_QUEUE`]), since that outcome decides whether this attempt
+    /// may go at all.
+    pub async fn begin(
+        self: &Arc<Self>,
+        client: &str,
+        public_id: &str,
+    ) -> Result<Attempt, Duration> {
+        let deadline = tokio::time::Instant::now() + MAX_QUEUE;
+        loop {
+            // Registered before looking, so a settlement between the look and the wait is not
+            // missed.
+            let settled = self.settled.notified();
+            tokio::pin!(settled);
+            settled.as_mut().enable();
+            match self.try_begin(client, public_id) {
+                Admission::Admitted(attempt) => return Ok(attempt),
+                Admission::Locked(wait) => return Err(wait),
+                Admission::Busy => {}
+            }
+            if tokio::time::timeout_at(deadline, settled).await.is_err() {
+                return Err(Duration::from_secs(1));
+            }
+        }
+    }
+
+    /// [`begin`](Self::begin) without the wait.
+    fn try_begin(self: &Arc<Self>, client: &str, public_id: &str) -> Admission {
         let now = Instant::now();
         let keys = keys(client, public_id);
         let mut failures = self.lock();
         if let Some(wait) = locked_for(&failures, &keys, now) {
-            return Err(wait);
+            return Admission::Locked(wait);
+        }
+        let policy = self.policy;
+        let full = keys.iter().filter_map(|k| failures.get(k)).any(|f| {
+            let settled = if stale(f, now, policy) { 0 } else { f.count };
+            let f = Failures {
+                count: settled,
+                ..*f
+            };
+            f.pending >= f.room(policy)
+        });
+        if full {
+            return Admission::Busy;
+        }
+        self.make_room(&mut failures, now);
+        for key in &keys {
+            let entry = entry(&mut failures, key, now);
+            if stale(entry, now, policy) {
+                entry.count = 0;
+            }
+            entry.pending += 1;
+            entry.last = now;
         }
         let [address, id] = keys;
-        self.make_room(&mut failures, now);
-        for key in [&address, &id] {
-            self.count(&mut failures, key, now);
-        }
-        Ok(Attempt { address, id })
+        Admission::Admitted(Attempt {
+            throttle: Arc::clone(self),
+            address,
+            id,
+            settled: false,
+        })
     }
 
-    /// Settles an attempt from [`begin`](Self::begin).
-    pub fn finish(&self, attempt: Attempt, outcome: Outcome) {
-        let mut failures = self.lock();
-        match outcome {
-            Outcome::Refused => {}
-            Outcome::SignedIn => {
-                failures.remove(&attempt.id);
-                self.give_back(&mut failures, &attempt.address);
+    fn settle(&self, address: &str, id: &str, outcome: Outcome) {
+        let now = Instant::now();
+        {
+            let mut failures = self.lock();
+            for key in [address, id] {
+                if let Some(entry) = failures.get_mut(key) {
+                    entry.pending = entry.pending.saturating_sub(1);
+                }
             }
-            Outcome::NotAGuess => {
-                self.give_back(&mut failures, &attempt.address);
-                self.give_back(&mut failures, &attempt.id);
+            match outcome {
+                Outcome::Refused => {
+                    for key in [address, id] {
+                        self.count(&mut failures, key, now);
+                    }
+                }
+                Outcome::SignedIn => {
+                    if let Some(entry) = failures.get_mut(id) {
+                        entry.count = 0;
+                        entry.locked_until = None;
+                    }
+                }
+                Outcome::NotAGuess => {}
+            }
+            for key in [address, id] {
+                if failures
+                    .get(key)
+                    .is_some_and(|f| f.count == 0 && f.pending == 0)
+                {
+                    failures.remove(key);
+                }
             }
         }
+        self.settled.notify_waiters();
     }
 
     /// Counts a refused sign-in against both the address and the id, locked out or not (for
@@ -158,13 +279,10 @@ impl LoginThrottle {
         self.len() == 0
     }
 
+    /// One more settled failure for `key`, and the lock-out it earns.
     fn count(&self, failures: &mut HashMap<String, Failures>, key: &str, now: Instant) {
         let policy = self.policy;
-        let entry = failures.entry(key.to_owned()).or_insert(Failures {
-            count: 0,
-            last: now,
-            locked_until: None,
-        });
+        let entry = entry(failures, key, now);
         if stale(entry, now, policy) {
             entry.count = 0;
         }
@@ -177,23 +295,10 @@ impl LoginThrottle {
         }
     }
 
-    /// Takes back one counted failure; the lock-out it started, if any, ends with it.
-    fn give_back(&self, failures: &mut HashMap<String, Failures>, key: &str) {
-        let free = self.policy.free_failures;
-        if let Some(entry) = failures.get_mut(key) {
-            entry.count = entry.count.saturating_sub(1);
-            if entry.count <= free {
-                entry.locked_until = None;
-            }
-            if entry.count == 0 {
-                failures.remove(key);
-            }
-        }
-    }
-
     /// Keeps the table bounded: above [`SWEEP_ABOVE`] keys, stale entries are swept every
     /// [`SWEEP_EVERY`] attempts (not on each, which would cost the whole table per attempt),
-    /// and at [`MAX_KEYS`] a tenth goes, the longest idle first and locked entries last.
+    /// and at [`MAX_KEYS`] a tenth goes, the longest idle first and locked or busy entries
+    /// last.
     fn make_room(&self, failures: &mut HashMap<String, Failures>, now: Instant) {
         let attempts = self
             .attempts
@@ -203,14 +308,14 @@ impl LoginThrottle {
         }
         if attempts.is_multiple_of(SWEEP_EVERY) {
             let policy = self.policy;
-            failures.retain(|_, f| !stale(f, now, policy));
+            failures.retain(|_, f| f.pending > 0 || !stale(f, now, policy));
         }
         if failures.len() < MAX_KEYS {
             return;
         }
         let mut order: Vec<(bool, Instant, String)> = failures
             .iter()
-            .map(|(k, f)| (f.locked_until.is_some_and(|u| u > now), f.last, k.clone()))
+            .map(|(k, f)| (f.locked(now) || f.pending > 0, f.last, k.clone()))
             .collect();
         order.sort_unstable();
         for (_, _, key) in order.into_iter().take(MAX_KEYS / 10) {
@@ -221,6 +326,19 @@ impl LoginThrottle {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Failures>> {
         self.failures.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+fn entry<'a>(
+    failures: &'a mut HashMap<String, Failures>,
+    key: &str,
+    now: Instant,
+) -> &'a mut Failures {
+    failures.entry(key.to_owned()).or_insert(Failures {
+        count: 0,
+        pending: 0,
+        last: now,
+        locked_until: None,
+    })
 }
 
 /// How long the longest lock-out among `keys` still runs, if any does.
@@ -237,8 +355,7 @@ fn locked_for(
 }
 
 fn stale(f: &Failures, now: Instant, policy: LoginPolicy) -> bool {
-    let unlocked = f.locked_until.is_none_or(|until| until <= now);
-    unlocked && now.duration_since(f.last) >= policy.forget_after
+    !f.locked(now) && now.duration_since(f.last) >= policy.forget_after
 }
 
 fn id_key(public_id: &str) -> String {
@@ -268,12 +385,12 @@ fn keys(client: &str, public_id: &str) -> [String; 2] {
 mod tests {
     use super::*;
 
-    fn strict() -> LoginThrottle {
-        LoginThrottle::new(LoginPolicy {
+    fn strict() -> Arc<LoginThrottle> {
+        Arc::new(LoginThrottle::new(LoginPolicy {
             free_failures: 2,
             max_lockout: Duration::from_secs(4),
             forget_after: Duration::from_secs(60),
-        })
+        }))
     }
 
     #[test]
@@ -318,33 +435,113 @@ mod tests {
         assert!(t.wait("10.0.0.1", "key").is_some(), "but not the address");
     }
 
+    fn admitted(admission: Admission) -> Option<Attempt> {
+        match admission {
+            Admission::Admitted(attempt) => Some(attempt),
+            _ => None,
+        }
+    }
+
     #[test]
     fn parallel_attempts_are_counted_before_they_end() {
         let t = strict();
         let through: Vec<Attempt> = (0..40)
-            .filter_map(|_| t.begin("10.0.0.1", "key").ok())
+            .filter_map(|_| admitted(t.try_begin("10.0.0.1", "key")))
             .collect();
         assert_eq!(
             through.len(),
             3,
             "the two free failures and the one that locks"
         );
+        assert!(matches!(t.try_begin("10.0.0.1", "key"), Admission::Busy));
         for attempt in through {
-            t.finish(attempt, Outcome::Refused);
+            attempt.finish(Outcome::Refused);
         }
-        assert!(t.begin("10.0.0.1", "key").is_err());
+        assert!(matches!(
+            t.try_begin("10.0.0.1", "key"),
+            Admission::Locked(_)
+        ));
+    }
+
+    #[tokio::test]
+    async fn waiting_guesses_are_refused_once_the_ones_in_flight_fail() {
+        let t = strict();
+        let waiting: Vec<_> = (0..10)
+            .map(|_| {
+                let t = Arc::clone(&t);
+                tokio::spawn(async move {
+                    let attempt = t.begin("10.0.0.1", "key").await?;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    attempt.finish(Outcome::Refused);
+                    Ok::<_, Duration>(())
+                })
+            })
+            .collect();
+        let mut refused = 0;
+        for task in waiting {
+            refused += usize::from(task.await.expect("no panic").is_err());
+        }
+        assert_eq!(
+            refused, 7,
+            "three went to Atlas, the rest were told to wait"
+        );
+    }
+
+    #[tokio::test]
+    async fn colleagues_signing_in_at_once_all_get_in() {
+        let t = strict();
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let t = Arc::clone(&t);
+                tokio::spawn(async move {
+                    let attempt = t.begin("10.0.0.1", "shared-key").await?;
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    attempt.finish(Outcome::SignedIn);
+                    Ok::<_, Duration>(())
+                })
+            })
+            .collect();
+        for task in tasks {
+            assert_eq!(task.await.expect("no panic"), Ok(()));
+        }
+        assert!(t.is_empty());
+    }
+
+    #[test]
+    fn an_abandoned_attempt_counts_as_a_failure() {
+        let t = strict();
+        for _ in 0..3 {
+            drop(admitted(t.try_begin("10.0.0.1", "key")).expect("room"));
+        }
+        assert!(t.wait("10.0.0.1", "key").is_some());
+    }
+
+    #[test]
+    fn past_the_lockout_one_attempt_at_a_time() {
+        let t = LoginThrottle::new(LoginPolicy {
+            free_failures: 0,
+            max_lockout: Duration::ZERO,
+            forget_after: Duration::from_secs(60),
+        });
+        let t = Arc::new(t);
+        t.failed("10.0.0.1", "key");
+        t.failed("10.0.0.1", "key");
+        let first = admitted(t.try_begin("10.0.0.1", "key")).expect("the lock-out has run out");
+        assert!(matches!(t.try_begin("10.0.0.1", "key"), Admission::Busy));
+        first.finish(Outcome::NotAGuess);
+        assert!(admitted(t.try_begin("10.0.0.1", "key")).is_some());
     }
 
     #[test]
     fn what_is_not_a_guess_is_given_back() {
         let t = strict();
         for _ in 0..10 {
-            let attempt = t.begin("10.0.0.1", "key").expect("not locked");
-            t.finish(attempt, Outcome::NotAGuess);
+            let attempt = admitted(t.try_begin("10.0.0.1", "key")).expect("not locked");
+            attempt.finish(Outcome::NotAGuess);
         }
         assert!(t.is_empty());
-        let attempt = t.begin("10.0.0.1", "key").expect("not locked");
-        t.finish(attempt, Outcome::SignedIn);
+        let attempt = admitted(t.try_begin("10.0.0.1", "key")).expect("not locked");
+        attempt.finish(Outcome::SignedIn);
         assert!(
             t.is_empty(),
             "a success clears the id and gives the address its attempt"

@@ -1,5 +1,6 @@
 //! Security findings confirmed at runtime (issue 25), each repeated here against the real
-//! router and the real emulator: parallel guesses wait like sequential ones, sign-out is
+//! router and the real emulator: parallel guesses wait like sequential ones (while parallel
+//! sign-ins with the right key all get in), sign-out is
 //! final, an invented HTTP method is no new metric series, a long `Accept-Language` costs
 //! nothing per message, and a mapped IPv4 proxy is still the proxy.
 
@@ -54,6 +55,34 @@ async fn parallel_guesses_wait_like_sequential_ones() {
         reached as usize <= 2 * allowance,
         "{reached} requests reached Atlas"
     );
+}
+
+/// 20 colleagues behind one address signing in with the right key at once, with Atlas
+/// answering in 100 ms: all get in. Attempts beyond the ones the throttle lets go at once
+/// wait for those to end, and each success gives its place back.
+#[tokio::test]
+async fn colleagues_signing_in_at_once_all_get_in() {
+    let app = TestApp::start().await;
+    app.add_fault(json!({"method": "GET", "pathPrefix": PROJECTS, "latencyMs": 100}))
+        .await;
+    let sign_ins = (0..20).map(|_| {
+        let mut browser = app.another_browser();
+        async move {
+            browser
+                .call(
+                    "session/login",
+                    &[
+                        ("method", "api_key"),
+                        ("public_id", atlas_emulator::demo::API_PUBLIC_KEY),
+                        ("secret", atlas_emulator::demo::API_PRIVATE_KEY),
+                    ],
+                )
+                .await
+        }
+    });
+    for (status, body) in futures::future::join_all(sign_ins).await {
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
 }
 
 /// A request in flight when its session signs out must not save the session back when it

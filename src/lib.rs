@@ -1,11 +1,14 @@
 //! MongoDB Atlas third-party integrations dashboard.
 //!
 //! The crate builds twice: the server binary with `ssr`, the browser bundle with `hydrate`.
-//! Layers, each using only those below it (docs/architecture.md):
+//! Layers, each using only those below it (docs/architecture.md; `scripts/check-layers.py`
+//! fails the tests when one reaches up, or when modules import each other around a circle):
 //!
 //! - `web` (server): the axum router and its layers, serving;
 //! - `app`, `pages`: the HTML, rendered on the server; only the `#[island]` components (the
-//!   integration form, the server check) are hydrated in the browser;
+//!   integration form, the matrix's loader, a run's progress) are hydrated in the browser. A
+//!   server function that answers with drawn HTML lives here, beside the view it draws
+//!   (`pages::fleet::rows_html`, `pages::fleet_run`'s progress);
 //! - `api`: the server functions, the only door from the browser to Atlas;
 //! - `server` (server): state, session, the signed-in user's handle on Atlas;
 //! - `error`, `links`, `i18n`: what every layer shares;

@@ -191,31 +191,11 @@ pub async fn load_fleet_rows(
     crate::server::respond(ssr::rows(ids).await)
 }
 
-/// A row of the matrix drawn on the server, for the page's island to put in place: the
-/// browser then needs no code of its own to draw a row (the WASM stays small).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowHtml {
-    pub id: String,
-    /// The row's `<tr>`; `None` when it does not match the filter.
-    pub html: Option<String>,
-    /// The types configured in it, for the column counts.
-    pub configured: Vec<IntegrationKind>,
-}
-
-/// The rows of these projects as HTML, filtered as the URL's filter says. `names` and
-/// `indexes` go with `ids` (the name shown, the place in the name-sorted fleet), so the rows
-/// come back drawn and ready to be put in order; at most [`MAX_IDS_PER_REQUEST`] ids.
-#[server(prefix = "/api", endpoint = "fleet/rows-html")]
-pub async fn load_fleet_rows_html(
-    #[server(default)] ids: Vec<String>,
-    #[server(default)] names: Vec<String>,
-    #[server(default)] indexes: Vec<u32>,
-    #[server(default)] q: String,
-    #[server(default)] has: String,
-    #[server(default)] lacks: String,
-    #[server(default)] region: String,
-) -> Result<Vec<RowHtml>, AppError> {
-    crate::server::respond(ssr::rows_html(ids, names, indexes, q, has, lacks, region).await)
+/// The rows of these projects for a page's server function that draws them (at most
+/// [`MAX_IDS_PER_REQUEST`] ids, in the order given; each id checked), for the signed-in user.
+#[cfg(feature = "ssr")]
+pub async fn rows_for(ids: Vec<String>) -> Result<Vec<FleetRow>, AppError> {
+    ssr::rows(ids).await
 }
 
 #[cfg(feature = "ssr")]
@@ -305,40 +285,6 @@ mod ssr {
             .map(|id| input::group_id(id))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(lookup_rows(&atlas, ids).collect().await)
-    }
-
-    pub async fn rows_html(
-        ids: Vec<String>,
-        names: Vec<String>,
-        indexes: Vec<u32>,
-        q: String,
-        has: String,
-        lacks: String,
-        region: String,
-    ) -> Result<Vec<super::RowHtml>, AppError> {
-        let filter = FleetFilter::checked(&q, &has, &lacks, &region)?;
-        if names.len() != ids.len() || indexes.len() != ids.len() {
-            return Err(AppError::BadRequest(String::new()));
-        }
-        let rows = rows(ids).await?;
-        Ok(rows
-            .into_iter()
-            .zip(names.into_iter().zip(indexes))
-            .map(|(row, (name, index))| {
-                let configured = match &row.state {
-                    RowState::Loaded(cells) => cells.iter().map(|c| c.kind).collect(),
-                    _ => Vec::new(),
-                };
-                let html = filter
-                    .matches(&row.state)
-                    .then(|| crate::pages::fleet::row_html(index, row.id.clone(), name, row.state));
-                super::RowHtml {
-                    id: row.id,
-                    html,
-                    configured,
-                }
-            })
-            .collect())
     }
 
     /// Each project's row from its one list call, with bounded concurrency, in order.

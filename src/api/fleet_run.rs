@@ -15,28 +15,6 @@ pub async fn fleet_run(run_id: String) -> Result<RunView, AppError> {
     respond(ssr::view(run_id).await)
 }
 
-/// A run's progress as its page shows it, drawn on the server: the status line and the
-/// table's HTML. The progress island puts them in place as they are, so the browser needs no
-/// code of its own to draw a run (the WASM stays small).
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct RunProgressHtml {
-    pub status: String,
-    pub table: String,
-    pub finished: bool,
-}
-
-#[server(prefix = "/api", endpoint = "fleet/progress")]
-pub async fn fleet_run_progress(run_id: String) -> Result<RunProgressHtml, AppError> {
-    respond(ssr::view(run_id).await.map(|run| {
-        let finished = run.phase == crate::fleet::Phase::Finished;
-        RunProgressHtml {
-            status: crate::pages::fleet_run::run_status(&run),
-            table: crate::pages::fleet_run::table_html(run),
-            finished,
-        }
-    }))
-}
-
 /// Confirms a previewed run: its writes start. Confirming again (a second click, a reload
 /// that posts again) sends nothing more.
 #[server(prefix = "/api", endpoint = "fleet/start")]

@@ -7,7 +7,7 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 use super::form::FieldControls;
-use super::layout::{outcome, Breadcrumbs, ErrorAlert, Header, Loading};
+use super::layout::{async_view, outcome, Breadcrumbs, ErrorAlert, Header};
 use crate::api::fleet_apply::{fleet_projects, PreviewApply, ProjectChoice};
 use crate::error::AppError;
 use crate::fleet::{pick_control, split_ids, ApplyMode};
@@ -48,28 +48,19 @@ pub fn ApplyPage() -> impl IntoView {
         let chosen = chosen.clone();
         let filter = filter.clone();
         view! {
-            <form method="get" action=links::FLEET_APPLY class="search" role="search">
-                <input type="hidden" name="type" value=kind.as_wire()/>
-                <input type="hidden" name="projects" value=chosen.clone()/>
-                <label for="fleet-filter">{t(Key::FilterByName)}</label>
-                <input id="fleet-filter" type="search" name="q" value=filter.clone()/>
-                <button type="submit" class="secondary">{t(Key::Filter)}</button>
-            </form>
-            <Suspense fallback=|| view! { <Loading/> }>
-                {move || {
-                    let chosen = chosen.clone();
-                    let filter = filter.clone();
-                    Suspend::new(async move {
-                        match projects.await {
-                            Ok(all) => view! {
-                                <ApplyForm kind all chosen filter errors=errors()/>
-                            }
-                            .into_any(),
-                            Err(error) => view! { <ErrorAlert error/> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
+            <NameFilter>
+                <form method="get" action=links::FLEET_APPLY class="search" role="search">
+                    <input type="hidden" name="type" value=kind.as_wire()/>
+                    <input type="hidden" name="projects" value=chosen.clone()/>
+                    <label for="fleet-filter">{t(Key::FilterByName)}</label>
+                    <input id="fleet-filter" type="search" name="q" value=filter.clone()/>
+                    <button type="submit" class="secondary">{t(Key::Filter)}</button>
+                </form>
+                {async_view(projects, move |all| {
+                    let (chosen, filter) = (chosen.clone(), filter.clone());
+                    view! { <ApplyForm kind all chosen filter errors=errors()/> }
+                })}
+            </NameFilter>
         }
     });
     view! {
@@ -94,20 +85,17 @@ fn ApplyForm(
     errors: Vec<atlas_registry::FieldError>,
 ) -> impl IntoView {
     let chosen = split_ids(&chosen);
-    let needle = filter.trim().to_lowercase();
     let rows = all
         .into_iter()
-        .filter(|p| {
-            chosen.contains(&p.id)
-                || needle.is_empty()
-                || p.name.to_lowercase().contains(&needle)
-                || p.id.contains(&needle)
-        })
         .map(|p| {
             let id = format!("pick-{}", p.id);
             let checked = chosen.contains(&p.id);
+            // Every project is in the form, those the filter leaves out hidden: a filter
+            // changed in the browser (`NameFilter`) then shows them again, ticks and all.
+            let search = search_text(&p.name, &p.id);
+            let hidden = !checked && !matches(&search, &filter);
             view! {
-                <tr>
+                <tr data-search=search hidden=hidden>
                     <td><input type="checkbox" id=id.clone() name=pick_control(&p.id) value="on" checked=checked/></td>
                     <th scope="row"><label for=id>{p.name}</label></th>
                     <td><code>{p.id}</code></td>
@@ -148,4 +136,83 @@ fn ApplyForm(
             </div>
         </form>
     }
+}
+
+/// What the name filter looks in: the project's name and id, in lower case.
+fn search_text(name: &str, id: &str) -> String {
+    format!("{} {id}", name.to_lowercase())
+}
+
+/// Whether a row's [`search_text`] matches what was typed (blank matches all).
+fn matches(search: &str, typed: &str) -> bool {
+    search.contains(typed.trim().to_lowercase().as_str())
+}
+
+/// The name filter in the browser: typing (or "Filter") hides the projects whose name and id
+/// do not match, in place, so nothing ticked or typed in the form below is lost, as it was
+/// when the filter loaded the page again; a ticked project always stays in view. Without
+/// JavaScript the filter is the plain GET form it wraps. Rows are found by their
+/// `data-search`, which [`ApplyForm`] writes from [`search_text`].
+#[island]
+fn NameFilter(children: Children) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use leptos::wasm_bindgen::{closure::Closure, JsCast};
+        let Some(root) = root.get() else { return };
+        let root: web_sys::Element = root.unchecked_into();
+        let apply = {
+            let root = root.clone();
+            move || {
+                let typed = root
+                    .query_selector("input[type=search]")
+                    .ok()
+                    .flatten()
+                    .and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    .map(|i| i.value())
+                    .unwrap_or_default();
+                let Ok(rows) = root.query_selector_all("tr[data-search]") else {
+                    return;
+                };
+                for i in 0..rows.length() {
+                    let Some(row) = rows
+                        .item(i)
+                        .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                    else {
+                        continue;
+                    };
+                    let ticked = row
+                        .query_selector("input[type=checkbox]")
+                        .ok()
+                        .flatten()
+                        .and_then(|c| c.dyn_into::<web_sys::HtmlInputElement>().ok())
+                        .is_some_and(|c| c.checked());
+                    let search = row.get_attribute("data-search").unwrap_or_default();
+                    let _ = row.toggle_attribute_with_force(
+                        "hidden",
+                        !ticked && !matches(&search, &typed),
+                    );
+                }
+            }
+        };
+        let on_event = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let from_filter = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|t| t.closest("form.search").ok().flatten().is_some());
+            if !from_filter {
+                return;
+            }
+            if event.type_() == "submit" {
+                event.prevent_default();
+            }
+            apply();
+        });
+        for kind in ["input", "submit"] {
+            let _ = root.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
+        }
+        // The listener lives as long as the page.
+        on_event.forget();
+    });
+    view! { <div class="name-filter" node_ref=root>{children()}</div> }
 }

@@ -6,8 +6,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::layout::{outcome, Breadcrumbs, ErrorAlert, Header, Loading};
+use super::layout::{async_view, outcome, Breadcrumbs, ErrorAlert, Header};
 use crate::api::fleet_run::{fleet_run, RetryFleetRun, StartFleetRun};
+use crate::error::AppError;
 use crate::fleet::{Operation, Phase, Plan, RunView};
 use crate::i18n::{self, t, Key};
 use crate::links;
@@ -24,14 +25,7 @@ pub fn RunPage() -> impl IntoView {
         <Breadcrumbs project=None here=Some(t(Key::RunTitle).to_string())/>
         {move || outcome(start).and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
         {move || outcome(retry).and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
-        <Suspense fallback=|| view! { <Loading/> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(run) => view! { <RunBody run start retry/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {async_view(data, move |run| view! { <RunBody run start retry/> })}
     }
 }
 
@@ -90,7 +84,7 @@ fn RunBody(
 }
 
 /// The status line of a run under way or ended, with its tally.
-pub fn run_status(run: &RunView) -> String {
+fn run_status(run: &RunView) -> String {
     let phase = match run.phase {
         Phase::Finished => t(Key::RunFinished),
         _ => t(Key::RunRunning),
@@ -98,10 +92,26 @@ pub fn run_status(run: &RunView) -> String {
     format!("{phase} {}", i18n::fleet::tally(run.tally()))
 }
 
-/// The run's table as HTML, for the progress island's updates.
-#[cfg(feature = "ssr")]
-pub fn table_html(run: RunView) -> String {
-    view! { <RunTable run/> }.to_html()
+/// A run's progress as its page shows it, drawn on the server: the status line and the
+/// table's HTML. The progress island puts them in place as they are, so the browser needs no
+/// code of its own to draw a run (the WASM stays small).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct RunProgressHtml {
+    pub status: String,
+    pub table: String,
+    pub finished: bool,
+}
+
+/// The run's progress for the [`RunProgress`] island, drawn by this page's own views.
+#[server(prefix = "/api", endpoint = "fleet/progress")]
+pub async fn fleet_run_progress(run_id: String) -> Result<RunProgressHtml, AppError> {
+    let run = fleet_run(run_id).await?;
+    let finished = run.phase == Phase::Finished;
+    Ok(RunProgressHtml {
+        status: run_status(&run),
+        table: view! { <RunTable run/> }.to_html(),
+        finished,
+    })
 }
 
 /// The run's progress. An island: while the run goes on it asks the server for the run's
@@ -119,7 +129,6 @@ pub fn RunProgress(
     let table = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     if running {
-        use crate::api::fleet_run::fleet_run_progress;
         use leptos::task::spawn_local;
         let handle = set_interval_with_handle(
             move || {

@@ -91,6 +91,30 @@ where
     })
 }
 
+/// A page's data as it arrives: "Loading…" until it does, then what `ready` draws of it, or
+/// the error in one alert ([`ErrorAlert`]: an ended session goes back to login instead). The
+/// one way every page waits for its server function.
+pub fn async_view<T, V, F>(data: Resource<Result<T, AppError>>, ready: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || {
+                let ready = ready.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => ready(value).into_any(),
+                        Err(error) => view! { <ErrorAlert error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn Loading() -> impl IntoView {
     view! { <p class="loading" aria-busy="true">{t(Key::Loading)}</p> }

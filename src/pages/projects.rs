@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use super::layout::{ErrorAlert, Header, Loading};
+use super::layout::{async_view, Header};
 use crate::api::projects::{list_projects, ProjectSummary, ProjectsPage};
 use crate::i18n::{projects_count, t, Key};
 use crate::links;
@@ -44,14 +44,7 @@ pub fn ProjectsPageView() -> impl IntoView {
                 <input id="project-search" type="search" name="q" placeholder=t(Key::SearchPlaceholder) value=filter/>
                 <button type="submit">{t(Key::Search)}</button>
             </Form>
-            <Suspense fallback=|| view! { <Loading/> }>
-                {move || Suspend::new(async move {
-                    match projects.await {
-                        Ok(page) => view! { <ProjectTable page filter=filter()/> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {async_view(projects, move |page| view! { <ProjectTable page filter=filter()/> })}
         </section>
     }
 }

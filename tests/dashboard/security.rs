@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::support::{server_fn_request, TestApp};
+use crate::support::{server_fn_request, RedisServer, TestApp};
 
 const PROJECTS: &str = "/api/atlas/v2/groups";
 
@@ -86,13 +86,28 @@ async fn colleagues_signing_in_at_once_all_get_in() {
 }
 
 /// A request in flight when its session signs out must not save the session back when it
-/// ends: afterwards the old cookie answers 401.
+/// ends: afterwards the old cookie answers 401. With sessions in memory…
 #[tokio::test]
 async fn sign_out_is_final_even_with_a_request_in_flight() {
+    sign_out_during_a_slow_request(TestApp::with_settings(renewing_settings()).await).await;
+}
+
+/// …and in Redis, as replicas keep them.
+#[tokio::test]
+async fn sign_out_is_final_with_sessions_in_redis() {
+    let redis = RedisServer::start().await;
+    let app = TestApp::with_redis(renewing_settings(), &redis.url).await;
+    sign_out_during_a_slow_request(app).await;
+}
+
+/// Renewals every second: a slow request writes to its session when it ends.
+fn renewing_settings() -> atlas_integrations::server::Settings {
     let mut settings = crate::support::settings();
-    // Renewals every second: the slow request below writes to its session.
     settings.session_idle = time::Duration::seconds(2);
-    let mut app = TestApp::with_settings(settings).await;
+    settings
+}
+
+async fn sign_out_during_a_slow_request(mut app: TestApp) {
     assert_eq!(app.login_api_key().await.0, StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     app.add_fault(json!({"method": "GET", "pathPrefix": PROJECTS, "latencyMs": 1_000}))

@@ -25,7 +25,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::errors::ApiError;
-use super::state::{new_object_id, Principal};
+use super::identity::{new_object_id, Principal};
 use atlas_registry::IntegrationKind;
 
 pub const CONFIGURED: &str = "INTEGRATION_CONFIGURED";

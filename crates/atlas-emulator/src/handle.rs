@@ -11,10 +11,10 @@ use super::auth::tokens::TokenStore;
 use super::counters::{AuthKind, Counters};
 use super::errors::ApiError;
 use super::faults::Faults;
+use super::options::PutMode;
 use super::persist::Persister;
 use super::ratelimit::{RateLimiter, Verdict};
 use super::state::Store;
-use super::PutMode;
 
 /// A handle on one running emulator's state; cheap to clone.
 #[derive(Clone)]

@@ -17,8 +17,8 @@ use serde_json::json;
 
 use super::faults::FaultRule;
 use super::handle::Emulator;
+use super::options::PutMode;
 use super::state::stored_json;
-use super::PutMode;
 use atlas_registry::IntegrationKind;
 
 /// The header that carries the hook token.
@@ -26,7 +26,7 @@ pub const TOKEN_HEADER: &str = "x-emulator-token";
 
 /// The hooks' token from the options: the operator's (checked), a fresh random one, or `None`
 /// when the hooks are off.
-pub fn token(options: &super::EmulatorOptions) -> anyhow::Result<Option<String>> {
+pub fn token(options: &super::options::EmulatorOptions) -> anyhow::Result<Option<String>> {
     if !options.test_hooks {
         return Ok(None);
     }

@@ -15,12 +15,12 @@ use super::counters::AuthKind;
 use super::errors::ApiError;
 use super::faults::FaultEffect;
 use super::handle::Emulator;
+use super::identity::Principal;
 use super::ratelimit::Verdict;
 use super::response::{
     resolve_accept, versions_of, with_media_type, EVENTS_PATH, EVENT_PATH, GROUPS_PATH, GROUP_PATH,
     INTEGRATIONS_PATH, INTEGRATION_PATH,
 };
-use super::state::Principal;
 use super::{hooks, routes};
 
 /// The emulator's whole HTTP surface: the API, the OAuth endpoints, and the test hooks when

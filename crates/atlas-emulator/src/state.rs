@@ -9,23 +9,9 @@ use serde_json::Value;
 use super::document::{
     ApiKeyDoc, Document, ProjectDoc, Role, ServiceAccountDoc, Tag, ALL_PROJECTS,
 };
+use super::identity::Principal;
 use super::wire;
 use atlas_registry::{is_group_id, Integration, IntegrationKind};
-
-/// Who made a request, once authenticated.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Principal {
-    ApiKey(String),
-    ServiceAccount(String),
-}
-
-impl Principal {
-    pub fn id(&self) -> &str {
-        match self {
-            Principal::ApiKey(id) | Principal::ServiceAccount(id) => id,
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Project {
@@ -198,22 +184,6 @@ pub fn derived_id(group_id: &str, kind: IntegrationKind) -> String {
     use md5::{Digest, Md5};
     let digest = Md5::digest(format!("{group_id}/{kind}").as_bytes());
     digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
-}
-
-/// A new ObjectId-like id: seconds since the epoch, then random bytes.
-pub fn new_object_id() -> String {
-    use rand::RngCore;
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as u32)
-        .unwrap_or_default();
-    let mut rest = [0u8; 8];
-    rand::thread_rng().fill_bytes(&mut rest);
-    let mut id = format!("{secs:08x}");
-    for b in rest {
-        id.push_str(&format!("{b:02x}"));
-    }
-    id
 }
 
 #[cfg(test)]

@@ -85,6 +85,18 @@ impl TestApp {
         }
     }
 
+    /// A dashboard whose sessions live in the Redis at `url` (see [`RedisServer`]).
+    pub async fn with_redis(settings: Settings, url: &str) -> TestApp {
+        let app = TestApp::with_settings(settings).await;
+        let store = web::DashboardStore::redis(url)
+            .await
+            .expect("the test's Redis answers");
+        TestApp {
+            router: web::router_with_store(app.state.clone(), store),
+            ..app
+        }
+    }
+
     /// Two replicas of the dashboard, as behind a load balancer: one emulator, one session
     /// store (in memory, shared, as Redis would be) and the same session keys, but each its own
     /// Atlas client (token cache, Digest nonces). The two share the first one's cookie jar
@@ -367,4 +379,49 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
+}
+
+/// A throwaway `redis-server` on a free loopback port, without persistence, stopped when
+/// dropped: the session store replicas share in a deployment. `scripts/setup` installs it.
+pub struct RedisServer {
+    child: std::process::Child,
+    pub url: String,
+}
+
+impl RedisServer {
+    pub async fn start() -> RedisServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = std::process::Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server runs (scripts/setup installs it)");
+        let server = RedisServer {
+            child,
+            url: format!("redis://127.0.0.1:{port}/0"),
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "redis-server did not listen"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        server
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -12,8 +12,8 @@ use super::{project_for, Access};
 use crate::errors::ApiError;
 use crate::events::{render, Filter};
 use crate::handle::Emulator;
+use crate::identity::Principal;
 use crate::response::{base_url, ok, paginated_with_query, single, Params};
-use crate::state::Principal;
 
 pub async fn list(
     State(emu): State<Emulator>,

@@ -9,8 +9,9 @@ use serde_json::{json, Value};
 use super::{project_for, Access};
 use crate::errors::ApiError;
 use crate::handle::Emulator;
+use crate::identity::Principal;
 use crate::response::{base_url, ok, paginated, single, Params};
-use crate::state::{Principal, Project};
+use crate::state::Project;
 
 /// The `Group` object, as recorded in the list.
 fn group_json(base: &str, org_id: &str, p: &Project) -> Value {
@@ -136,7 +137,7 @@ pub async fn create(
                 )
                 .param(name.clone()));
             }
-            let id = crate::state::new_object_id();
+            let id = crate::identity::new_object_id();
             let created = time::OffsetDateTime::now_utc()
                 .replace_nanosecond(0)
                 .ok()

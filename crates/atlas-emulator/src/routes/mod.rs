@@ -7,7 +7,8 @@ pub mod integrations;
 
 use super::document::Role;
 use super::errors::ApiError;
-use super::state::{Principal, Project, Store};
+use super::identity::Principal;
+use super::state::{Project, Store};
 use atlas_registry::is_group_id;
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,44 @@
+//! The matrix's filter: a plain GET form whose fields are the URL's parameters, so a
+//! filtered matrix can be shared, bookmarked and used without JavaScript.
+
+use leptos::prelude::*;
+
+use crate::api::fleet::{regions, FleetFilter};
+use crate::i18n::{self, t, Key};
+use crate::links::{self, fleet_param as param};
+use atlas_registry::IntegrationKind;
+
+/// A plain GET form: its fields are the URL's parameters.
+#[component]
+pub fn FilterForm(filter: FleetFilter) -> impl IntoView {
+    let kinds = move |chosen: Option<IntegrationKind>| {
+        IntegrationKind::ALL
+            .into_iter()
+            .map(|k| view! { <option value=k.as_wire() selected=chosen == Some(k)>{i18n::kind_label(k)}</option> })
+            .collect_view()
+    };
+    let region_options = regions()
+        .into_iter()
+        .map(
+            |r| view! { <option value=r selected=filter.region.as_deref() == Some(r)>{r}</option> },
+        )
+        .collect_view();
+    view! {
+        <form method="GET" action=links::FLEET class="filters" role="search">
+            <label>{t(Key::FilterSearch)}
+                <input type="search" name=param::Q value=filter.q.clone() placeholder=t(Key::SearchPlaceholder)/>
+            </label>
+            <label>{t(Key::FilterHas)}
+                <select name=param::HAS><option value="">{t(Key::AnyType)}</option>{kinds(filter.has)}</select>
+            </label>
+            <label>{t(Key::FilterLacks)}
+                <select name=param::LACKS><option value="">{t(Key::AnyType)}</option>{kinds(filter.lacks)}</select>
+            </label>
+            <label>{t(Key::FilterRegion)}
+                <select name=param::REGION><option value="">{t(Key::AnyRegion)}</option>{region_options}</select>
+            </label>
+            <button type="submit">{t(Key::ApplyFilters)}</button>
+            <a href=links::FLEET>{t(Key::ClearFilters)}</a>
+        </form>
+    }
+}

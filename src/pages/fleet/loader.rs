@@ -1,0 +1,283 @@
+//! The [`MatrixLoader`] island: loads the rest of the filtered fleet in the browser, on the
+//! server's HTML.
+
+use leptos::prelude::*;
+
+use crate::api::fleet::FleetFilter;
+
+/// Projects per `fleet/rows-html` request while the island loads the fleet: one request's
+/// lookups run `LOOKUPS_IN_FLIGHT` at a time on the server, and the requests go one after
+/// another, so a whole multiple of it keeps every lookup slot busy to a request's end.
+#[cfg(feature = "hydrate")]
+const CHUNK: usize = 6 * crate::api::LOOKUPS_IN_FLIGHT;
+
+/// The parts of the server's matrix the island finds again: named once, for the markup's
+/// `data-part` and the island's lookups, so a change to one cannot miss the other. (Rows and
+/// retries are found by their project's `data-id` and `data-retry`.)
+pub mod part {
+    pub const COUNT: &str = "count";
+    pub const PAGER: &str = "pager";
+    pub const EMPTY: &str = "empty";
+    pub const ROWS: &str = "rows";
+    pub const COLUMN_COUNT: &str = "column-count";
+
+    /// The CSS selector of a part.
+    #[cfg(feature = "hydrate")]
+    pub fn selector(part: &str) -> String {
+        format!("[data-part=\"{part}\"]")
+    }
+}
+
+/// What the island needs to load the rest of the filtered fleet: the projects not yet looked
+/// up (id, name, place in the name-sorted fleet), the filter to send with them, and the
+/// figures the page started with.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MatrixLoad {
+    pub missing: Vec<(String, String, u32)>,
+    pub filter: FleetFilter,
+    pub total: usize,
+    pub loaded: usize,
+    pub shown: usize,
+    pub counts: Vec<usize>,
+}
+
+/// Loads the rest of the filtered fleet, `CHUNK` projects a request, one request at a time,
+/// and puts each matching row in its place by name; keeps the column counts and the progress
+/// line; retries a failed row alone. The rows come drawn by the server (`fleet/rows-html`), so
+/// this island holds no code to draw one. Its children are the server's matrix.
+#[island]
+pub fn MatrixLoader(load: MatrixLoad, children: Children) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    {
+        let load = StoredValue::new(load);
+        Effect::new(move |_| {
+            if let Some(root) = root.get() {
+                use leptos::wasm_bindgen::JsCast;
+                live::start(root.unchecked_into(), load.get_value());
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = load;
+    view! { <div class="matrix-live" node_ref=root>{children()}</div> }
+}
+
+/// The island's work in the browser, on the server's HTML.
+#[cfg(feature = "hydrate")]
+mod live {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use leptos::task::spawn_local;
+    use leptos::wasm_bindgen::{closure::Closure, JsCast};
+    use web_sys::Element;
+
+    use super::super::rows_html::{load_fleet_rows_html, RowHtml};
+    use super::part;
+    use super::MatrixLoad;
+    use crate::error::AppError;
+    use crate::i18n;
+    use crate::pages::layout::{go_to, here};
+    use atlas_registry::IntegrationKind;
+
+    struct Matrix {
+        root: Element,
+        load: MatrixLoad,
+    }
+
+    pub fn start(root: Element, load: MatrixLoad) {
+        let matrix = Rc::new(RefCell::new(Matrix { root, load }));
+        matrix.borrow().set_hidden(part::PAGER, true);
+        matrix.borrow().show_progress();
+        listen_for_retries(matrix.clone());
+        spawn_local(async move {
+            let missing = matrix.borrow().load.missing.clone();
+            for chunk in missing.chunks(super::CHUNK) {
+                match fetch(&matrix, chunk).await {
+                    Ok(rows) => matrix.borrow_mut().put(rows, chunk),
+                    Err(error) => {
+                        matrix.borrow().stop(&error);
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    async fn fetch(
+        matrix: &Rc<RefCell<Matrix>>,
+        chunk: &[(String, String, u32)],
+    ) -> Result<Vec<RowHtml>, AppError> {
+        let filter = matrix.borrow().load.filter.clone();
+        let wire =
+            |k: Option<IntegrationKind>| k.map(|k| k.as_wire().to_string()).unwrap_or_default();
+        load_fleet_rows_html(
+            chunk.iter().map(|(id, _, _)| id.clone()).collect(),
+            chunk.iter().map(|(_, name, _)| name.clone()).collect(),
+            chunk.iter().map(|(_, _, index)| *index).collect(),
+            filter.q,
+            wire(filter.has),
+            wire(filter.lacks),
+            filter.region.unwrap_or_default(),
+        )
+        .await
+    }
+
+    /// A click on a failed row's Retry: that project alone, looked up again.
+    fn listen_for_retries(matrix: Rc<RefCell<Matrix>>) {
+        let root = matrix.borrow().root.clone();
+        let on_click = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let Some(link) = event
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|t| t.closest("a[data-retry]").ok().flatten())
+            else {
+                return;
+            };
+            event.prevent_default();
+            let Some(id) = link.get_attribute("data-retry") else {
+                return;
+            };
+            let Some(project) = matrix
+                .borrow()
+                .row(&id)
+                .and_then(|row| row.get_attribute("data-index"))
+                .and_then(|i| i.parse::<u32>().ok())
+                .map(|index| {
+                    (
+                        id.clone(),
+                        link.get_attribute("data-name").unwrap_or_default(),
+                        index,
+                    )
+                })
+            else {
+                return;
+            };
+            let matrix = matrix.clone();
+            spawn_local(async move {
+                match fetch(&matrix, std::slice::from_ref(&project)).await {
+                    Ok(rows) => matrix.borrow_mut().replace(rows),
+                    Err(error) => matrix.borrow().stop(&error),
+                }
+            });
+        });
+        let _ = root.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+        // The listener lives as long as the page.
+        on_click.forget();
+    }
+
+    impl Matrix {
+        fn find(&self, name: &str) -> Option<Element> {
+            self.root
+                .query_selector(&part::selector(name))
+                .ok()
+                .flatten()
+        }
+
+        fn set_hidden(&self, name: &str, hidden: bool) {
+            if let Some(element) = self.find(name) {
+                let _ = element.toggle_attribute_with_force("hidden", hidden);
+            }
+        }
+
+        fn row(&self, id: &str) -> Option<Element> {
+            self.root
+                .query_selector(&format!("tbody tr[data-id=\"{id}\"]"))
+                .ok()
+                .flatten()
+        }
+
+        /// New rows, in name order among those shown.
+        fn put(&mut self, rows: Vec<RowHtml>, asked: &[(String, String, u32)]) {
+            let Some(body) = self.find(part::ROWS) else {
+                return;
+            };
+            // The server answers in the order asked.
+            for (row, (_, _, index)) in rows.into_iter().zip(asked) {
+                let index = *index;
+                let Some(html) = row.html else { continue };
+                // The last shown row before this one; rows mostly come after all shown.
+                let mut before = body.last_element_child();
+                while let Some(candidate) = before.clone() {
+                    let at = candidate
+                        .get_attribute("data-index")
+                        .and_then(|i| i.parse::<u32>().ok())
+                        .unwrap_or_default();
+                    if at < index {
+                        break;
+                    }
+                    before = candidate.previous_element_sibling();
+                }
+                let _ = match before {
+                    Some(element) => element.insert_adjacent_html("afterend", &html),
+                    None => body.insert_adjacent_html("afterbegin", &html),
+                };
+                self.load.shown += 1;
+                self.count(&row.configured, 1);
+            }
+            self.load.loaded += asked.len();
+            self.show_progress();
+        }
+
+        /// A retried row in place of the failed one.
+        fn replace(&mut self, rows: Vec<RowHtml>) {
+            for row in rows {
+                let Some(old) = self.row(&row.id) else {
+                    continue;
+                };
+                match row.html {
+                    Some(html) => old.set_outer_html(&html),
+                    None => {
+                        old.remove();
+                        self.load.shown -= 1;
+                    }
+                }
+                self.count(&row.configured, 1);
+            }
+            self.show_progress();
+        }
+
+        fn count(&mut self, kinds: &[IntegrationKind], add: usize) {
+            for kind in kinds {
+                self.load.counts[*kind as usize] += add;
+                let count = self.load.counts[*kind as usize].to_string();
+                let selector = format!(
+                    "{}[data-type=\"{}\"]",
+                    part::selector(part::COLUMN_COUNT),
+                    kind.as_wire()
+                );
+                if let Some(cell) = self.root.query_selector(&selector).ok().flatten() {
+                    cell.set_text_content(Some(&count));
+                }
+            }
+        }
+
+        fn show_progress(&self) {
+            let load = &self.load;
+            if let Some(line) = self.find(part::COUNT) {
+                line.set_text_content(Some(&i18n::fleet_progress(
+                    load.loaded,
+                    load.total,
+                    load.shown,
+                )));
+                let _ = line.set_attribute("data-loaded", &load.loaded.to_string());
+            }
+            self.set_hidden(part::EMPTY, load.shown != 0);
+        }
+
+        /// The load cannot go on: to the login page if the session ended; otherwise the
+        /// reason, and the pages of the server's matrix again.
+        fn stop(&self, error: &AppError) {
+            if error.needs_login() {
+                go_to(&crate::links::login_then(&here()));
+                return;
+            }
+            if let Some(line) = self.find(part::COUNT) {
+                line.set_text_content(Some(&i18n::error_message(error)));
+                let _ = line.set_attribute("role", "alert");
+            }
+            self.set_hidden(part::PAGER, false);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! The matrix as the server draws it: its heading, column counts and one page of rows
+//! (`row`), inside the island that loads the rest (`loader`).
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use super::loader::{part, MatrixLoad, MatrixLoader};
+use super::row::MatrixRow;
+use crate::api::fleet::{FleetPage, RowState};
+use crate::i18n::{self, t, Key};
+use crate::links;
+use atlas_registry::IntegrationKind;
+
+/// The matrix: drawn on the server with one page of rows (all a browser without JavaScript
+/// sees), inside the [`MatrixLoader`] island, which loads the rest.
+#[component]
+pub fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
+    let FleetPage {
+        filter,
+        projects,
+        rows,
+        not_matching,
+        page,
+        next,
+        total: _,
+    } = fleet;
+    let index: HashMap<&str, u32> = projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i as u32))
+        .collect();
+    let names: HashMap<&str, &str> = projects
+        .iter()
+        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .collect();
+    let mut counts = vec![0usize; IntegrationKind::ALL.len()];
+    for row in &rows {
+        if let RowState::Loaded(cells) = &row.state {
+            for cell in cells {
+                counts[cell.kind as usize] += 1;
+            }
+        }
+    }
+    let looked_up: std::collections::HashSet<String> = rows
+        .iter()
+        .map(|r| r.id.clone())
+        .chain(not_matching)
+        .collect();
+    let load = MatrixLoad {
+        missing: projects
+            .iter()
+            .filter(|p| !looked_up.contains(&p.id))
+            .map(|p| (p.id.clone(), p.name.clone(), index[p.id.as_str()]))
+            .collect(),
+        filter: filter.clone(),
+        total: projects.len(),
+        loaded: looked_up.len(),
+        shown: rows.len(),
+        counts: counts.clone(),
+    };
+    let shown = rows.len();
+    let (loaded, total) = (looked_up.len(), projects.len());
+    let body = rows
+        .into_iter()
+        .map(|row| {
+            let name = names
+                .get(row.id.as_str())
+                .copied()
+                .unwrap_or_default()
+                .to_string();
+            let i = index.get(row.id.as_str()).copied().unwrap_or_default();
+            view! { <MatrixRow index=i id=row.id name state=row.state/> }
+        })
+        .collect_view();
+    let link = move |p: u32| {
+        links::fleet(
+            &filter.q,
+            filter.has,
+            filter.lacks,
+            filter.region.as_deref(),
+            p,
+        )
+    };
+    let prev = (page > 1).then(|| link(page - 1));
+    let following = next.then(|| link(page + 1));
+    let headers = IntegrationKind::ALL
+        .into_iter()
+        .map(|k| view! { <th scope="col" data-type=k.as_wire()>{i18n::kind_label(k)}</th> })
+        .collect_view();
+    let count_cells = IntegrationKind::ALL
+        .into_iter()
+        .map(|k| view! { <td class="column-count" data-part=part::COLUMN_COUNT data-type=k.as_wire()>{counts[k as usize]}</td> })
+        .collect_view();
+    view! {
+        <MatrixLoader load>
+            <p class="count" data-part=part::COUNT role="status" aria-live="polite" data-loaded=loaded data-total=total>
+                {i18n::fleet_page_count(page, shown, total)}
+            </p>
+            <div class="matrix-scroll">
+                <table class="matrix">
+                    <thead>
+                        <tr><th scope="col">{t(Key::ProjectName)}</th>{headers}</tr>
+                        <tr class="counts"><th scope="row">{t(Key::ColumnCounts)}</th>{count_cells}</tr>
+                    </thead>
+                    <tbody data-part=part::ROWS>{body}</tbody>
+                </table>
+            </div>
+            <p class="empty" data-part=part::EMPTY hidden=shown != 0>{t(Key::NoFleetRows)}</p>
+            <nav class="pager" data-part=part::PAGER aria-label=t(Key::PagerLabel)>
+                <span class="muted">{t(Key::FleetWithoutScript)}</span>
+                {prev.map(|href| view! { <a href=href rel="prev">{t(Key::PreviousPage)}</a> })}
+                {following.map(|href| view! { <a href=href rel="next">{t(Key::NextPage)}</a> })}
+            </nav>
+        </MatrixLoader>
+    }
+}

@@ -154,3 +154,30 @@ test("rotate without a match, or with a bad hint, offers nothing to send", async
   expect(writes.reduce((n, [, c]) => n + c, 0)).toBe(0);
   expect(counters.total).toBeGreaterThan(before);
 });
+
+test("filtering the projects by name keeps what is ticked and typed", async ({ page, demo }) => {
+  await signIn(page, demo);
+  const apply = new ApplyPage(page);
+  await apply.open("OPS_GENIE", []);
+  await apply.project("Staging").check();
+  await apply.input("API key").fill(KEY);
+  await apply.input("Region").selectOption("EU");
+
+  const filter = page.getByRole("searchbox", { name: "Filter by name" });
+  await filter.fill("prod");
+  await page.getByRole("button", { name: "Filter", exact: true }).click();
+  await expect(apply.project("Production")).toBeVisible();
+  await expect(apply.project("Sandbox")).toBeHidden();
+  // What was ticked stays ticked and in view; what was typed stays typed.
+  await expect(apply.project("Staging")).toBeVisible();
+  await expect(apply.project("Staging")).toBeChecked();
+  await expect(apply.input("API key")).toHaveValue(KEY);
+  await expect(apply.input("Region")).toHaveValue("EU");
+
+  await apply.project("Production").check();
+  await filter.fill("");
+  await expect(apply.project("Sandbox")).toBeVisible();
+  const run = await apply.preview();
+  await expect(page.getByText("2 of 2 projects would be written.")).toBeVisible();
+  await expect(run.plan(idOf(demo, "Production"))).toHaveText("Create");
+});

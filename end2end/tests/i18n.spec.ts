@@ -2,10 +2,13 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { test, expect, httpStatus, waitForHydration } from "../support/fixtures";
+import { signIn } from "../support/session";
 
 /**
  * The dashboard in Korean, Japanese and Chinese: the main flows located by role and by the
- * translated text, read from the same locales/*.json the server is built from.
+ * translated text, read from the same locales/*.json the server is built from; and every
+ * page, the fleet's included, checked for cut or overflowing text at 390 and 1200 px in all
+ * four languages.
  */
 
 type Messages = { [key: string]: string | Messages };
@@ -81,6 +84,19 @@ async function lookAt(page: Page, tag: string, name: string) {
   }
   await page.setViewportSize({ width: 1200, height: 900 });
 }
+
+/** A fleet run's preview (every project gets Opsgenie), checked and kept as screenshots. */
+async function lookAtRunPreview(page: Page, m: Messages, tag: string, projectIds: string[]) {
+  await page.goto(`/fleet/apply?type=OPS_GENIE&projects=${projectIds.join(",")}`);
+  await waitForHydration(page);
+  await page.locator("form.fleet-apply fieldset.integration-form input[type=password]").first().fill(OPSGENIE_KEY);
+  await page.getByRole("button", { name: msg(m, "preview"), exact: true }).click();
+  await expect(page).toHaveURL(/\/fleet\/runs\//);
+  await expect(page.locator("table.fleet-run tbody tr")).toHaveCount(projectIds.length);
+  if (m !== EN) await expectNoEnglish(page, m);
+  await lookAt(page, tag, "fleet-run");
+}
+const OPSGENIE_KEY = "11111111-2222-3333-4444-555555550042";
 
 const LANGUAGES = [
   { tag: "ko", locale: "ko-KR", html: "ko" },
@@ -183,9 +199,28 @@ for (const lang of LANGUAGES) {
         await expectNoEnglish(page, m);
         await lookAt(page, lang.tag, heading);
       }
+      await lookAtRunPreview(page, m, lang.tag, demo.projects.map((p) => p.id));
     });
   });
 }
+
+test.describe("en", () => {
+  test.use({ locale: "en-US" });
+  test("every fleet page fits at both widths", async ({ page, demo }) => {
+    await signIn(page, demo);
+    for (const [url, heading] of [
+      ["/fleet", "fleet"],
+      ["/history", "fleet_history"],
+      ["/fleet/apply?type=DATADOG", "fleet_apply_title"],
+      ["/fleet/rotate?type=DATADOG&field=apiKey", "fleet_rotate_title"],
+    ] as const) {
+      await page.goto(url);
+      await expect(page.getByRole("heading", { name: msg(EN, heading), level: 1 })).toBeVisible();
+      await lookAt(page, "en", heading);
+    }
+    await lookAtRunPreview(page, EN, "en", demo.projects.map((p) => p.id));
+  });
+});
 
 test.describe("switching", () => {
   test.use({ locale: "en-US" });

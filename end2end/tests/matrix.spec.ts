@@ -46,6 +46,16 @@ test.describe("over the demo projects", () => {
     await expect(page).toHaveURL(new RegExp(`/projects/${production.id}/integrations/PAGER_DUTY$`));
   });
 
+  test("once every project is loaded, the page-at-a-time note and links are gone", async ({ page, demo }) => {
+    await signIn(page, demo);
+    await page.goto("/fleet");
+    await waitForHydration(page);
+    await expect(progress(page)).toContainText("Loaded 5 of 5 projects");
+    // `hidden` set by the island must win over the pager's own display (it did not).
+    await expect(page.getByText("Without JavaScript the matrix shows one page at a time.")).toBeHidden();
+    await expect(page.getByRole("navigation", { name: "Pages" })).toBeHidden();
+  });
+
   test("filters live in the URL; unknown values are ignored with a notice", async ({ page, demo }) => {
     await signIn(page, demo);
     await page.goto("/fleet");

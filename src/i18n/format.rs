@@ -1,7 +1,9 @@
 //! Numbers and dates in the page's language, after the Unicode CLDR's patterns for `en`,
 //! `ko`, `ja` and `zh` (docs/i18n.md): counts are grouped by three with a comma in all four;
-//! dates follow each language's medium date pattern, with a 24-hour clock and "UTC" (Atlas's
-//! event times are UTC, and the dashboard does not guess the reader's zone).
+//! dates follow each language's medium date pattern, with a 24-hour clock, in UTC (Atlas's
+//! event times are UTC, and the dashboard does not guess the reader's zone). The zone is said
+//! once, in the column's heading ("When (UTC)"), not in every cell; the `<time datetime>`
+//! carries the exact instant with its `Z`.
 
 use super::{current_lang, Lang};
 
@@ -57,10 +59,10 @@ pub(super) fn date_time_in(lang: Lang, created: &str) -> String {
     }
     let month_name = MONTHS[month as usize - 1];
     match lang {
-        Lang::En => format!("{day} {month_name} {year}, {clock} UTC"),
-        Lang::Ko => format!("{year}. {month}. {day}. {clock} UTC"),
-        Lang::Ja => format!("{year}/{month:02}/{day:02} {clock} UTC"),
-        Lang::Zh => format!("{year}年{month}月{day}日 {clock} UTC"),
+        Lang::En => format!("{day} {month_name} {year}, {clock}"),
+        Lang::Ko => format!("{year}. {month}. {day}. {clock}"),
+        Lang::Ja => format!("{year}/{month:02}/{day:02} {clock}"),
+        Lang::Zh => format!("{year}年{month}月{day}日 {clock}"),
     }
 }
 
@@ -79,10 +81,10 @@ mod tests {
     #[test]
     fn dates_follow_each_language_and_leave_the_unknown_alone() {
         let at = "2026-11-08T00:53:03.120Z";
-        assert_eq!(date_time_in(Lang::En, at), "8 Nov 2026, 00:53:03 UTC");
-        assert_eq!(date_time_in(Lang::Ko, at), "2026. 11. 8. 00:53:03 UTC");
-        assert_eq!(date_time_in(Lang::Ja, at), "2026/11/08 00:53:03 UTC");
-        assert_eq!(date_time_in(Lang::Zh, at), "2026年11月8日 00:53:03 UTC");
+        assert_eq!(date_time_in(Lang::En, at), "8 Nov 2026, 00:53:03");
+        assert_eq!(date_time_in(Lang::Ko, at), "2026. 11. 8. 00:53:03");
+        assert_eq!(date_time_in(Lang::Ja, at), "2026/11/08 00:53:03");
+        assert_eq!(date_time_in(Lang::Zh, at), "2026年11月8日 00:53:03");
         for odd in [
             "yesterday",
             "2026-13-08T00:53:03Z",

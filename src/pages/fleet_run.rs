@@ -168,8 +168,10 @@ pub fn RunProgress(
 #[component]
 fn RunTable(run: RunView) -> impl IntoView {
     let previewed = run.phase == Phase::Previewed;
-    let rows = run
-        .items
+    // Name order, as every other list of projects in the dashboard.
+    let mut items = run.items;
+    items.sort_by_cached_key(|item| (item.name.to_lowercase(), item.group_id.clone()));
+    let rows = items
         .into_iter()
         .map(|item| {
             let class = match &item.plan {
@@ -189,7 +191,7 @@ fn RunTable(run: RunView) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <table class="fleet-run">
+        <table class="project-list fleet-run">
             <thead>
                 <tr>
                     <th scope="col">{t(Key::ProjectName)}</th>

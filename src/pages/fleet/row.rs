@@ -64,7 +64,11 @@ fn MatrixCell(group_id: String, kind: IntegrationKind, cell: Option<Cell>) -> im
             view! {
                 <td class="cell configured" data-type=wire data-state="configured">
                     <a href=href title=t(Key::Configured)>{cell.hint.unwrap_or_else(|| t(Key::Configured).to_string())}</a>
-                    {(!settings.is_empty()).then(|| view! { <span class="settings">{settings.join(" · ")}</span> })}
+                    {(!settings.is_empty()).then(|| {
+                        let joined = settings.join(" · ");
+                        let whole = joined.clone();
+                        view! { <span class="settings" title=whole>{joined}</span> }
+                    })}
                     {badge.map(|b| view! { <span class="badge">{b}</span> })}
                 </td>
             }

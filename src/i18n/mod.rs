@@ -6,9 +6,12 @@
 //! - `texts`: one language's messages, and where `t` finds the current page's;
 //! - `lang`: the languages, and which one a request gets;
 //! - `format`: numbers and dates for the language;
-//! - below: the sentences with values, built from those messages the same way on both
+//! - `errors`: one sentence per error; `fleet`: the fleet pages' sentences;
+//! - below: the other sentences with values, built from those messages the same way on both
 //!   targets.
 
+mod errors;
+pub mod fleet;
 mod format;
 mod keys;
 mod lang;
@@ -18,6 +21,7 @@ mod locales;
 mod registry_texts;
 mod texts;
 
+pub use errors::error_message;
 pub use format::{count, date_time};
 pub use keys::Key;
 #[cfg(feature = "ssr")]
@@ -27,9 +31,6 @@ pub use lang::{Lang, COOKIE};
 pub use texts::provide_lang;
 pub use texts::{current, current_lang, Texts, ELEMENT_ID};
 
-use leptos::server_fn::error::ServerFnErrorErr;
-
-use crate::error::{AppError, LoginRefusal, Unreachable};
 use atlas_registry::{FieldProblem, FieldSpec, HintError, IntegrationKind};
 
 /// A fixed message in the page's language.
@@ -279,225 +280,6 @@ pub fn field_problem(problem: &FieldProblem) -> String {
         FieldProblem::CannotRemove => t(Key::ProblemCannotRemove).into(),
         FieldProblem::LooksMasked => t(Key::ProblemLooksMasked).into(),
         FieldProblem::WrongKind => t(Key::ProblemWrongKind).into(),
-    }
-}
-
-/// One sentence for an error, for the page's alert. Atlas's own `detail` stays as Atlas
-/// wrote it, inside the translated sentence.
-pub fn error_message(err: &AppError) -> String {
-    let fields = |key: Key, names: &[String]| tf(key, &[("fields", &labels_of_names(names))]);
-    match err {
-        AppError::NotSignedIn => t(Key::ErrorNotSignedIn).into(),
-        AppError::LoginRefused(LoginRefusal::WrongCredential) => {
-            t(Key::ErrorWrongCredential).into()
-        }
-        AppError::LoginRefused(LoginRefusal::AccessList) => t(Key::ErrorAccessList).into(),
-        AppError::LoginRefused(LoginRefusal::NoProjects) => t(Key::ErrorNoProjects).into(),
-        AppError::LoginRefused(LoginRefusal::Other(detail)) => {
-            said(t(Key::ErrorSignInRefused), detail)
-        }
-        AppError::CrossSite => t(Key::ErrorCrossSite).into(),
-        AppError::Invalid(_) => t(Key::ErrorInvalid).into(),
-        AppError::BadRequest(detail) if detail.is_empty() => t(Key::ErrorBadRequest).into(),
-        AppError::BadRequest(detail) => tf(Key::ErrorBadRequestDetail, &[("detail", detail)]),
-        AppError::AlreadyConfigured(kind) => with_kind(Key::ErrorAlreadyConfigured, *kind),
-        AppError::SecretsRequired(names) => fields(Key::ErrorSecretsRequired, names),
-        AppError::SecretsLost(names) => fields(Key::ErrorSecretsLost, names),
-        AppError::NotRemoved(names) => fields(Key::ErrorNotRemoved, names),
-        AppError::Forbidden(detail) => said(t(Key::ErrorForbidden), detail),
-        AppError::OutOfReach(detail) => said(t(Key::ErrorOutOfReach), detail),
-        AppError::NotFound(detail) => said(t(Key::ErrorNotFound), detail),
-        AppError::RateLimited {
-            retry_after_secs: Some(s),
-        } => tf(Key::ErrorRateLimitedFor, &[("wait", &seconds(*s))]),
-        AppError::TooManySignIns { retry_after_secs } => tf(
-            Key::ErrorTooManySignIns,
-            &[("wait", &seconds(*retry_after_secs))],
-        ),
-        AppError::RateLimited {
-            retry_after_secs: None,
-        } => t(Key::ErrorRateLimited).into(),
-        AppError::Atlas(p) => said(
-            &tf(
-                Key::ErrorAtlasAnswered,
-                &[("status", &p.status.to_string()), ("code", &p.error_code)],
-            ),
-            &p.detail,
-        ),
-        AppError::Unavailable(Unreachable::TimedOut) => t(Key::ErrorTimedOut).into(),
-        AppError::Unavailable(Unreachable::Connection) => t(Key::ErrorConnection).into(),
-        AppError::Unavailable(Unreachable::Unreadable) => t(Key::ErrorUnreadable).into(),
-        AppError::Unconfirmed => t(Key::ErrorUnconfirmed).into(),
-        AppError::TooLarge { limit_bytes } => tf(
-            Key::ErrorTooLarge,
-            &[("kb", &count((*limit_bytes / 1024) as usize))],
-        ),
-        AppError::ServerFn(ServerFnErrorErr::ServerError(m)) if m.is_empty() => {
-            t(Key::ErrorServer).into()
-        }
-        AppError::ServerFn(e) => tf(Key::ErrorServerDetail, &[("detail", &e.to_string())]),
-    }
-}
-
-/// "1 second", "30 seconds".
-fn seconds(n: u64) -> String {
-    if n == 1 {
-        t(Key::ErrorOneSecond).into()
-    } else {
-        tf(Key::ErrorSeconds, &[("count", &count(n as usize))])
-    }
-}
-
-/// A fixed sentence, then Atlas's (or the server's) own words when there are any.
-fn said(sentence: &str, detail: &str) -> String {
-    if detail.is_empty() {
-        sentence.to_string()
-    } else {
-        tf(
-            Key::ErrorAtlasSaid,
-            &[("sentence", sentence), ("detail", detail)],
-        )
-    }
-}
-
-/// The fleet pages' sentences (`crate::fleet`).
-pub mod fleet {
-    use super::{count, kind_label, label_of_name, labels_of_names, t, tf, Key};
-    use crate::fleet::{ApplyMode, Cannot, Change, Done, Plan, Progress, Tally};
-
-    pub fn mode(mode: ApplyMode) -> &'static str {
-        match mode {
-            ApplyMode::CreateOrUpdate => t(Key::ModeCreateOrUpdate),
-            ApplyMode::CreateOnly => t(Key::ModeCreateOnly),
-            ApplyMode::UpdateOnly => t(Key::ModeUpdateOnly),
-        }
-    }
-
-    pub fn cannot(why: &Cannot) -> String {
-        match why {
-            Cannot::ReadOnly => t(Key::PlanCannotReadOnly).into(),
-            Cannot::OutOfReach => t(Key::PlanCannotOutOfReach).into(),
-            Cannot::Legacy => t(Key::PlanCannotLegacy).into(),
-            Cannot::UiOnly => t(Key::PlanCannotUiOnly).into(),
-            Cannot::AlreadyConfigured => t(Key::PlanLeftAlreadyConfigured).into(),
-            Cannot::NotConfigured => t(Key::PlanLeftNotConfigured).into(),
-            Cannot::NeedsForCreate(fields) => tf(
-                Key::PlanCannotNeedsForCreate,
-                &[("fields", &labels_of_names(fields))],
-            ),
-            Cannot::HintChanged => t(Key::PlanLeftHintChanged).into(),
-            Cannot::Unreadable(error) => tf(
-                Key::PlanCannotUnreadable,
-                &[("error", &super::error_message(error))],
-            ),
-        }
-    }
-
-    pub fn change(field: &str, change: &Change) -> String {
-        let label = label_of_name(field);
-        match change {
-            Change::Replaced => tf(Key::PlanChangeReplaced, &[("field", &label)]),
-            Change::Set {
-                from: Some(from),
-                to,
-            } => tf(
-                Key::PlanChangeFromTo,
-                &[("field", &label), ("from", from), ("to", to)],
-            ),
-            Change::Set { from: None, to } => {
-                tf(Key::PlanChangeSet, &[("field", &label), ("to", to)])
-            }
-        }
-    }
-
-    pub fn plan(plan: &Plan) -> String {
-        match plan {
-            Plan::Create => t(Key::PlanPlanCreate).into(),
-            Plan::Update(changes) => tf(
-                Key::PlanPlanUpdate,
-                &[(
-                    "changes",
-                    &changes
-                        .iter()
-                        .map(|c| change(&c.field, &c.change))
-                        .collect::<Vec<_>>()
-                        .join(t(Key::ListSeparator)),
-                )],
-            ),
-            Plan::Unchanged => t(Key::PlanPlanUnchanged).into(),
-            Plan::Cannot(why) => cannot(why),
-        }
-    }
-
-    pub fn progress(progress: &Progress) -> String {
-        match progress {
-            Progress::Waiting => t(Key::PlanWaiting).into(),
-            Progress::Sending => t(Key::PlanSending).into(),
-            Progress::Done(Done::Created) => t(Key::PlanDoneCreated).into(),
-            Progress::Done(Done::Updated) => t(Key::PlanDoneUpdated).into(),
-            Progress::Done(Done::UpdatedAfterConflict) => t(Key::PlanDoneAfterConflict).into(),
-            Progress::Failed(error) => {
-                tf(Key::PlanFailed, &[("error", &super::error_message(error))])
-            }
-            Progress::Skipped(None) => t(Key::PlanSkippedNothing).into(),
-            Progress::Skipped(Some(why)) => tf(Key::PlanSkipped, &[("why", &cannot(why))]),
-        }
-    }
-
-    pub fn tally(tally: Tally) -> String {
-        tf(
-            Key::PlanTally,
-            &[
-                ("done", &count(tally.done)),
-                ("failed", &count(tally.failed)),
-                ("skipped", &count(tally.skipped)),
-                ("waiting", &count(tally.waiting)),
-            ],
-        )
-    }
-
-    pub fn to_write(n: usize, of: usize) -> String {
-        tf(
-            Key::PlanToWrite,
-            &[("count", &count(n)), ("of", &count(of))],
-        )
-    }
-
-    pub fn rotate_title(kind: atlas_registry::IntegrationKind, field: &str) -> String {
-        tf(
-            Key::PlanRotateTitle,
-            &[("kind", kind_label(kind)), ("field", &label_of_name(field))],
-        )
-    }
-
-    pub fn apply_title(kind: atlas_registry::IntegrationKind) -> String {
-        tf(Key::PlanApplyTitle, &[("kind", kind_label(kind))])
-    }
-
-    pub fn projects_showing(n: usize) -> String {
-        match n {
-            1 => t(Key::PlanOneProject).into(),
-            n => tf(Key::PlanProjects, &[("count", &count(n))]),
-        }
-    }
-
-    pub fn unreadable_projects(names: &str) -> String {
-        tf(Key::PlanUnreadableProjects, &[("names", names)])
-    }
-
-    pub fn not_rotatable(kind: atlas_registry::IntegrationKind, field: &str) -> String {
-        tf(
-            Key::PlanNotRotatable,
-            &[("kind", kind_label(kind)), ("field", field)],
-        )
-    }
-
-    pub fn hint_error(error: super::HintError) -> String {
-        match error {
-            super::HintError::NotRotatable => t(Key::PlanHintNotRotatable).into(),
-            super::HintError::NotFour => t(Key::PlanHintNotFour).into(),
-            super::HintError::NotAHost => t(Key::PlanHintNotAHost).into(),
-        }
     }
 }
 

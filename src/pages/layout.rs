@@ -92,8 +92,8 @@ where
 }
 
 /// A page's data as it arrives: "Loading…" until it does, then what `ready` draws of it, or
-/// the error in one alert ([`ErrorAlert`]: an ended session goes back to login instead). The
-/// one way every page waits for its server function.
+/// the error in one alert ([`ErrorAlert`]: an ended session goes back to login instead). How
+/// a page waits for its server function, unless its error view shows more than the alert.
 pub fn async_view<T, V, F>(data: Resource<Result<T, AppError>>, ready: F) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,

@@ -180,4 +180,27 @@ test("filtering the projects by name keeps what is ticked and typed", async ({ p
   const run = await apply.preview();
   await expect(page.getByText("2 of 2 projects would be written.")).toBeVisible();
   await expect(run.plan(idOf(demo, "Production"))).toHaveText("Create");
+  // In name order, as every list of projects.
+  await expect(page.locator("table.fleet-run tbody th")).toHaveText(["Production", "Staging"]);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+  test("the name filter is a plain form; projects ticked on arrival stay in view", async ({ page, demo }) => {
+    await page.goto("/login");
+    const login = page.getByRole("form", { name: "API key" });
+    await login.getByLabel("Public key").fill(demo.apiKey.publicKey);
+    await login.getByLabel("Private key").fill(demo.apiKey.privateKey);
+    await login.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+    await page.goto(`/fleet/apply?type=OPS_GENIE&projects=${idOf(demo, "Staging")}`);
+    await page.getByRole("searchbox", { name: "Filter by name" }).fill("prod");
+    await page.getByRole("button", { name: "Filter", exact: true }).click();
+    await expect(page).toHaveURL(/[?&]q=prod/);
+    const apply = new ApplyPage(page);
+    await expect(apply.project("Production")).toBeVisible();
+    await expect(apply.project("Sandbox")).toBeHidden();
+    await expect(apply.project("Staging")).toBeVisible();
+    await expect(apply.project("Staging")).toBeChecked();
+  });
 });

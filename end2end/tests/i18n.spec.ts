@@ -98,6 +98,14 @@ async function lookAtRunPreview(page: Page, m: Messages, tag: string, projectIds
 }
 const OPSGENIE_KEY = "11111111-2222-3333-4444-555555550042";
 
+/** The fleet's pages, each with the message key of its heading. */
+const FLEET_PAGES = [
+  ["/fleet", "fleet"],
+  ["/history", "fleet_history"],
+  ["/fleet/apply?type=DATADOG", "fleet_apply_title"],
+  ["/fleet/rotate?type=DATADOG&field=apiKey", "fleet_rotate_title"],
+] as const;
+
 const LANGUAGES = [
   { tag: "ko", locale: "ko-KR", html: "ko" },
   { tag: "ja", locale: "ja-JP", html: "ja" },
@@ -188,12 +196,7 @@ for (const lang of LANGUAGES) {
       expect(await emulator.stored(sandbox.id, "PAGER_DUTY")).toBeNull();
 
       // The fleet matrix and the history: translated too.
-      for (const [url, heading] of [
-        ["/fleet", "fleet"],
-        ["/history", "fleet_history"],
-        ["/fleet/apply?type=DATADOG", "fleet_apply_title"],
-        ["/fleet/rotate?type=DATADOG&field=apiKey", "fleet_rotate_title"],
-      ] as const) {
+      for (const [url, heading] of FLEET_PAGES) {
         await page.goto(url);
         await expect(page.getByRole("heading", { name: msg(m, heading), level: 1 })).toBeVisible();
         await expectNoEnglish(page, m);
@@ -208,12 +211,7 @@ test.describe("en", () => {
   test.use({ locale: "en-US" });
   test("every fleet page fits at both widths", async ({ page, demo }) => {
     await signIn(page, demo);
-    for (const [url, heading] of [
-      ["/fleet", "fleet"],
-      ["/history", "fleet_history"],
-      ["/fleet/apply?type=DATADOG", "fleet_apply_title"],
-      ["/fleet/rotate?type=DATADOG&field=apiKey", "fleet_rotate_title"],
-    ] as const) {
+    for (const [url, heading] of FLEET_PAGES) {
       await page.goto(url);
       await expect(page.getByRole("heading", { name: msg(EN, heading), level: 1 })).toBeVisible();
       await lookAt(page, "en", heading);

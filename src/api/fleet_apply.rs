@@ -50,7 +50,8 @@ pub(crate) mod ssr {
     };
 
     use super::ProjectChoice;
-    use crate::api::fleet_run::ssr::{overlay, preview_run, update_plan};
+    use crate::api::fleet_plan::{overlay, update_plan};
+    use crate::api::fleet_run::ssr::preview_run;
     use crate::api::input;
     use crate::error::AppError;
     use crate::fleet::{

@@ -76,7 +76,8 @@ pub(crate) mod ssr {
     use super::{HintGroup, HintMatches};
     use crate::api::fleet_apply::ssr::{projects, selected};
     use crate::api::fleet_apply::ProjectChoice;
-    use crate::api::fleet_run::ssr::{overlay, preview_run, read_all, update_plan};
+    use crate::api::fleet_plan::{overlay, update_plan};
+    use crate::api::fleet_run::ssr::{preview_run, read_all};
     use crate::api::input;
     use crate::error::AppError;
     use crate::fleet::{Cannot, Operation, Plan, RunView};

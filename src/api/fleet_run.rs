@@ -31,19 +31,16 @@ pub async fn retry_fleet_run(run_id: String) -> Result<RunView, AppError> {
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use std::collections::HashMap;
-    use std::future::Future;
-    use std::sync::Mutex;
-    use std::time::Duration;
 
-    use atlas_registry::{Availability, FieldInput, FieldValue, Integration, IntegrationKind};
+    use atlas_registry::{Availability, Integration, IntegrationKind};
     use futures::StreamExt;
-    use tokio::time::Instant;
 
+    use crate::api::fleet_plan::{overlay, unreadable};
+    use crate::api::pacing::{paced, Gate};
     use crate::api::writes;
     use crate::error::AppError;
     use crate::fleet::{
-        ApplyMode, Cannot, Change, Done, FieldChange, ItemView, Operation, Phase, Plan, Progress,
-        RunView,
+        ApplyMode, Cannot, Done, ItemView, Operation, Phase, Plan, Progress, RunView,
     };
     use crate::links;
     use crate::server::runs::{self, lock, FleetRun, Owner, RunItem, SharedRun};
@@ -52,13 +49,6 @@ pub(crate) mod ssr {
     /// Projects read or written at once in a run: enough to finish a few hundred projects in
     /// reasonable time, few enough not to drain Atlas's rate-limit bucket at once.
     pub const CONCURRENCY: usize = 4;
-    /// How often one request refused with 429 is sent again (after the wait Atlas asked for,
-    /// or a growing one) before its project is reported as failed.
-    const RATE_LIMIT_RESENDS: u32 = 8;
-    /// The wait after a 429 without `Retry-After`: doubled each time, up to the cap.
-    const RATE_LIMIT_BASE_WAIT: Duration = Duration::from_secs(1);
-    const RATE_LIMIT_MAX_WAIT: Duration = Duration::from_secs(30);
-
     /// The session the request belongs to, as runs are bound to it.
     pub async fn owner() -> Result<Owner, AppError> {
         let session = tower_session().await?;
@@ -309,113 +299,6 @@ pub(crate) mod ssr {
         }
     }
 
-    /// Runs `call` until Atlas stops refusing it with 429: every worker of the run waits
-    /// while any was told to (the gate), at least as long as Atlas asked, and the same
-    /// request is sent again (a 429 was applied to nothing). Other answers are returned.
-    pub async fn paced<T, F, Fut>(gate: &Gate, mut call: F) -> Result<T, AppError>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, AppError>>,
-    {
-        let mut resends = 0;
-        loop {
-            gate.wait().await;
-            match call().await {
-                Err(AppError::RateLimited { retry_after_secs }) if resends < RATE_LIMIT_RESENDS => {
-                    let backoff = RATE_LIMIT_BASE_WAIT
-                        .saturating_mul(1 << resends.min(10))
-                        .min(RATE_LIMIT_MAX_WAIT);
-                    let asked = Duration::from_secs(retry_after_secs.unwrap_or(0));
-                    gate.hold(asked.max(backoff));
-                    resends += 1;
-                }
-                other => return other,
-            }
-        }
-    }
-
-    /// The instant before which no request of the run is sent.
-    #[derive(Default)]
-    pub struct Gate(Mutex<Option<Instant>>);
-
-    impl Gate {
-        async fn wait(&self) {
-            let until = *self.0.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(until) = until {
-                tokio::time::sleep_until(until).await;
-            }
-        }
-
-        fn hold(&self, wait: Duration) {
-            let until = Instant::now() + wait;
-            let mut held = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            *held = Some(held.map_or(until, |h| h.max(until)));
-        }
-    }
-
-    /// The whole configuration to PUT over `current`: its plain values (secrets come back
-    /// masked and are never sent back), then what the user gave. A PUT that replaces the
-    /// whole configuration then keeps every plain value not typed; secrets not typed are
-    /// left out and checked afterwards (`writes::update`).
-    pub fn overlay(current: &Integration, given: &Integration) -> Integration {
-        let mut out = Integration::new(given.kind);
-        for field in given.kind.spec().fields.iter().filter(|f| !f.is_secret()) {
-            if let Some(value) = current.values.get(field.name) {
-                out.values.insert(field.name.to_string(), value.clone());
-            }
-        }
-        for (name, value) in &given.values {
-            out.values.insert(name.clone(), value.clone());
-        }
-        out
-    }
-
-    /// The fields `update` changes over `current`; secrets only as "replaced".
-    pub fn changes(current: &Integration, update: &Integration) -> Vec<FieldChange> {
-        let shown = |v: &FieldValue| match v {
-            FieldValue::Text(s) => s.clone(),
-            FieldValue::Bool(b) => b.to_string(),
-        };
-        let mut out = Vec::new();
-        for field in update.kind.spec().fields {
-            let Some(to) = update.values.get(field.name) else {
-                continue;
-            };
-            let change = if field.is_secret() {
-                Change::Replaced
-            } else {
-                let from = current
-                    .values
-                    .get(field.name)
-                    .map(shown)
-                    .or(match field.input {
-                        FieldInput::Toggle { default } => Some(default.to_string()),
-                        _ => None,
-                    });
-                let to = shown(to);
-                if from.as_deref() == Some(to.as_str()) {
-                    continue;
-                }
-                Change::Set { from, to }
-            };
-            out.push(FieldChange {
-                field: field.name.to_string(),
-                change,
-            });
-        }
-        out
-    }
-
-    /// The plan for an update of `current` to `update`.
-    pub fn update_plan(current: &Integration, update: &Integration) -> Plan {
-        let changes = changes(current, update);
-        if changes.is_empty() {
-            Plan::Unchanged
-        } else {
-            Plan::Update(changes)
-        }
-    }
-
     /// Previews a run of `operation` over the projects `ids` and keeps it for the session:
     /// reads each listed project's configuration of `kind` (none for a legacy type, which
     /// cannot be written) and lets `decide` say, from it (`None`: not configured), what the
@@ -507,47 +390,5 @@ pub(crate) mod ssr {
     ) -> Result<Option<Integration>, AppError> {
         let list = atlas.integrations(group_id).await?;
         Ok(list.into_iter().find(|i| i.kind == kind))
-    }
-
-    /// What a project whose configuration could not be read is.
-    pub fn unreadable(error: AppError) -> Plan {
-        Plan::Cannot(match error {
-            AppError::OutOfReach(_) => Cannot::OutOfReach,
-            AppError::Forbidden(_) => Cannot::ReadOnly,
-            other => Cannot::Unreadable(other),
-        })
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-        use atlas_registry::IntegrationKind;
-
-        fn text(v: &str) -> FieldValue {
-            FieldValue::Text(v.into())
-        }
-
-        #[test]
-        fn overlay_keeps_plain_values_and_never_masked_secrets() {
-            let mut current = Integration::new(IntegrationKind::VictorOps);
-            current.values.insert("apiKey".into(), text("****1234"));
-            current.values.insert("routingKey".into(), text("ops"));
-            let mut given = Integration::new(IntegrationKind::VictorOps);
-            given.values.insert("apiKey".into(), text("new-key-5678"));
-            let update = overlay(&current, &given);
-            assert_eq!(update.text("apiKey"), Some("new-key-5678"));
-            assert_eq!(update.text("routingKey"), Some("ops"));
-            assert_eq!(
-                changes(&current, &update),
-                vec![FieldChange {
-                    field: "apiKey".into(),
-                    change: Change::Replaced
-                }]
-            );
-            // Nothing typed over the current plain values: unchanged.
-            let same = overlay(&current, &Integration::new(IntegrationKind::VictorOps));
-            assert_eq!(update_plan(&current, &same), Plan::Unchanged);
-            assert!(same.text("apiKey").is_none());
-        }
     }
 }

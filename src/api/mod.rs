@@ -6,6 +6,8 @@
 
 pub mod fleet;
 pub mod fleet_apply;
+#[cfg(feature = "ssr")]
+mod fleet_plan;
 pub mod fleet_rotate;
 pub mod fleet_run;
 pub mod history;
@@ -14,6 +16,8 @@ mod input;
 pub mod integrations;
 #[cfg(feature = "ssr")]
 mod lookup;
+#[cfg(feature = "ssr")]
+mod pacing;
 pub mod projects;
 pub mod session;
 pub mod system;

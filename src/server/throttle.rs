@@ -463,24 +463,37 @@ mod tests {
         ));
     }
 
-    #[tokio::test]
-    async fn waiting_guesses_are_refused_once_the_ones_in_flight_fail() {
-        let t = strict();
-        let waiting: Vec<_> = (0..10)
+    /// `n` attempts for one address and id begun at once, each settled as `outcome` after
+    /// `answer` (Atlas's time to answer); what each `begin` said.
+    async fn at_once(
+        t: &Arc<LoginThrottle>,
+        n: usize,
+        answer: Duration,
+        outcome: Outcome,
+    ) -> Vec<Result<(), Duration>> {
+        let tasks: Vec<_> = (0..n)
             .map(|_| {
-                let t = Arc::clone(&t);
+                let t = Arc::clone(t);
                 tokio::spawn(async move {
                     let attempt = t.begin("10.0.0.1", "key").await?;
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    attempt.finish(Outcome::Refused);
-                    Ok::<_, Duration>(())
+                    tokio::time::sleep(answer).await;
+                    attempt.finish(outcome);
+                    Ok(())
                 })
             })
             .collect();
-        let mut refused = 0;
-        for task in waiting {
-            refused += usize::from(task.await.expect("no panic").is_err());
+        let mut out = Vec::new();
+        for task in tasks {
+            out.push(task.await.expect("no panic"));
         }
+        out
+    }
+
+    #[tokio::test]
+    async fn waiting_guesses_are_refused_once_the_ones_in_flight_fail() {
+        let t = strict();
+        let answers = at_once(&t, 10, Duration::from_millis(50), Outcome::Refused).await;
+        let refused = answers.iter().filter(|a| a.is_err()).count();
         assert_eq!(
             refused, 7,
             "three went to Atlas, the rest were told to wait"
@@ -490,20 +503,8 @@ mod tests {
     #[tokio::test]
     async fn colleagues_signing_in_at_once_all_get_in() {
         let t = strict();
-        let tasks: Vec<_> = (0..20)
-            .map(|_| {
-                let t = Arc::clone(&t);
-                tokio::spawn(async move {
-                    let attempt = t.begin("10.0.0.1", "shared-key").await?;
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                    attempt.finish(Outcome::SignedIn);
-                    Ok::<_, Duration>(())
-                })
-            })
-            .collect();
-        for task in tasks {
-            assert_eq!(task.await.expect("no panic"), Ok(()));
-        }
+        let answers = at_once(&t, 20, Duration::from_millis(20), Outcome::SignedIn).await;
+        assert!(answers.iter().all(Result::is_ok), "{answers:?}");
         assert!(t.is_empty());
     }
 

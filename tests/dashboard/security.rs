@@ -21,23 +21,11 @@ async fn parallel_guesses_wait_like_sequential_ones() {
     app.add_fault(json!({"method": "GET", "pathPrefix": PROJECTS, "latencyMs": 300}))
         .await;
     let before = app.upstream_calls_to("GET /api/atlas/v2/groups").await;
-    let guesses = (0..40).map(|_| {
-        let mut browser = app.another_browser();
-        async move {
-            browser
-                .call(
-                    "session/login",
-                    &[
-                        ("method", "api_key"),
-                        ("public_id", atlas_emulator::demo::API_PUBLIC_KEY),
-                        ("secret", "not-the-key-00000000000000000000"),
-                    ],
-                )
-                .await
-                .0
-        }
-    });
-    let statuses = futures::future::join_all(guesses).await;
+    let statuses: Vec<StatusCode> = sign_ins_at_once(&app, 40, "not-the-key-00000000000000000000")
+        .await
+        .into_iter()
+        .map(|(status, _)| status)
+        .collect();
     let refused = statuses
         .iter()
         .filter(|s| **s == StatusCode::UNAUTHORIZED)
@@ -65,7 +53,15 @@ async fn colleagues_signing_in_at_once_all_get_in() {
     let app = TestApp::start().await;
     app.add_fault(json!({"method": "GET", "pathPrefix": PROJECTS, "latencyMs": 100}))
         .await;
-    let sign_ins = (0..20).map(|_| {
+    for (status, body) in sign_ins_at_once(&app, 20, atlas_emulator::demo::API_PRIVATE_KEY).await {
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+}
+
+/// `n` sign-ins with the demo API key's id and `secret`, each from a browser of its own,
+/// sent at once; their answers.
+async fn sign_ins_at_once(app: &TestApp, n: usize, secret: &str) -> Vec<(StatusCode, String)> {
+    let sign_ins = (0..n).map(|_| {
         let mut browser = app.another_browser();
         async move {
             browser
@@ -74,15 +70,13 @@ async fn colleagues_signing_in_at_once_all_get_in() {
                     &[
                         ("method", "api_key"),
                         ("public_id", atlas_emulator::demo::API_PUBLIC_KEY),
-                        ("secret", atlas_emulator::demo::API_PRIVATE_KEY),
+                        ("secret", secret),
                     ],
                 )
                 .await
         }
     });
-    for (status, body) in futures::future::join_all(sign_ins).await {
-        assert_eq!(status, StatusCode::OK, "{body}");
-    }
+    futures::future::join_all(sign_ins).await
 }
 
 /// A request in flight when its session signs out must not save the session back when it

@@ -469,7 +469,7 @@ def check_accept_language(rig, mode):
         raise CheckError(f"only {len(projects)} projects listed, {rows} needed")
     fields = []
     for i, p in enumerate(projects):
-        fields += [(f"ids[{i}]", p["id"]), (f"names[{i}]", p["name"]), (f"indexes[{i}]", str(i))]
+        fields += [(f"rows[{i}][id]", p["id"]), (f"rows[{i}][index]", str(i))]
     long_header = ("de-DE;q=0.5," * 5200)[:60 * 1024]  # 60 KB: about 5,000 ranges
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 

@@ -51,8 +51,10 @@ impl ApplyMode {
 pub enum Change {
     /// A plain value (or a toggle, as `true`/`false`), from what Atlas has to what is sent.
     Set { from: Option<String>, to: String },
-    /// A secret is sent: its value is never shown, old or new.
+    /// A secret is sent over one Atlas holds: its value is never shown, old or new.
     Replaced,
+    /// A secret is sent where Atlas holds none (a new configuration): never shown either.
+    SecretSet,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,7 +92,8 @@ pub enum Cannot {
 /// What the preview found for one project.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Plan {
-    Create,
+    /// A new configuration, with what it sets (toggles left at their default are not named).
+    Create(Vec<FieldChange>),
     Update(Vec<FieldChange>),
     Unchanged,
     Cannot(Cannot),
@@ -181,7 +184,7 @@ impl RunView {
     pub fn to_write(&self) -> usize {
         self.items
             .iter()
-            .filter(|i| matches!(i.plan, Plan::Create | Plan::Update(_)))
+            .filter(|i| matches!(i.plan, Plan::Create(_) | Plan::Update(_)))
             .count()
     }
 }

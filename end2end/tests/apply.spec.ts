@@ -53,7 +53,8 @@ for (const mode of ["merge", "replace"] as const) {
       await expect(run.plan(id("Staging"))).toContainText("API key: replaced");
       await expect(run.plan(id("Staging"))).toContainText("Region: US → EU");
       for (const name of ["Production", "Legacy-Monitoring", "Analytics", "Sandbox"]) {
-        await expect(run.plan(id(name))).toHaveText("Create");
+        // A new configuration says what it sets; the key only as "set", never its value.
+        await expect(run.plan(id(name))).toHaveText("Create (API key: set, Region: set to EU)");
       }
       await expect(page.getByText("5 of 5 projects would be written.")).toBeVisible();
       expect(await emulator.stored(id("Sandbox"), "OPS_GENIE")).toBeNull();
@@ -179,7 +180,7 @@ test("filtering the projects by name keeps what is ticked and typed", async ({ p
   await expect(apply.project("Sandbox")).toBeVisible();
   const run = await apply.preview();
   await expect(page.getByText("2 of 2 projects would be written.")).toBeVisible();
-  await expect(run.plan(idOf(demo, "Production"))).toHaveText("Create");
+  await expect(run.plan(idOf(demo, "Production"))).toHaveText("Create (API key: set, Region: set to EU)");
   // In name order, as every list of projects.
   await expect(page.locator("table.fleet-run tbody th")).toHaveText(["Production", "Staging"]);
 });

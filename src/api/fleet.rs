@@ -1,11 +1,12 @@
 //! The fleet matrix: one row per project, one column per integration type, every cell from one
 //! list call per project (`GET /groups/{id}/integrations`; docs/atlas-facts.md, Discovery).
 //!
-//! Three server functions: `fleet/page` answers the filtered, name-sorted project list and one
-//! page of rows (what the page renders without JavaScript); `fleet/rows-html` answers the rows
-//! of up to [`MAX_IDS_PER_REQUEST`] projects drawn as HTML and filtered (what the page's
-//! island asks for, chunk by chunk, to load the whole filtered fleet, and to retry one failed
-//! row); `fleet/rows` answers the same rows as data (the JSON API).
+//! Two server functions: `fleet/page` answers the filtered, name-sorted project list and one
+//! page of rows (what the page renders without JavaScript); `fleet/rows` answers the rows of
+//! up to [`MAX_IDS_PER_REQUEST`] projects as data (the JSON API). The page's island asks for
+//! the same rows drawn as HTML, chunk by chunk, from `fleet/rows-html`, which lives beside the
+//! view that draws them (`pages::fleet`) and takes its rows from [`rows_for`] and its names
+//! from [`project_names`].
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -23,16 +24,36 @@ pub const MAX_IDS_PER_REQUEST: usize = 100;
 
 /// What the matrix shows, as the URL says it (`?q=&has=&lacks=&region=`). Only valid values
 /// get here: [`FleetFilter::from_url`] drops the others, [`FleetFilter::checked`] refuses them.
+/// A server function's argument as it is (`filter[has]=SLACK`), so one value travels, typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FleetFilter {
     /// Part of a project's name or id (any case).
+    #[serde(default)]
     pub q: String,
     /// Only projects where this type is configured.
+    #[serde(default, deserialize_with = "empty_is_none")]
     pub has: Option<IntegrationKind>,
     /// Only projects where this type is not configured.
+    #[serde(default, deserialize_with = "empty_is_none")]
     pub lacks: Option<IntegrationKind>,
     /// Only projects with an integration whose region is this.
+    #[serde(default, deserialize_with = "empty_is_none")]
     pub region: Option<String>,
+}
+
+/// An empty value is no choice, as the filter form's "any" option sends it (`has=`).
+fn empty_is_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    use serde::de::value::StringDeserializer;
+    match Option::<String>::deserialize(deserializer)? {
+        Some(value) if !value.is_empty() => {
+            T::deserialize(StringDeserializer::<D::Error>::new(value)).map(Some)
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Every region value an integration can carry (the registry's enums, each once).
@@ -80,13 +101,19 @@ impl FleetFilter {
         (filter, ignored)
     }
 
-    /// From a server function's arguments: an invalid value is a 400, before any Atlas call.
-    pub fn checked(q: &str, has: &str, lacks: &str, region: &str) -> Result<Self, AppError> {
-        let (filter, ignored) = Self::from_url(q, has, lacks, region);
-        match ignored.first() {
-            None => Ok(filter),
-            Some(name) => Err(AppError::BadRequest(format!("unknown value of {name}"))),
+    /// As a server function received it: the types are checked by their deserialisation; a
+    /// region that is none of [`regions`] is a 400, before any Atlas call.
+    pub fn checked(mut self) -> Result<Self, AppError> {
+        if let Some(region) = &self.region {
+            if !regions().contains(&region.as_str()) {
+                return Err(AppError::BadRequest(format!(
+                    "unknown value of {}",
+                    param::REGION
+                )));
+            }
         }
+        self.q = self.q.trim().to_string();
+        Ok(self)
     }
 
     /// Whether rows must be loaded before it is known if they match.
@@ -174,13 +201,10 @@ pub struct FleetPage {
 /// With a filter on cells, projects are looked up in name order until the page is full.
 #[server(prefix = "/api", endpoint = "fleet/page")]
 pub async fn load_fleet_page(
-    #[server(default)] q: String,
-    #[server(default)] has: String,
-    #[server(default)] lacks: String,
-    #[server(default)] region: String,
+    #[server(default)] filter: FleetFilter,
     #[server(default)] page: u32,
 ) -> Result<FleetPage, AppError> {
-    crate::server::respond(ssr::page(q, has, lacks, region, page).await)
+    crate::server::respond(ssr::page(filter, page).await)
 }
 
 /// The rows of these projects (at most [`MAX_IDS_PER_REQUEST`] ids), in the order given.
@@ -198,6 +222,15 @@ pub async fn rows_for(ids: Vec<String>) -> Result<Vec<FleetRow>, AppError> {
     ssr::rows(ids).await
 }
 
+/// Every project's name by its id, as Atlas lists them to the signed-in user: what a row
+/// drawn for the browser says, never taken from the browser.
+#[cfg(feature = "ssr")]
+pub async fn project_names() -> Result<std::collections::HashMap<String, String>, AppError> {
+    let atlas = crate::server::UserAtlas::current().await?;
+    let all = atlas.all_projects().await?;
+    Ok(all.into_iter().map(|p| (p.id, p.name)).collect())
+}
+
 #[cfg(feature = "ssr")]
 mod ssr {
     use futures::StreamExt;
@@ -211,15 +244,9 @@ mod ssr {
     use crate::error::AppError;
     use crate::server::UserAtlas;
 
-    pub async fn page(
-        q: String,
-        has: String,
-        lacks: String,
-        region: String,
-        page: u32,
-    ) -> Result<FleetPage, AppError> {
+    pub async fn page(filter: FleetFilter, page: u32) -> Result<FleetPage, AppError> {
         let atlas = UserAtlas::current().await?;
-        let filter = FleetFilter::checked(&q, &has, &lacks, &region)?;
+        let filter = filter.checked()?;
         let page = page.max(1);
         let all = atlas.all_projects().await?;
         let total = all.len();
@@ -367,10 +394,12 @@ mod tests {
         assert_eq!(f.lacks, None);
         assert_eq!(f.region, None);
         assert_eq!(ignored, [param::LACKS, param::REGION]);
-        assert!(FleetFilter::checked("", "", "NOPE", "").is_err());
-        assert!(FleetFilter::checked("", "", "", "US5")
-            .unwrap()
-            .looks_at_cells());
+        let region = |r: &str| FleetFilter {
+            region: Some(r.to_string()),
+            ..FleetFilter::default()
+        };
+        assert!(region("MARS").checked().is_err());
+        assert!(region("US5").checked().unwrap().looks_at_cells());
     }
 
     #[test]

@@ -40,8 +40,13 @@ pub async fn preview_apply(
     respond(ssr::preview(kind, mode, projects, values).await)
 }
 
+/// What the rotate preview shares with this one: the projects to choose from, and the
+/// ticked ones among them.
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr {
+pub(crate) use ssr::{projects, selected};
+
+#[cfg(feature = "ssr")]
+mod ssr {
     use std::collections::BTreeMap;
 
     use atlas_registry::{
@@ -50,8 +55,8 @@ pub(crate) mod ssr {
     };
 
     use super::ProjectChoice;
-    use crate::api::fleet_plan::{overlay, update_plan};
-    use crate::api::fleet_run::ssr::preview_run;
+    use crate::api::fleet_plan::{changes, overlay, update_plan};
+    use crate::api::fleet_run::preview_run;
     use crate::api::input;
     use crate::error::AppError;
     use crate::fleet::{
@@ -126,7 +131,8 @@ pub(crate) mod ssr {
                     .map(|e| e.field)
                     .collect();
                 if missing.is_empty() {
-                    (Plan::Create, Some(given.clone()))
+                    let set = changes(&Integration::new(kind), given);
+                    (Plan::Create(set), Some(given.clone()))
                 } else {
                     (Plan::Cannot(Cannot::NeedsForCreate(missing)), None)
                 }
@@ -184,7 +190,23 @@ pub(crate) mod ssr {
                 .values
                 .insert("region".into(), FieldValue::Text("US".into()));
 
-            assert_eq!(plan(ApplyMode::CreateOrUpdate, &full, None).0, Plan::Create);
+            // A new configuration says what it sets; its secret only as "set".
+            assert_eq!(
+                plan(ApplyMode::CreateOrUpdate, &full, None).0,
+                Plan::Create(vec![
+                    FieldChange {
+                        field: "serviceKey".into(),
+                        change: Change::SecretSet
+                    },
+                    FieldChange {
+                        field: "region".into(),
+                        change: Change::Set {
+                            from: None,
+                            to: "EU".into()
+                        }
+                    },
+                ])
+            );
             assert_eq!(
                 plan(ApplyMode::UpdateOnly, &full, None).0,
                 Plan::Cannot(Cannot::NotConfigured)

@@ -23,7 +23,8 @@ pub fn overlay(current: &Integration, given: &Integration) -> Integration {
     out
 }
 
-/// The fields `update` changes over `current`; secrets only as "replaced".
+/// The fields `update` changes over `current`; secrets only as "replaced" (or "set" where
+/// `current` has none, as a new configuration).
 pub fn changes(current: &Integration, update: &Integration) -> Vec<FieldChange> {
     let shown = |v: &FieldValue| match v {
         FieldValue::Text(s) => s.clone(),
@@ -35,7 +36,10 @@ pub fn changes(current: &Integration, update: &Integration) -> Vec<FieldChange> 
             continue;
         };
         let change = if field.is_secret() {
-            Change::Replaced
+            match current.values.contains_key(field.name) {
+                true => Change::Replaced,
+                false => Change::SecretSet,
+            }
         } else {
             let from = current
                 .values

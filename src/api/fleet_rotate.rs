@@ -65,7 +65,7 @@ pub async fn preview_rotate(
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr {
+mod ssr {
     use std::collections::{BTreeMap, HashMap};
 
     use atlas_registry::{
@@ -74,10 +74,9 @@ pub(crate) mod ssr {
     };
 
     use super::{HintGroup, HintMatches};
-    use crate::api::fleet_apply::ssr::{projects, selected};
-    use crate::api::fleet_apply::ProjectChoice;
+    use crate::api::fleet_apply::{projects, selected, ProjectChoice};
     use crate::api::fleet_plan::{overlay, update_plan};
-    use crate::api::fleet_run::ssr::{preview_run, read_all};
+    use crate::api::fleet_run::{preview_run, read_all};
     use crate::api::input;
     use crate::error::AppError;
     use crate::fleet::{Cannot, Operation, Plan, RunView};

@@ -28,8 +28,13 @@ pub async fn retry_fleet_run(run_id: String) -> Result<RunView, AppError> {
     respond(ssr::retry(run_id).await)
 }
 
+/// What the apply and rotate previews share: every project's configuration of a type read,
+/// and a previewed plan kept as the session's run.
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr {
+pub(crate) use ssr::{preview_run, read_all};
+
+#[cfg(feature = "ssr")]
+mod ssr {
     use std::collections::HashMap;
 
     use atlas_registry::{Availability, Integration, IntegrationKind};
@@ -98,11 +103,11 @@ pub(crate) mod ssr {
                 let mut todo = Vec::new();
                 for (i, (view, item)) in run.view.items.iter_mut().zip(&mut run.items).enumerate() {
                     match &view.plan {
-                        Plan::Create | Plan::Update(_) => todo.push(i),
+                        Plan::Create(_) | Plan::Update(_) => todo.push(i),
                         Plan::Unchanged => view.progress = Progress::Skipped(None),
                         Plan::Cannot(why) => view.progress = Progress::Skipped(Some(why.clone())),
                     }
-                    if !matches!(view.plan, Plan::Create | Plan::Update(_)) {
+                    if !matches!(view.plan, Plan::Create(_) | Plan::Update(_)) {
                         item.payload = None;
                     }
                 }
@@ -246,7 +251,7 @@ pub(crate) mod ssr {
                 writes::update(atlas, &group_id, &payload, before.as_ref()).await?;
                 Ok(Done::Updated)
             }
-            Plan::Create if posted => {
+            Plan::Create(_) if posted => {
                 match atlas.integration(&group_id, payload.kind).await {
                     Err(AppError::NotFound(_)) => {
                         create(run, atlas, i, &group_id, &payload, mode).await
@@ -266,7 +271,7 @@ pub(crate) mod ssr {
                     Err(error) => Err(error),
                 }
             }
-            Plan::Create => create(run, atlas, i, &group_id, &payload, mode).await,
+            Plan::Create(_) => create(run, atlas, i, &group_id, &payload, mode).await,
             Plan::Unchanged | Plan::Cannot(_) => Err(AppError::internal("not a write")),
         }
     }

@@ -2,7 +2,7 @@
 //! apply and rotate runs, and the rotate page's hints.
 
 use super::{count, kind_label, label_of_name, labels_of_names, t, tf, Key};
-use crate::fleet::{ApplyMode, Cannot, Change, Done, Plan, Progress, Tally};
+use crate::fleet::{ApplyMode, Cannot, Change, Done, FieldChange, Plan, Progress, Tally};
 
 pub fn mode(mode: ApplyMode) -> &'static str {
     match mode {
@@ -32,10 +32,19 @@ pub fn cannot(why: &Cannot) -> String {
     }
 }
 
+fn listed(changes: &[FieldChange]) -> String {
+    changes
+        .iter()
+        .map(|c| change(&c.field, &c.change))
+        .collect::<Vec<_>>()
+        .join(t(Key::ListSeparator))
+}
+
 pub fn change(field: &str, change: &Change) -> String {
     let label = label_of_name(field);
     match change {
         Change::Replaced => tf(Key::PlanChangeReplaced, &[("field", &label)]),
+        Change::SecretSet => tf(Key::PlanChangeSecretSet, &[("field", &label)]),
         Change::Set {
             from: Some(from),
             to,
@@ -49,18 +58,8 @@ pub fn change(field: &str, change: &Change) -> String {
 
 pub fn plan(plan: &Plan) -> String {
     match plan {
-        Plan::Create => t(Key::PlanPlanCreate).into(),
-        Plan::Update(changes) => tf(
-            Key::PlanPlanUpdate,
-            &[(
-                "changes",
-                &changes
-                    .iter()
-                    .map(|c| change(&c.field, &c.change))
-                    .collect::<Vec<_>>()
-                    .join(t(Key::ListSeparator)),
-            )],
-        ),
+        Plan::Create(changes) => tf(Key::PlanPlanCreate, &[("changes", &listed(changes))]),
+        Plan::Update(changes) => tf(Key::PlanPlanUpdate, &[("changes", &listed(changes))]),
         Plan::Unchanged => t(Key::PlanPlanUnchanged).into(),
         Plan::Cannot(why) => cannot(why),
     }

@@ -250,9 +250,10 @@ keys! {
     PlanLeftHintChanged => plan.left_hint_changed;
     PlanCannotUnreadable => plan.cannot_unreadable (error);
     PlanChangeReplaced => plan.change_replaced (field);
+    PlanChangeSecretSet => plan.change_secret_set (field);
     PlanChangeFromTo => plan.change_from_to (field, from, to);
     PlanChangeSet => plan.change_set (field, to);
-    PlanPlanCreate => plan.plan_create;
+    PlanPlanCreate => plan.plan_create (changes);
     PlanPlanUpdate => plan.plan_update (changes);
     PlanPlanUnchanged => plan.plan_unchanged;
     PlanWaiting => plan.waiting;

@@ -175,7 +175,7 @@ fn RunTable(run: RunView) -> impl IntoView {
         .into_iter()
         .map(|item| {
             let class = match &item.plan {
-                Plan::Create => "create",
+                Plan::Create(_) => "create",
                 Plan::Update(_) => "update",
                 Plan::Unchanged => "unchanged",
                 Plan::Cannot(_) => "cannot",

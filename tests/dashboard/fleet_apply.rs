@@ -130,7 +130,19 @@ async fn the_preview_says_per_project_what_would_happen_and_writes_nothing() {
     )
     .await;
     assert_eq!(view.phase, Phase::Previewed);
-    assert_eq!(item(&view, demo::SANDBOX_PROJECT_ID).plan, Plan::Create);
+    // A new configuration says what it sets: the key only as "set", never its value.
+    let Plan::Create(set) = &item(&view, demo::SANDBOX_PROJECT_ID).plan else {
+        panic!("{view:?}")
+    };
+    assert!(set
+        .iter()
+        .any(|c| c.field == "apiKey" && c.change == Change::SecretSet));
+    assert!(set.iter().any(|c| c.field == "region"
+        && c.change
+            == Change::Set {
+                from: None,
+                to: "EU".into()
+            }));
     // Staging has Opsgenie (US): the key is replaced, the region changes.
     let Plan::Update(changes) = &item(&view, demo::STAGING_PROJECT_ID).plan else {
         panic!("{view:?}")
@@ -258,7 +270,10 @@ async fn a_409_on_create_becomes_an_update_only_where_chosen() {
             &[("apiKey", OPS_GENIE_KEY), ("region", "EU")],
         )
         .await;
-        assert_eq!(item(&view, demo::SANDBOX_PROJECT_ID).plan, Plan::Create);
+        assert!(matches!(
+            item(&view, demo::SANDBOX_PROJECT_ID).plan,
+            Plan::Create(_)
+        ));
         // Someone configures it between the preview and the confirmation.
         let (status, body) = app
             .call(

@@ -289,12 +289,15 @@ fn valid_form(rng: &mut StdRng, endpoint: &str) -> Vec<(String, String)> {
             let lacks = kinds();
             vec![
                 pair(
-                    "q",
+                    "filter[q]",
                     pick(rng, &["", "prod", "Sand", "65f0", "ü"]).to_string(),
                 ),
-                pair("has", has),
-                pair("lacks", lacks),
-                pair("region", pick(rng, &["", "EU", "US5", "MARS"]).to_string()),
+                pair("filter[has]", has),
+                pair("filter[lacks]", lacks),
+                pair(
+                    "filter[region]",
+                    pick(rng, &["", "EU", "US5", "MARS"]).to_string(),
+                ),
                 pair("page", rng.gen_range(0..4u32).to_string()),
             ]
         }
@@ -306,20 +309,16 @@ fn valid_form(rng: &mut StdRng, endpoint: &str) -> Vec<(String, String)> {
             let mut form: Vec<(String, String)> = (0..n)
                 .flat_map(|i| {
                     [
-                        (format!("ids[{i}]"), group_id(rng)),
+                        (format!("rows[{i}][id]"), group_id(rng)),
                         (
-                            format!("names[{i}]"),
-                            pick(rng, &["Sandbox", "<b>x</b>", "ü", ""]).to_string(),
-                        ),
-                        (
-                            format!("indexes[{i}]"),
-                            rng.gen_range(0..400u32).to_string(),
+                            format!("rows[{i}][index]"),
+                            pick(rng, &["0", "399", "-1", "x"]).to_string(),
                         ),
                     ]
                 })
                 .collect();
             form.push(pair(
-                "has",
+                "filter[has]",
                 pick(rng, &["", "PAGER_DUTY", "NOPE"]).to_string(),
             ));
             form

@@ -187,17 +187,28 @@ async fn bad_input_to_the_server_functions_is_refused_before_atlas() {
         ("a bad id", rows(&mut app, &["../../groups"]).await),
         (
             "an unknown type",
-            app.call("fleet/page", &[("has", "NOPE")]).await,
+            app.call("fleet/page", &[("filter[has]", "NOPE")]).await,
         ),
         (
             "an unknown region",
-            app.call("fleet/page", &[("region", "MARS")]).await,
+            app.call("fleet/page", &[("filter[region]", "MARS")]).await,
         ),
     ] {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
-        assert!(body.contains("BadRequest"), "{what}: {body}");
     }
     assert_eq!(app.total_upstream_calls().await, 0, "nothing reached Atlas");
+    // An empty value is "any", as the filter form's first option sends it.
+    let (status, body) = app
+        .call(
+            "fleet/page",
+            &[
+                ("filter[q]", ""),
+                ("filter[has]", ""),
+                ("filter[region]", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     // A huge page number is an empty page, not an error.
     let (status, body) = app.call("fleet/page", &[("page", "4294967295")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -330,7 +341,7 @@ async fn a_generated_fleet_is_paged_by_name_and_cell_filters_page_over_matches()
 
     // What the server looked up and found not matching is named, so the page's island does
     // not ask for it again.
-    let (status, body) = app.call("fleet/page", &[("has", "DATADOG")]).await;
+    let (status, body) = app.call("fleet/page", &[("filter[has]", "DATADOG")]).await;
     assert_eq!(status, StatusCode::OK);
     let answer: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(answer["rows"].as_array().unwrap().len(), 25);
@@ -338,33 +349,60 @@ async fn a_generated_fleet_is_paged_by_name_and_cell_filters_page_over_matches()
     assert_eq!(answer["projects"].as_array().unwrap().len(), 125);
 }
 
-/// `fleet/rows-html` for these projects (id, name shown, place), form-encoded as the island's
-/// call is, with the URL's filter.
+/// `fleet/rows-html` for these projects (id, place in the fleet), form-encoded as the island's
+/// call is (`rows[i][id]`, `rows[i][index]`), with the filter's fields (`filter[has]`, …).
 async fn rows_html(
     app: &mut TestApp,
-    projects: &[(&str, &str, u32)],
+    projects: &[(&str, u32)],
     filter: &[(&str, &str)],
 ) -> (StatusCode, String) {
     let mut form: Vec<(String, String)> = Vec::new();
-    for (i, (id, name, index)) in projects.iter().enumerate() {
-        form.push((format!("ids[{i}]"), id.to_string()));
-        form.push((format!("names[{i}]"), name.to_string()));
-        form.push((format!("indexes[{i}]"), index.to_string()));
+    for (i, (id, index)) in projects.iter().enumerate() {
+        form.push((format!("rows[{i}][id]"), id.to_string()));
+        form.push((format!("rows[{i}][index]"), index.to_string()));
     }
-    form.extend(filter.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    form.extend(
+        filter
+            .iter()
+            .map(|(k, v)| (format!("filter[{k}]"), v.to_string())),
+    );
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     app.call("fleet/rows-html", &form).await
 }
 
+/// A fleet of two projects, one of them named as markup, from a `--seed` document.
+async fn fleet_with_a_hostile_name(name: &str) -> TestApp {
+    let seed = std::env::temp_dir().join(format!(
+        "atlas-integrations-seed-{}-{}.json",
+        std::process::id(),
+        std::time::UNIX_EPOCH.elapsed().unwrap().as_nanos()
+    ));
+    let doc = json!({"orgId": "6650f1a2b3c4d5e6f7a8b9c0", "projects": [
+        {"id": demo::PRODUCTION_PROJECT_ID, "name": name,
+         "integrations": [{"type": "PAGER_DUTY", "serviceKey": demo::secrets::PAGER_DUTY_SERVICE_KEY}]},
+        {"id": demo::SANDBOX_PROJECT_ID, "name": "Sandbox", "integrations": []},
+    ]});
+    std::fs::write(&seed, doc.to_string()).unwrap();
+    let options = EmulatorOptions {
+        seed: Some(seed.clone()),
+        ..Default::default()
+    };
+    let mut app = TestApp::with_emulator(settings(), options, |c| c).await;
+    // Read at the start: the file has done its work.
+    let _ = std::fs::remove_file(&seed);
+    assert_eq!(app.login_service_account().await.0, StatusCode::OK);
+    app
+}
+
 #[tokio::test]
 async fn the_islands_rows_come_drawn_filtered_escaped_and_masked() {
-    let mut app = signed_in().await;
     let hostile = "<img src=x onerror=alert(1)>";
+    let mut app = fleet_with_a_hostile_name(hostile).await;
     let (status, body) = rows_html(
         &mut app,
         &[
-            (demo::PRODUCTION_PROJECT_ID, hostile, 7),
-            (demo::SANDBOX_PROJECT_ID, "Sandbox", 9),
+            (demo::PRODUCTION_PROJECT_ID, 7),
+            (demo::SANDBOX_PROJECT_ID, 9),
         ],
         &[("has", "PAGER_DUTY")],
     )
@@ -380,7 +418,7 @@ async fn the_islands_rows_come_drawn_filtered_escaped_and_masked() {
     let html = rows[0]["html"].as_str().unwrap();
     assert!(html.starts_with("<tr data-id=\""), "{html}");
     assert!(html.contains("data-index=\"7\""), "{html}");
-    // The name the browser sent is drawn as text, never as markup.
+    // The name is Atlas's, drawn as text, never as markup.
     assert!(!html.contains("<img"), "{html}");
     assert!(
         html.contains("&lt;img src=x onerror=alert(1)&gt;"),
@@ -391,23 +429,37 @@ async fn the_islands_rows_come_drawn_filtered_escaped_and_masked() {
         .unwrap()
         .contains(&json!("PAGER_DUTY")));
     assert!(html.contains("••••"), "masked hints only: {html}");
+}
 
-    // Lists that do not go together, or an unknown filter: refused before Atlas.
-    reset_counters(&app).await;
-    let mut mismatched = vec![
-        ("ids[0]", demo::SANDBOX_PROJECT_ID),
-        ("ids[1]", demo::STAGING_PROJECT_ID),
+#[tokio::test]
+async fn the_islands_rows_name_projects_as_atlas_does_whatever_the_browser_says() {
+    let mut app = signed_in().await;
+    // A name sent along (as the island once did) is no argument: the row says Atlas's.
+    let form = [
+        ("rows[0][id]", demo::SANDBOX_PROJECT_ID),
+        ("rows[0][index]", "0"),
+        ("rows[0][name]", "Not Sandbox"),
+        ("names[0]", "Not Sandbox"),
     ];
-    mismatched.push(("names[0]", "Sandbox"));
-    mismatched.push(("indexes[0]", "1"));
-    let (status, body) = app.call("fleet/rows-html", &mismatched).await;
+    let (status, body) = app.call("fleet/rows-html", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains(">Sandbox</a>"), "{body}");
+    assert!(!body.contains("Not Sandbox"), "{body}");
+
+    // A row without its place, an unknown type or region, a bad id: refused before Atlas.
+    reset_counters(&app).await;
+    let (status, body) = app
+        .call(
+            "fleet/rows-html",
+            &[("rows[0][id]", demo::SANDBOX_PROJECT_ID)],
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    let (status, body) = rows_html(
-        &mut app,
-        &[(demo::SANDBOX_PROJECT_ID, "Sandbox", 1)],
-        &[("has", "NOPE")],
-    )
-    .await;
+    for filter in [("has", "NOPE"), ("lacks", "slack"), ("region", "MARS")] {
+        let (status, body) = rows_html(&mut app, &[(demo::SANDBOX_PROJECT_ID, 1)], &[filter]).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{filter:?}: {body}");
+    }
+    let (status, body) = rows_html(&mut app, &[("../../groups", 1)], &[]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(app.total_upstream_calls().await, 0, "nothing reached Atlas");
 }

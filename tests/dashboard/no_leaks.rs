@@ -114,11 +114,10 @@ async fn no_credential_or_secret_in_any_response_or_log_line() {
         let fleet_html_rows: Vec<(String, String)> = demo::PROJECTS
             .iter()
             .enumerate()
-            .flat_map(|(i, (id, name))| {
+            .flat_map(|(i, (id, _))| {
                 [
-                    (format!("ids[{i}]"), id.to_string()),
-                    (format!("names[{i}]"), name.to_string()),
-                    (format!("indexes[{i}]"), i.to_string()),
+                    (format!("rows[{i}][id]"), id.to_string()),
+                    (format!("rows[{i}][index]"), i.to_string()),
                 ]
             })
             .collect();

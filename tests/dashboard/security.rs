@@ -168,11 +168,10 @@ async fn a_long_accept_language_costs_nothing_per_message() {
     let mut form: Vec<(String, String)> = Vec::new();
     for i in 0..100 {
         form.push((
-            format!("ids[{i}]"),
+            format!("rows[{i}][id]"),
             atlas_emulator::demo::PRODUCTION_PROJECT_ID.into(),
         ));
-        form.push((format!("names[{i}]"), format!("Project {i}")));
-        form.push((format!("indexes[{i}]"), i.to_string()));
+        form.push((format!("rows[{i}][index]"), i.to_string()));
     }
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let header = "fr-FR;q=0.5,".repeat(5_000);

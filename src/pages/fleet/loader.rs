@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::rows_html::RowRequest;
 use crate::api::fleet::FleetFilter;
 
 /// Projects per `fleet/rows-html` request while the island loads the fleet: one request's
@@ -29,11 +30,11 @@ pub mod part {
 }
 
 /// What the island needs to load the rest of the filtered fleet: the projects not yet looked
-/// up (id, name, place in the name-sorted fleet), the filter to send with them, and the
+/// up (each with its place in the name-sorted fleet), the filter to send with them, and the
 /// figures the page started with.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MatrixLoad {
-    pub missing: Vec<(String, String, u32)>,
+    pub missing: Vec<RowRequest>,
     pub filter: FleetFilter,
     pub total: usize,
     pub loaded: usize,
@@ -73,7 +74,7 @@ mod live {
     use leptos::wasm_bindgen::{closure::Closure, JsCast};
     use web_sys::Element;
 
-    use super::super::rows_html::{load_fleet_rows_html, RowHtml};
+    use super::super::rows_html::{load_fleet_rows_html, RowHtml, RowRequest};
     use super::part;
     use super::MatrixLoad;
     use crate::error::AppError;
@@ -107,21 +108,10 @@ mod live {
 
     async fn fetch(
         matrix: &Rc<RefCell<Matrix>>,
-        chunk: &[(String, String, u32)],
+        chunk: &[RowRequest],
     ) -> Result<Vec<RowHtml>, AppError> {
         let filter = matrix.borrow().load.filter.clone();
-        let wire =
-            |k: Option<IntegrationKind>| k.map(|k| k.as_wire().to_string()).unwrap_or_default();
-        load_fleet_rows_html(
-            chunk.iter().map(|(id, _, _)| id.clone()).collect(),
-            chunk.iter().map(|(_, name, _)| name.clone()).collect(),
-            chunk.iter().map(|(_, _, index)| *index).collect(),
-            filter.q,
-            wire(filter.has),
-            wire(filter.lacks),
-            filter.region.unwrap_or_default(),
-        )
-        .await
+        load_fleet_rows_html(filter, chunk.to_vec()).await
     }
 
     /// A click on a failed row's Retry: that project alone, looked up again.
@@ -144,13 +134,7 @@ mod live {
                 .row(&id)
                 .and_then(|row| row.get_attribute("data-index"))
                 .and_then(|i| i.parse::<u32>().ok())
-                .map(|index| {
-                    (
-                        id.clone(),
-                        link.get_attribute("data-name").unwrap_or_default(),
-                        index,
-                    )
-                })
+                .map(|index| RowRequest { id, index })
             else {
                 return;
             };
@@ -189,12 +173,12 @@ mod live {
         }
 
         /// New rows, in name order among those shown.
-        fn put(&mut self, rows: Vec<RowHtml>, asked: &[(String, String, u32)]) {
+        fn put(&mut self, rows: Vec<RowHtml>, asked: &[RowRequest]) {
             let Some(body) = self.find(part::ROWS) else {
                 return;
             };
             // The server answers in the order asked.
-            for (row, (_, _, index)) in rows.into_iter().zip(asked) {
+            for (row, RowRequest { index, .. }) in rows.into_iter().zip(asked) {
                 let index = *index;
                 let Some(html) = row.html else { continue };
                 // The last shown row before this one; rows mostly come after all shown.

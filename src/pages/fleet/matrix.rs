@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::loader::{part, MatrixLoad, MatrixLoader};
 use super::row::MatrixRow;
+use super::rows_html::RowRequest;
 use crate::api::fleet::{FleetPage, RowState};
 use crate::i18n::{self, t, Key};
 use crate::links;
@@ -51,7 +52,10 @@ pub fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
         missing: projects
             .iter()
             .filter(|p| !looked_up.contains(&p.id))
-            .map(|p| (p.id.clone(), p.name.clone(), index[p.id.as_str()]))
+            .map(|p| RowRequest {
+                id: p.id.clone(),
+                index: index[p.id.as_str()],
+            })
             .collect(),
         filter: filter.clone(),
         total: projects.len(),

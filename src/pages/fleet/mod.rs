@@ -24,7 +24,6 @@ use super::layout::{async_view, Header};
 use crate::api::fleet::{load_fleet_page, FleetFilter};
 use crate::i18n::{self, t, Key};
 use crate::links::{self, fleet_param as param};
-use atlas_registry::IntegrationKind;
 use filter::FilterForm;
 use matrix::FleetMatrix;
 
@@ -42,18 +41,9 @@ pub fn FleetPageView() -> impl IntoView {
     };
     // A page number that is not one is page 1.
     let page = move || raw(param::PAGE).parse::<u32>().unwrap_or(1).max(1);
-    let wire = |k: Option<IntegrationKind>| k.map(|k| k.as_wire().to_string()).unwrap_or_default();
     let data = Resource::new(
         move || (parsed().0, page()),
-        move |(f, page)| {
-            load_fleet_page(
-                f.q,
-                wire(f.has),
-                wire(f.lacks),
-                f.region.unwrap_or_default(),
-                page,
-            )
-        },
+        move |(filter, page)| load_fleet_page(filter, page),
     );
     let ignored = move || {
         parsed()

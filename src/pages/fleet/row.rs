@@ -39,7 +39,7 @@ pub fn MatrixRow(index: u32, id: String, name: String, state: RowState) -> impl 
                 <td class="row-problem failed" colspan=IntegrationKind::ALL.len()>
                     <span role="alert">{error_message(&error)}</span>
                     " "
-                    <a class="button secondary retry" href=alone data-retry=id.clone() data-name=name.clone()>{t(Key::RetryRow)}</a>
+                    <a class="button secondary retry" href=alone data-retry=id.clone()>{t(Key::RetryRow)}</a>
                 </td>
             }
             .into_any()

@@ -8,8 +8,17 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::api::fleet::FleetFilter;
 use crate::error::AppError;
 use atlas_registry::IntegrationKind;
+
+/// A row the island asks for: the project, and its place in the name-sorted fleet (for the
+/// island to put the row in order; it is only a number in the row's `data-index`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowRequest {
+    pub id: String,
+    pub index: u32,
+}
 
 /// One drawn row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,54 +30,48 @@ pub struct RowHtml {
     pub configured: Vec<IntegrationKind>,
 }
 
-/// The rows of these projects as HTML, filtered as the URL's filter says. `names` and
-/// `indexes` go with `ids` (the name shown, the place in the name-sorted fleet), so the rows
-/// come back drawn and ready to be put in order; at most
-/// [`MAX_IDS_PER_REQUEST`](crate::api::fleet::MAX_IDS_PER_REQUEST) ids. A name is only text
-/// in the row (escaped as any text), so taking it from the browser costs no trust and saves
-/// listing every project again per request.
+/// These projects' rows as HTML (at most
+/// [`MAX_IDS_PER_REQUEST`](crate::api::fleet::MAX_IDS_PER_REQUEST)), in the order asked,
+/// filtered as `filter` says. Each name shown is the one Atlas gives the credential, looked up
+/// here: the browser sends ids, never what a row says.
 #[server(prefix = "/api", endpoint = "fleet/rows-html")]
 pub async fn load_fleet_rows_html(
-    #[server(default)] ids: Vec<String>,
-    #[server(default)] names: Vec<String>,
-    #[server(default)] indexes: Vec<u32>,
-    #[server(default)] q: String,
-    #[server(default)] has: String,
-    #[server(default)] lacks: String,
-    #[server(default)] region: String,
+    #[server(default)] filter: FleetFilter,
+    #[server(default)] rows: Vec<RowRequest>,
 ) -> Result<Vec<RowHtml>, AppError> {
-    crate::server::respond(ssr::rows_html(ids, names, indexes, q, has, lacks, region).await)
+    crate::server::respond(ssr::rows_html(filter, rows).await)
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use super::RowHtml;
-    use crate::api::fleet::{rows_for, FleetFilter, RowState};
+    use super::{RowHtml, RowRequest};
+    use crate::api::fleet::{project_names, rows_for, FleetFilter, RowState};
     use crate::error::AppError;
     use crate::pages::fleet::row::row_html;
 
     pub async fn rows_html(
-        ids: Vec<String>,
-        names: Vec<String>,
-        indexes: Vec<u32>,
-        q: String,
-        has: String,
-        lacks: String,
-        region: String,
+        filter: FleetFilter,
+        asked: Vec<RowRequest>,
     ) -> Result<Vec<RowHtml>, AppError> {
-        let filter = FleetFilter::checked(&q, &has, &lacks, &region)?;
-        if names.len() != ids.len() || indexes.len() != ids.len() {
-            return Err(AppError::BadRequest(String::new()));
-        }
-        let rows = rows_for(ids).await?;
+        let filter = filter.checked()?;
+        let ids: Vec<String> = asked.iter().map(|r| r.id.clone()).collect();
+        // The names and the rows at once: the names cost one list of the projects (a page
+        // per 500), the rows one call per project.
+        let (names, rows) = futures::join!(project_names(), rows_for(ids));
+        let (names, rows) = (names?, rows?);
         Ok(rows
             .into_iter()
-            .zip(names.into_iter().zip(indexes))
-            .map(|(row, (name, index))| {
+            .zip(asked)
+            .map(|(row, RowRequest { index, .. })| {
                 let configured = match &row.state {
                     RowState::Loaded(cells) => cells.iter().map(|c| c.kind).collect(),
                     _ => Vec::new(),
                 };
+                // A project the credential cannot list (its row says so) is named by its id.
+                let name = names
+                    .get(&row.id)
+                    .cloned()
+                    .unwrap_or_else(|| row.id.clone());
                 let html = filter
                     .matches(&row.state)
                     .then(|| row_html(index, row.id.clone(), name, row.state));

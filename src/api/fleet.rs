@@ -222,6 +222,11 @@ pub async fn rows_for(ids: Vec<String>) -> Result<Vec<FleetRow>, AppError> {
     ssr::rows(ids).await
 }
 
+/// The ids a request names, checked before any Atlas call: at most
+/// [`MAX_IDS_PER_REQUEST`], each a project id, or a 400.
+#[cfg(feature = "ssr")]
+pub use ssr::checked_ids;
+
 /// Every project's name by its id, as Atlas lists them to the signed-in user: what a row
 /// drawn for the browser says, never taken from the browser.
 #[cfg(feature = "ssr")]
@@ -301,17 +306,19 @@ mod ssr {
 
     pub async fn rows(ids: Vec<String>) -> Result<Vec<FleetRow>, AppError> {
         let atlas = UserAtlas::current().await?;
+        let ids = checked_ids(&ids)?;
+        Ok(lookup_rows(&atlas, ids).collect().await)
+    }
+
+    /// At most [`MAX_IDS_PER_REQUEST`] ids, each one a project id, or a 400.
+    pub fn checked_ids(ids: &[String]) -> Result<Vec<String>, AppError> {
         if ids.len() > MAX_IDS_PER_REQUEST {
             return Err(AppError::BadRequest(crate::i18n::tf(
                 crate::i18n::Key::RefusalTooManyIds,
                 &[("max", &MAX_IDS_PER_REQUEST.to_string())],
             )));
         }
-        let ids = ids
-            .iter()
-            .map(|id| input::group_id(id))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(lookup_rows(&atlas, ids).collect().await)
+        ids.iter().map(|id| input::group_id(id)).collect()
     }
 
     /// Each project's row from its one list call, with bounded concurrency, in order.

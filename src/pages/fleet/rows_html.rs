@@ -45,7 +45,7 @@ pub async fn load_fleet_rows_html(
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::{RowHtml, RowRequest};
-    use crate::api::fleet::{project_names, rows_for, FleetFilter, RowState};
+    use crate::api::fleet::{checked_ids, project_names, rows_for, FleetFilter, RowState};
     use crate::error::AppError;
     use crate::pages::fleet::row::row_html;
 
@@ -55,6 +55,8 @@ mod ssr {
     ) -> Result<Vec<RowHtml>, AppError> {
         let filter = filter.checked()?;
         let ids: Vec<String> = asked.iter().map(|r| r.id.clone()).collect();
+        // Every id checked before the first Atlas call (the names' list would be one).
+        let ids = checked_ids(&ids)?;
         // The names and the rows at once: the names cost one list of the projects (a page
         // per 500), the rows one call per project.
         let (names, rows) = futures::join!(project_names(), rows_for(ids));

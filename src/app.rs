@@ -4,6 +4,7 @@ use crate::i18n::{t, Key, Lang};
 use crate::links;
 use crate::pages::fleet::FleetPageView;
 use crate::pages::fleet_apply::ApplyPage;
+use crate::pages::fleet_export::ExportPage;
 use crate::pages::fleet_rotate::RotatePage;
 use crate::pages::fleet_run::RunPage;
 use crate::pages::history::{FleetHistoryPage, ProjectHistoryPage};
@@ -85,6 +86,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/fleet/apply") view=ApplyPage ssr=SsrMode::Async/>
                     <Route path=path!("/fleet/rotate") view=RotatePage ssr=SsrMode::Async/>
                     <Route path=path!("/fleet/runs/:run_id") view=RunPage ssr=SsrMode::Async/>
+                    // Export as code: the page; its file is `links::FLEET_EXPORT_DOWNLOAD`
+                    // (`web::export`), outside the pages.
+                    <Route path=path!("/fleet/export") view=ExportPage/>
                 </Routes>
             </main>
         </Router>

@@ -11,9 +11,13 @@
 //!   (`pages::fleet::rows_html`, `pages::fleet_run`'s progress);
 //! - `api`: the server functions, the only door from the browser to Atlas;
 //! - `server` (server): state, session, the signed-in user's handle on Atlas;
-//! - `error`, `links`, `i18n`: what every layer shares;
+//! - `error`, `links`, `i18n`, `write_record`: what every layer shares;
 //! - and the crates under `crates/`: the registry (both targets), the Atlas client and the
 //!   emulator (server).
+
+// Leptos's views are nested types; the fleet page's whole view is deeper than the
+// compiler's default limit of 128 (rustc says so and suggests this).
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod app;
@@ -22,6 +26,7 @@ pub mod fleet;
 pub mod i18n;
 pub mod links;
 pub mod pages;
+pub mod write_record;
 
 #[cfg(feature = "ssr")]
 pub mod config;

@@ -134,6 +134,20 @@ pub fn language(lang: crate::i18n::Lang, here: &str) -> String {
 /// The fleet matrix.
 pub const FLEET: &str = "/fleet";
 
+/// Export as code: the page with its choices, and the file it downloads.
+pub const FLEET_EXPORT: &str = "/fleet/export";
+pub const FLEET_EXPORT_DOWNLOAD: &str = "/fleet/export/download";
+
+/// The export page for the matrix's filter (`query`: the matrix's own query, without `?`), or
+/// for one project.
+pub fn fleet_export(query: &str, project: Option<&str>) -> String {
+    match project {
+        Some(id) => format!("{FLEET_EXPORT}?project={}", encode(id)),
+        None if query.is_empty() => FLEET_EXPORT.to_string(),
+        None => format!("{FLEET_EXPORT}?{query}"),
+    }
+}
+
 /// The fleet matrix's query parameters.
 pub mod fleet_param {
     pub const Q: &str = "q";

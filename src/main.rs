@@ -71,6 +71,8 @@ async fn serve(args: atlas_integrations::config::ServeArgs) -> anyhow::Result<()
         None => web::memory_store(&state),
     };
     tracing::info!(store = store.kind(), "session store");
+    let journal = store.journal(state.session_keys.clone());
+    let state = state.with_journal(journal);
     if let Some(addr) = args.metrics_listen {
         let listener = tokio::net::TcpListener::bind(addr)
             .await

@@ -112,6 +112,12 @@ test("rolling restarts of both replicas, with a key rotation: no sign-out, no lo
   }
   expect(await sessionCookie(page), "still the same session").toBe(signedIn);
 
+  // The journal of the dashboard's writes is in Redis: after both replicas restarted, the
+  // project's history still knows each write's type (issue #27).
+  await visit(page, `/projects/${sandbox.id}/history`);
+  const journaled = page.locator('table.history-list tbody tr[data-journaled="true"][data-type="DATADOG"]');
+  await expect(journaled).toHaveCount(writes);
+
   // Each replica, asked directly, opens this session under the rotated keys. Which replica
   // nginx's round-robin gave each of the browser's requests depends on what else (assets,
   // redirects) came between them, so the check asks each one rather than counting on it.
@@ -166,11 +172,15 @@ test("Redis holds no credential, secret or session cookie in clear", async ({ de
   for (const log of [...stack.logs, ...stack.replicas.map((r) => r?.output ?? "")]) {
     for (const s of secrets) expect(log.includes(s), `"${s.slice(0, 6)}…" in a replica's log`).toBe(false);
   }
-  // Redis drops each record by itself at the session's idle end (30 minutes by default).
+  // Redis drops each record by itself at the session's idle end (30 minutes by default);
+  // the journal of writes (one key, each entry sealed: the scan above found nothing) at its
+  // retention, 90 days after its last write.
+  const JOURNAL = "atlas-integrations:journal:v1";
+  expect(keys, "the tests' writes are in the journal").toContain(JOURNAL);
   for (const key of keys) {
     const ttl = stack.redisTtl(key);
-    expect(ttl, `TTL of a session record`).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(30 * 60);
+    expect(ttl, `TTL of ${key === JOURNAL ? "the journal" : "a session record"}`).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(key === JOURNAL ? 90 * 24 * 3600 : 30 * 60);
   }
 });
 

@@ -5,9 +5,11 @@ import { IntegrationFormPage } from "../pages/project";
 import { LoginPage } from "../pages/login";
 
 /**
- * History (issue #12): Atlas's integration events per project and across the fleet, with a
- * change made directly against the emulator's API (a service account's bearer calls, not the
- * dashboard), under both emulator PUT modes; filters in the URL; no secret in any response.
+ * History (issues #12, #27): Atlas's integration events per project and across the fleet, with
+ * changes made directly against the emulator's API (a service account's bearer calls and an
+ * API key's Digest calls, not the dashboard), under both emulator PUT modes; the type and
+ * fields of the dashboard's own writes from its journal, "type not stated" for the others;
+ * filters in the URL, and the type filter's caveat; no secret in any response.
  */
 
 const OUTSIDE_TOKEN = "xoxb-2222222222-history-outside-abcd";
@@ -35,7 +37,10 @@ for (const mode of ["merge", "replace"] as const) {
     expect((await atlas.call("POST", path, slack)).status).toBe(200);
     // Replace mode wants the whole configuration, so the update sends it all.
     expect((await atlas.call("PUT", path, { ...slack, channelName: "alerts-2" })).status).toBe(200);
-    expect((await atlas.call("DELETE", `/api/atlas/v2/groups/${staging.id}/integrations/OPS_GENIE`)).status).toBe(204);
+    // And with the API key the dashboard signs in with, straight to Atlas: the same principal,
+    // but no journal entry, so no type.
+    const byKey = DirectAtlas.asApiKey(request, demo);
+    expect((await byKey.call("DELETE", `/api/atlas/v2/groups/${staging.id}/integrations/OPS_GENIE`)).status).toBe(204);
 
     // Through the dashboard: Opsgenie created in the sandbox.
     await signIn(page, demo);
@@ -52,8 +57,14 @@ for (const mode of ["merge", "replace"] as const) {
     await expect(rows).toHaveCount(3);
     await expect(rows.nth(0)).toContainText(`${demo.apiKey.publicKey} (API key)`);
     await expect(rows.nth(0)).toContainText("Opsgenie");
+    await expect(rows.nth(0)).toContainText("created");
+    await expect(rows.nth(0)).toContainText("set: API key");
+    await expect(rows.nth(0)).toHaveAttribute("data-journaled", "true");
+    // Made outside: who and from where, as Atlas says; the type Atlas does not say.
     await expect(rows.nth(1)).toContainText(`${demo.serviceAccount.clientId} (service account)`);
-    await expect(rows.nth(1)).toHaveAttribute("data-type", "SLACK");
+    await expect(rows.nth(1)).toContainText("from 127.0.0.1");
+    await expect(rows.nth(1)).toContainText("integration type not stated by Atlas");
+    await expect(rows.nth(1)).toHaveAttribute("data-type", "");
     await expect(rows.nth(2)).toHaveAttribute("data-action", "configured");
 
     // The fleet: every project, with the removal in Staging; filters in the URL.
@@ -68,9 +79,15 @@ for (const mode of ["merge", "replace"] as const) {
     await expect(removed).toHaveCount(1);
     await expect(removed.first()).toContainText("Staging");
     await expect(removed.first()).toContainText("removed");
+    await expect(removed.first()).toContainText(`${demo.apiKey.publicKey} (API key)`);
+    await expect(removed.first()).toContainText("integration type not stated by Atlas");
+    // By type: only the dashboard's own change can be found, and the page says why.
     await page.goto("/history?type=SLACK");
-    await expect(page.locator("table.history-list tbody tr")).toHaveCount(2);
+    await expect(page.locator("table.history-list tbody tr")).toHaveCount(0);
+    await expect(page.getByRole("note")).toContainText("A filter by type finds only changes made through this dashboard");
     await expect(page.getByLabel("Integration")).toHaveValue("SLACK");
+    await page.goto("/history?type=OPS_GENIE");
+    await expect(page.locator("table.history-list tbody tr")).toHaveCount(1);
 
     // No secret, sent from inside or outside, in anything the browser received.
     bodies.push(await page.content());

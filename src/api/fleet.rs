@@ -236,6 +236,10 @@ pub async fn project_names() -> Result<std::collections::HashMap<String, String>
     Ok(all.into_iter().map(|p| (p.id, p.name)).collect())
 }
 
+/// A project's row from its one list call: what the matrix shows and its filter reads.
+#[cfg(feature = "ssr")]
+pub use ssr::row_state;
+
 #[cfg(feature = "ssr")]
 mod ssr {
     use futures::StreamExt;
@@ -337,7 +341,7 @@ mod ssr {
         })
     }
 
-    fn row_state(answer: Result<Vec<atlas_registry::Integration>, AppError>) -> RowState {
+    pub fn row_state(answer: Result<Vec<atlas_registry::Integration>, AppError>) -> RowState {
         match answer {
             Ok(list) => RowState::Loaded(
                 IntegrationView::all_from_atlas(&list)

@@ -48,6 +48,7 @@ mod ssr {
         ApplyMode, Cannot, Done, ItemView, Operation, Phase, Plan, Progress, RunView,
     };
     use crate::links;
+    use crate::server::journal::Origin;
     use crate::server::runs::{self, lock, FleetRun, Owner, RunItem, SharedRun};
     use crate::server::{redirect_plain_form, tower_session, UserAtlas};
 
@@ -173,6 +174,11 @@ mod ssr {
     /// Writes the projects `todo` of `run` in the background, `CONCURRENCY` at a time. The
     /// task owns a clone of the user's handle on Atlas, so it goes on when the page closes.
     fn spawn(run: SharedRun, atlas: UserAtlas, todo: Vec<usize>) {
+        let origin = match lock(&run).view.operation {
+            Operation::Apply(_) => Origin::Apply,
+            Operation::Rotate { .. } => Origin::Rotate,
+        };
+        let atlas = atlas.with_origin(origin);
         tokio::spawn(async move {
             let gate = Gate::default();
             futures::stream::iter(todo)

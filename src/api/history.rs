@@ -4,9 +4,13 @@
 //! credential sees (the fleet), newest first, one page at a time.
 //!
 //! What Atlas does not document is shown as not stated, never guessed (docs/atlas-facts.md,
-//! "Events"): the integration type of an event is in no documented field [unverified: read
-//! from `raw.integrationType`], nor is how a service account appears [unverified: read from
-//! `raw.serviceAccountClientId`].
+//! "Events"): no documented field says which integration type an event is about. The
+//! dashboard knows it for the writes it sent itself: each is in its journal
+//! (`server::journal`), and an event the journal matches (same project, same credential,
+//! same kind of change, within [`MATCH_WINDOW_SECS`]) shows the type, what the write did and
+//! the fields it set or removed. A change made elsewhere (the Atlas UI, the CLI, Terraform)
+//! shows what Atlas says and "type not stated by Atlas"; a filter by type can only find the
+//! dashboard's own changes, and the page says so.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use atlas_registry::IntegrationKind;
 
 use crate::error::AppError;
+use crate::write_record::WriteRecord;
 
 /// What an event says happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,23 +57,31 @@ impl Change {
     }
 }
 
-/// Who made the change, as the event says.
+/// Who made the change, as the event says (the fields the spec documents).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Author {
+    /// `publicKey`.
     ApiKey(String),
+    /// `apiKeyId` alone.
+    ApiKeyId(String),
+    /// `username`, else `userId`.
     User(String),
-    /// [unverified] where Atlas names a service account.
+    /// [unverified] a `publicKey` shaped like a service account's client id.
     ServiceAccount(String),
+    /// `delegatePrincipal`: an application, and whom it acted for when stated.
+    Delegate {
+        name: String,
+        on_behalf_of: Option<String>,
+    },
     NotStated,
 }
 
 /// The integration type of an event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EventKind {
+    /// From the dashboard's journal: a write it sent.
     Known(IntegrationKind),
-    /// A type name this build does not know, shown as Atlas wrote it.
-    Other(String),
-    /// Atlas did not say (no documented field carries it).
+    /// Atlas did not say (no documented field carries it), and the journal has no match.
     NotStated,
 }
 
@@ -79,8 +92,12 @@ pub struct HistoryEntry {
     pub change: Change,
     pub kind: EventKind,
     pub author: Author,
+    /// `remoteAddress`, when Atlas sent it.
+    pub remote_address: Option<String>,
     pub group_id: String,
     pub project_name: String,
+    /// The dashboard's own record of this change, when the journal matched it.
+    pub record: Option<WriteRecord>,
 }
 
 /// A project whose events could not be read, and why.
@@ -121,6 +138,11 @@ pub const PER_PAGE: u32 = 25;
 /// within these.
 pub const EVENTS_PER_PROJECT: u32 = 500;
 
+/// How far apart an event's `created` and the journal's time of a write may be and still be
+/// the same change: Atlas stamps the event when the write arrives, the journal when it was
+/// sent, and the two clocks may differ by a few seconds (whole seconds on Atlas's side).
+pub const MATCH_WINDOW_SECS: i64 = 10;
+
 /// One page of history (1-based): one project's when `group_id` is set, else the fleet's.
 /// `kind` is an integration type (`SLACK`) and `action` `configured` or `removed`; empty
 /// means any. An unknown one is a 400 that says so; nothing is sent to Atlas.
@@ -152,7 +174,6 @@ pub fn time_key(created: &str) -> (String, String) {
 #[cfg(feature = "ssr")]
 mod ssr {
     use atlas_client::{Actor, AtlasError, Event, EventQuery, Page};
-    use atlas_registry::IntegrationKind;
     use futures::StreamExt;
 
     use super::*;
@@ -228,6 +249,12 @@ mod ssr {
         // Answers arrive in any order; by project name, so equal times (Atlas's `created`
         // has whole seconds) always list the same way.
         answers.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+        let read_ids: Vec<String> = answers
+            .iter()
+            .filter(|a| a.2.is_ok())
+            .map(|a| a.0.clone())
+            .collect();
+        let mut journal = atlas.state().journal.entries(&read_ids).await;
         let mut entries = Vec::new();
         let mut unreadable = Vec::new();
         let mut truncated = false;
@@ -238,12 +265,14 @@ mod ssr {
                     truncated |= events
                         .total_count
                         .map_or(read >= u64::from(need), |t| t > read);
-                    entries.extend(
-                        events
-                            .results
-                            .into_iter()
-                            .filter_map(|e| entry(e, &group_id, &project_name)),
-                    );
+                    let mut project: Vec<HistoryEntry> = events
+                        .results
+                        .into_iter()
+                        .filter_map(|e| entry(e, &group_id, &project_name))
+                        .collect();
+                    let records = journal.remove(&group_id).unwrap_or_default();
+                    join(&mut project, records);
+                    entries.extend(project);
                 }
                 Err(error) => {
                     tracing::info!(group_id, error = %error, "project events unreadable");
@@ -295,32 +324,181 @@ mod ssr {
     /// An event as a history entry; one that is not an integration event is left out.
     fn entry(e: Event, group_id: &str, project_name: &str) -> Option<HistoryEntry> {
         let change = Change::from_event_type(&e.event_type)?;
-        let kind = match e.integration_type {
-            None => EventKind::NotStated,
-            Some(t) => IntegrationKind::from_wire(&t)
-                .map(EventKind::Known)
-                .unwrap_or(EventKind::Other(t)),
-        };
         let author = match e.actor {
             Actor::ApiKey(k) => Author::ApiKey(k),
+            Actor::ApiKeyId(id) => Author::ApiKeyId(id),
             Actor::User(u) => Author::User(u),
             Actor::ServiceAccount(c) => Author::ServiceAccount(c),
+            Actor::Delegate { name, on_behalf_of } => Author::Delegate { name, on_behalf_of },
             Actor::Unstated => Author::NotStated,
         };
         Some(HistoryEntry {
             created: e.created,
             change,
-            kind,
+            kind: EventKind::NotStated,
             author,
+            remote_address: e.remote_address,
             group_id: group_id.to_string(),
             project_name: project_name.to_string(),
+            record: None,
         })
     }
+}
+
+/// Gives each of one project's events the journal entry that records the same change, if
+/// any: the same credential (the event's `publicKey`, the journal's public id), the same kind
+/// of change (a create or update is `INTEGRATION_CONFIGURED`, a delete
+/// `INTEGRATION_REMOVED`), at most [`MATCH_WINDOW_SECS`] apart, the nearest first; each entry
+/// matches one event at most. Refused writes made no event and match none. An event named by
+/// anything but a public key (a person, an application, a key's id alone) is not the
+/// dashboard's and keeps "type not stated".
+pub fn join(events: &mut [HistoryEntry], records: Vec<WriteRecord>) {
+    use crate::write_record::{Action, Outcome};
+    let mut free: Vec<Option<WriteRecord>> = records
+        .into_iter()
+        .filter(|r| r.outcome != Outcome::Refused)
+        .map(Some)
+        .collect();
+    for event in events.iter_mut() {
+        let who = match &event.author {
+            Author::ApiKey(k) | Author::ServiceAccount(k) => k,
+            _ => continue,
+        };
+        let Some(at) = unix_seconds(&event.created) else {
+            continue;
+        };
+        let same_change = |r: &WriteRecord| match event.change {
+            Change::Configured => matches!(r.action, Action::Create | Action::Update),
+            Change::Removed => r.action == Action::Delete,
+        };
+        let best = free
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.as_ref().map(|r| (i, r)))
+            .filter(|(_, r)| &r.who == who && same_change(r))
+            .map(|(i, r)| (i, (r.at - at).abs()))
+            .filter(|&(_, gap)| gap <= MATCH_WINDOW_SECS)
+            .min_by_key(|&(_, gap)| gap);
+        if let Some((i, _)) = best {
+            if let Some(record) = free[i].take() {
+                event.kind = EventKind::Known(record.kind);
+                event.record = Some(record);
+            }
+        }
+    }
+}
+
+/// Seconds since the epoch of an ISO 8601 UTC time as Atlas writes it
+/// (`2026-01-01T00:00:00Z`, a fraction allowed); `None` for anything else.
+fn unix_seconds(created: &str) -> Option<i64> {
+    let (date, rest) = created.split_once('T')?;
+    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let clock = rest.get(..8)?;
+    let mut c = clock.splitn(3, ':').map(|p| p.parse::<i64>().ok());
+    let (h, min, sec) = (c.next()??, c.next()??, c.next()??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || sec > 60 {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm), so both targets agree without
+    // a date library in the browser.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3_600 + min * 60 + sec)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::write_record::{Action, Origin, Outcome};
+
+    fn event(created: &str, change: Change, author: Author) -> HistoryEntry {
+        HistoryEntry {
+            created: created.into(),
+            change,
+            kind: EventKind::NotStated,
+            author,
+            remote_address: None,
+            group_id: "g".into(),
+            project_name: "p".into(),
+            record: None,
+        }
+    }
+
+    fn record(at: i64, who: &str, kind: IntegrationKind, action: Action) -> WriteRecord {
+        WriteRecord {
+            at,
+            who: who.into(),
+            group_id: "g".into(),
+            kind,
+            action,
+            origin: Origin::Rotate,
+            set: vec!["apiKey".into()],
+            removed: vec![],
+            outcome: Outcome::Applied,
+        }
+    }
+
+    #[test]
+    fn unix_seconds_reads_atlas_times() {
+        assert_eq!(unix_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(unix_seconds("2026-12-05T10:11:12Z"), Some(1_796_465_472));
+        assert_eq!(
+            unix_seconds("2024-02-29T00:00:00.123Z"),
+            Some(1_709_164_800)
+        );
+        assert_eq!(unix_seconds("yesterday"), None);
+        assert_eq!(unix_seconds("2026-13-01T00:00:00Z"), None);
+    }
+
+    #[test]
+    fn events_take_the_nearest_matching_write_once() {
+        let t = unix_seconds("2026-12-05T10:00:00Z").unwrap();
+        let key = || Author::ApiKey("demoownr".into());
+        let mut events = vec![
+            event("2026-12-05T10:00:03Z", Change::Configured, key()),
+            event("2026-12-05T10:00:00Z", Change::Configured, key()),
+            // Same time, but removed: only a delete matches it.
+            event("2026-12-05T10:00:00Z", Change::Removed, key()),
+            // A person in the Atlas UI: never the dashboard's.
+            event(
+                "2026-12-05T10:00:00Z",
+                Change::Configured,
+                Author::User("a@b.c".into()),
+            ),
+            // Too far from any write.
+            event("2026-12-05T10:05:00Z", Change::Configured, key()),
+        ];
+        let mut refused = record(t, "demoownr", IntegrationKind::Slack, Action::Update);
+        refused.outcome = Outcome::Refused;
+        join(
+            &mut events,
+            vec![
+                record(t, "demoownr", IntegrationKind::Datadog, Action::Create),
+                record(t + 3, "demoownr", IntegrationKind::OpsGenie, Action::Update),
+                record(t + 1, "demoownr", IntegrationKind::Webhook, Action::Delete),
+                record(t, "otherkey", IntegrationKind::PagerDuty, Action::Update),
+                refused,
+            ],
+        );
+        let kinds: Vec<_> = events.iter().map(|e| e.kind.clone()).collect();
+        assert_eq!(
+            kinds,
+            [
+                EventKind::Known(IntegrationKind::OpsGenie),
+                EventKind::Known(IntegrationKind::Datadog),
+                EventKind::Known(IntegrationKind::Webhook),
+                EventKind::NotStated,
+                EventKind::NotStated,
+            ]
+        );
+        assert_eq!(events[0].record.as_ref().unwrap().origin, Origin::Rotate);
+    }
 
     #[test]
     fn times_order_and_show() {

@@ -6,13 +6,15 @@
 //! - `texts`: one language's messages, and where `t` finds the current page's;
 //! - `lang`: the languages, and which one a request gets;
 //! - `format`: numbers and dates for the language;
-//! - `errors`: one sentence per error; `fleet`: the fleet pages' sentences;
+//! - `errors`: one sentence per error; `fleet`: the fleet pages' sentences; `history`: the
+//!   history pages';
 //! - below: the other sentences with values, built from those messages the same way on both
 //!   targets.
 
 mod errors;
 pub mod fleet;
 mod format;
+pub mod history;
 mod keys;
 mod lang;
 #[cfg(feature = "ssr")]

@@ -11,6 +11,7 @@ use super::layout::{Breadcrumbs, ErrorAlert, Header, Loading};
 use crate::api::history::{list_history, Author, Change, EventKind, HistoryEntry, HistoryPage};
 use crate::i18n::{self, t, Key};
 use crate::links;
+use crate::write_record::{Action, Origin, WriteRecord};
 use atlas_registry::IntegrationKind;
 
 #[component]
@@ -116,6 +117,7 @@ fn HistoryView(page: HistoryPage) -> impl IntoView {
                         <th scope="col">{t(Key::Who)}</th>
                         <th scope="col">{t(Key::Action)}</th>
                         <th scope="col">{t(Key::IntegrationType)}</th>
+                        <th scope="col">{t(Key::FieldsChanged)}</th>
                         {fleet.then(|| view! { <th scope="col">{t(Key::Project)}</th> })}
                     </tr>
                 </thead>
@@ -128,8 +130,10 @@ fn HistoryView(page: HistoryPage) -> impl IntoView {
         <Breadcrumbs project=page.project.clone() here=Some(t(Key::History).to_string())/>
         <h1>{title}</h1>
         <p class="intro">{intro}</p>
+        <p class="intro">{t(Key::HistoryJournalNote)}</p>
         <Filter kind action/>
-        <p class="count">{i18n::history_count(page.page, page.projects)}</p>
+        {kind.map(|_| view! { <p class="notice type-filter-note" role="note">{i18n::history::type_filter_note()}</p> })}
+        <p class="count">{i18n::history::count_line(page.page, page.projects)}</p>
         {unreadable}
         {rows}
         {page.truncated.then(|| view! { <p class="muted truncated">{t(Key::HistoryTruncated)}</p> })}
@@ -183,33 +187,86 @@ fn change_label(change: Change) -> &'static str {
 #[component]
 fn HistoryRow(entry: HistoryEntry, fleet: bool) -> impl IntoView {
     let who = match &entry.author {
-        Author::ApiKey(k) => i18n::api_key_author(k),
+        Author::ApiKey(k) => i18n::history::api_key_author(k),
+        Author::ApiKeyId(id) => i18n::history::api_key_id_author(id),
         Author::User(u) => u.clone(),
-        Author::ServiceAccount(c) => i18n::service_account_author(c),
+        Author::ServiceAccount(c) => i18n::history::service_account_author(c),
+        Author::Delegate { name, on_behalf_of } => {
+            i18n::history::delegate_author(name, on_behalf_of.as_deref())
+        }
         Author::NotStated => t(Key::AuthorNotStated).to_string(),
     };
-    // [unverified] Atlas documents no field for the type: absent is said, never guessed.
+    let from = entry.remote_address.as_deref().map(
+        |address| view! { <span class="muted from">{i18n::history::from_address(address)}</span> },
+    );
+    // Atlas documents no field for the type: it is known only from the journal, never guessed.
     let (kind, kind_known) = match &entry.kind {
         EventKind::Known(k) => (i18n::kind_label(*k).to_string(), true),
-        EventKind::Other(name) => (name.clone(), true),
         EventKind::NotStated => (t(Key::TypeNotStated).to_string(), false),
     };
     let data_type = match &entry.kind {
         EventKind::Known(k) => k.as_wire().to_string(),
-        EventKind::Other(name) => name.clone(),
         EventKind::NotStated => String::new(),
     };
+    let action = match &entry.record {
+        Some(record) => journaled_action(record),
+        None => change_label(entry.change).to_string(),
+    };
+    let fields = entry
+        .record
+        .as_ref()
+        .map(fields_changed)
+        .unwrap_or_default();
     let project = fleet.then(|| {
         let href = links::project_history(&entry.group_id);
         view! { <td><a href=href>{entry.project_name.clone()}</a></td> }
     });
     view! {
-        <tr data-action=entry.change.as_param() data-type=data_type>
+        <tr
+            data-action=entry.change.as_param()
+            data-type=data_type
+            data-journaled=entry.record.is_some().to_string()
+        >
             <td><time datetime=entry.created.clone()>{crate::i18n::date_time(&entry.created)}</time></td>
-            <td class="who">{who}</td>
-            <td>{change_label(entry.change)}</td>
+            <td class="who">{who}{from}</td>
+            <td>{action}</td>
             <td class:muted=!kind_known>{kind}</td>
+            <td class="fields">{fields}</td>
             {project}
         </tr>
     }
+}
+
+/// What the journal says the write was: created, updated or removed, and from which fleet
+/// page when it came from one.
+fn journaled_action(record: &WriteRecord) -> String {
+    let action = match record.action {
+        Action::Create => t(Key::ChangeCreated),
+        Action::Update => t(Key::ChangeUpdated),
+        Action::Delete => t(Key::ChangeRemoved),
+    };
+    match record.origin {
+        Origin::Page => action.to_string(),
+        Origin::Apply => format!("{action} · {}", t(Key::FleetApplyTitle)),
+        Origin::Rotate => format!("{action} · {}", t(Key::FleetRotateTitle)),
+    }
+}
+
+/// The names of the fields the write set and removed, as the form labels them.
+fn fields_changed(record: &WriteRecord) -> String {
+    let names = |fields: &[String]| {
+        fields
+            .iter()
+            .map(|f| i18n::history::field_label(record.kind, f))
+            .collect::<Vec<_>>()
+            .join(t(Key::ListSeparator))
+    };
+    let mut parts = Vec::new();
+    if !record.set.is_empty() {
+        parts.push(i18n::history::fields_set(&names(&record.set)));
+    }
+    if !record.removed.is_empty() {
+        parts.push(i18n::history::fields_removed(&names(&record.removed)));
+    }
+    parts.join("; ")
 }

@@ -2,6 +2,7 @@
 
 pub mod fleet;
 pub mod fleet_apply;
+pub mod fleet_export;
 pub mod fleet_rotate;
 pub mod fleet_run;
 pub mod form;

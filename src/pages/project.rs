@@ -32,7 +32,11 @@ pub fn ProjectPage() -> impl IntoView {
                         <Breadcrumbs project=Some((project.group_id.clone(), project.project_name.clone())) here=None/>
                         <h1>{project.project_name.clone()}</h1>
                         <p class="intro"><code>{project.group_id.clone()}</code></p>
-                        <p class="links"><a href=links::project_history(&project.group_id)>{t(Key::History)}</a></p>
+                        <p class="links">
+                            <a href=links::project_history(&project.group_id)>{t(Key::History)}</a>
+                            " "
+                            <a href=links::fleet_export("", Some(&project.group_id))>{t(Key::ExportAsCode)}</a>
+                        </p>
                         {flash().map(|m| view! { <p class="notice" role="status">{m}</p> })}
                         <ProjectCards project/>
                     }

@@ -3,40 +3,25 @@
 //! where (project), what (type, action, the NAMES of the fields set or removed) and how it
 //! ended. Never a value: names come from the registry's field list, so a secret cannot slip
 //! in. Atlas's own record of the same change is its project events (the History pages);
-//! this line is the dashboard's side, kept even when Atlas's answer was lost.
+//! this line is the dashboard's side, kept even when Atlas's answer was lost. The same record
+//! is kept as data in the journal (`journal`), which the history pages read.
 
-use atlas_registry::{Integration, IntegrationKind};
+use atlas_registry::Integration;
 
+use super::journal::{Entry, Outcome};
 use crate::error::AppError;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    Create,
-    Update,
-    Delete,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Create => "create",
-            Action::Update => "update",
-            Action::Delete => "delete",
-        }
-    }
-}
 
 /// Names of the fields a write sets and removes, in the registry's order: only names the
 /// registry knows for the type (nothing taken from user input verbatim).
-pub fn field_names(integration: &Integration) -> (String, String) {
+pub fn field_names(integration: &Integration) -> (Vec<String>, Vec<String>) {
     let spec = integration.kind.spec();
     let names = |keep: &dyn Fn(&str) -> bool| {
         spec.fields
             .iter()
             .map(|f| f.name)
             .filter(|name| keep(name))
+            .map(str::to_string)
             .collect::<Vec<_>>()
-            .join(",")
     };
     (
         names(&|n| integration.values.contains_key(n)),
@@ -44,33 +29,27 @@ pub fn field_names(integration: &Integration) -> (String, String) {
     )
 }
 
-/// How a write ended, in one word for the log.
-pub fn outcome<T>(result: &Result<T, AppError>) -> &'static str {
+/// How a write ended.
+pub fn outcome<T>(result: &Result<T, AppError>) -> Outcome {
     match result {
-        Ok(_) => "applied",
-        Err(AppError::Unconfirmed) => "unconfirmed",
-        Err(_) => "refused",
+        Ok(_) => Outcome::Applied,
+        Err(AppError::Unconfirmed) => Outcome::Unconfirmed,
+        Err(_) => Outcome::Refused,
     }
 }
 
-/// Writes the line. `set` and `removed` are field names (`field_names`), empty for a delete.
-pub fn write(
-    who: &str,
-    group_id: &str,
-    kind: IntegrationKind,
-    action: Action,
-    (set, removed): (&str, &str),
-    outcome: &str,
-) {
+/// Writes the line for a journal entry (`who` as the log may show it: `loggable_id`).
+pub fn write(entry: &Entry) {
     tracing::info!(
         target: "audit",
-        who,
-        group_id,
-        integration_type = kind.as_wire(),
-        action = action.as_str(),
-        fields_set = set,
-        fields_removed = removed,
-        outcome,
+        who = loggable_id(&entry.who).as_ref(),
+        group_id = entry.group_id,
+        integration_type = entry.kind.as_wire(),
+        action = entry.action.as_str(),
+        origin = ?entry.origin,
+        fields_set = entry.set.join(","),
+        fields_removed = entry.removed.join(","),
+        outcome = entry.outcome.as_str(),
         "integration write"
     );
 }
@@ -100,7 +79,7 @@ pub fn loggable_id(public_id: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use atlas_registry::FieldValue;
+    use atlas_registry::{FieldValue, IntegrationKind};
 
     #[test]
     fn names_only_in_registry_order() {
@@ -111,11 +90,14 @@ mod tests {
             "apiKey".into(),
             FieldValue::Text("secret-value-1234".into()),
         );
-        assert_eq!(field_names(&i), ("apiKey,region".into(), String::new()));
+        assert_eq!(
+            field_names(&i),
+            (vec!["apiKey".to_string(), "region".to_string()], vec![])
+        );
         let mut w = Integration::new(IntegrationKind::Webhook);
         w.cleared.insert("secret".into());
         w.cleared.insert("not-a-field".into());
-        assert_eq!(field_names(&w), (String::new(), "secret".into()));
+        assert_eq!(field_names(&w), (vec![], vec!["secret".to_string()]));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod audit;
 mod context;
+pub mod journal;
 pub mod proxy;
 pub mod runs;
 mod sealing;

@@ -6,6 +6,7 @@ use leptos::prelude::LeptosOptions;
 
 use atlas_client::AtlasApi;
 
+use super::journal::Journal;
 use super::runs::RunRegistry;
 use super::sealing::SessionKeys;
 use super::throttle::{LoginPolicy, LoginThrottle};
@@ -22,6 +23,8 @@ pub struct AppState {
     pub session_keys: Arc<SessionKeys>,
     /// The fleet runs of this process (`runs`), kept for the sessions that started them.
     pub runs: Arc<RunRegistry>,
+    /// The writes the dashboard sent (`journal`): in memory, or in Redis beside the sessions.
+    pub journal: Journal,
 }
 
 impl AppState {
@@ -37,6 +40,7 @@ impl AppState {
             // The in-memory store's sessions end with the process: a key of its own suffices.
             session_keys: Arc::new(SessionKeys::ephemeral()),
             runs: Arc::new(RunRegistry::default()),
+            journal: Journal::memory(),
             settings: Arc::new(settings),
         }
     }
@@ -45,6 +49,12 @@ impl AppState {
     /// restarts, needs.
     pub fn with_session_keys(mut self, keys: SessionKeys) -> Self {
         self.session_keys = Arc::new(keys);
+        self
+    }
+
+    /// Keeps the journal elsewhere: in Redis, when the sessions are there.
+    pub fn with_journal(mut self, journal: Journal) -> Self {
+        self.journal = journal;
         self
     }
 }

@@ -22,8 +22,9 @@ use std::sync::{Arc, Mutex};
 use atlas_client::{ApiErrorInfo, AtlasError, Credential, HeldToken, Project};
 use atlas_registry::{Integration, IntegrationKind};
 
-use super::audit::{self, Action};
+use super::audit;
 use super::context::{app_state, optional_user, tower_session};
+use super::journal::{Action, Entry, Origin};
 use super::session::{self, UserSession};
 use super::state::AppState;
 use crate::error::AppError;
@@ -34,6 +35,8 @@ pub struct UserAtlas {
     user: UserSession,
     /// The token the session holds now (it changes when this request obtains a new one).
     kept_token: Arc<Mutex<Option<HeldToken>>>,
+    /// Where this handle's writes come from, for the journal.
+    origin: Origin,
 }
 
 impl UserAtlas {
@@ -41,15 +44,29 @@ impl UserAtlas {
     pub async fn current() -> Result<Self, AppError> {
         let state = app_state()?;
         let user = optional_user().await?.ok_or(AppError::NotSignedIn)?;
+        Ok(Self::for_user(state, user).await)
+    }
+
+    /// The handle of a user already read from the session, for a handler outside the server
+    /// functions (a download). A token this process obtains for it is not written back to the
+    /// session there (no server-function context): the next request obtains its own.
+    pub async fn for_user(state: AppState, user: UserSession) -> Self {
         if let Some(token) = user.token.clone() {
             state.atlas.adopt_token(&user.credential, token).await;
         }
         let kept_token = Arc::new(Mutex::new(user.token.clone()));
-        Ok(UserAtlas {
+        UserAtlas {
             state,
             user,
             kept_token,
-        })
+            origin: Origin::Page,
+        }
+    }
+
+    /// The same handle, its writes journaled as coming from `origin` (a fleet run's).
+    pub fn with_origin(mut self, origin: Origin) -> Self {
+        self.origin = origin;
+        self
     }
 
     /// Writes the token this process now holds for the session into the session, when it is
@@ -157,6 +174,7 @@ impl UserAtlas {
         group_id: &str,
         integration: &Integration,
     ) -> Result<Vec<Integration>, AppError> {
+        let sent_at = time::OffsetDateTime::now_utc().unix_timestamp();
         let call =
             self.state
                 .atlas
@@ -167,7 +185,8 @@ impl UserAtlas {
             }
             other => self.answer_write(other).await,
         };
-        self.audit(group_id, integration, Action::Create, &result);
+        self.keep_record(group_id, integration, Action::Create, sent_at, &result)
+            .await;
         result
     }
 
@@ -177,6 +196,7 @@ impl UserAtlas {
         group_id: &str,
         integration: &Integration,
     ) -> Result<Vec<Integration>, AppError> {
+        let sent_at = time::OffsetDateTime::now_utc().unix_timestamp();
         let call =
             self.state
                 .atlas
@@ -192,45 +212,49 @@ impl UserAtlas {
             }
             other => self.answer_write(other).await,
         };
-        self.audit(group_id, integration, Action::Update, &result);
+        self.keep_record(group_id, integration, Action::Update, sent_at, &result)
+            .await;
         result
     }
 
     pub async fn delete(&self, group_id: &str, kind: IntegrationKind) -> Result<(), AppError> {
+        let sent_at = time::OffsetDateTime::now_utc().unix_timestamp();
         let call = self
             .state
             .atlas
             .delete_integration(&self.user.credential, group_id, kind);
         let result = self.answer_write(call.await).await;
-        audit::write(
-            self.user.credential.public_id(),
-            group_id,
-            kind,
-            Action::Delete,
-            ("", ""),
-            audit::outcome(&result),
-        );
+        let deleted = Integration::new(kind);
+        self.keep_record(group_id, &deleted, Action::Delete, sent_at, &result)
+            .await;
         result
     }
 
-    /// The audit line of a create or update this handle sent (`audit`): every write, from a
-    /// project's page or a fleet run, passes here.
-    fn audit<T>(
+    /// The audit line and journal entry of a write this handle sent (`at`: when it was sent,
+    /// close to when Atlas stamps its event): every write, from a project's page or a fleet
+    /// run, passes here.
+    async fn keep_record<T>(
         &self,
         group_id: &str,
         integration: &Integration,
         action: Action,
+        at: i64,
         result: &Result<T, AppError>,
     ) {
         let (set, removed) = audit::field_names(integration);
-        audit::write(
-            self.user.credential.public_id(),
-            group_id,
-            integration.kind,
+        let entry = Entry {
+            at,
+            who: self.user.credential.public_id().to_string(),
+            group_id: group_id.to_string(),
+            kind: integration.kind,
             action,
-            (&set, &removed),
-            audit::outcome(result),
-        );
+            origin: self.origin,
+            set,
+            removed,
+            outcome: audit::outcome(result),
+        };
+        audit::write(&entry);
+        self.state.journal.record(entry).await;
     }
 
     /// A write's answer. With no readable answer (cut off, timed out, unreadable), Atlas may

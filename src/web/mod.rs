@@ -3,6 +3,7 @@
 //! the health probes, and serving it. Tests drive `router` without a socket.
 
 mod answers;
+mod export;
 mod guard;
 mod health;
 mod language;
@@ -80,6 +81,10 @@ pub fn router_with_store(state: AppState, store: DashboardStore) -> Router {
             move || shell(options.clone()),
         )
         .route(links::LANGUAGE_ROUTE, axum::routing::get(language::choose))
+        .route(
+            links::FLEET_EXPORT_DOWNLOAD,
+            axum::routing::get(export::download),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(language::detect))
         .layer(axum::middleware::from_fn_with_state(

@@ -10,13 +10,17 @@
 
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::{session_store, SessionStore};
-use tower_sessions_redis_store::fred::interfaces::{ClientLike, ServerInterface};
+
+use tower_sessions_redis_store::fred::interfaces::{ClientLike, KeysInterface, ServerInterface};
 use tower_sessions_redis_store::fred::prelude::{Builder, Config, Pool, ReconnectPolicy};
 use tower_sessions_redis_store::RedisStore;
 
 use super::session_store::SweptMemoryStore;
+use crate::server::journal::{self, Journal};
+use crate::server::SessionKeys;
 
 /// The session store the dashboard was configured with.
 #[derive(Clone, Debug)]
@@ -71,11 +75,25 @@ impl DashboardStore {
     }
 
     /// Sessions held, expired ones the store has not dropped yet included: for the metrics.
-    /// With Redis, the keys of its database, which should hold nothing but sessions.
+    /// With Redis, the keys of its database, which should hold nothing but sessions and the
+    /// journal's one key.
     pub async fn count(&self) -> Option<u64> {
         match self {
             DashboardStore::Memory(store) => Some(store.len().await as u64),
-            DashboardStore::Redis { pool, .. } => pool.dbsize().await.ok(),
+            DashboardStore::Redis { pool, .. } => {
+                let keys: u64 = pool.dbsize().await.ok()?;
+                let journal: u64 = pool.exists(journal::REDIS_KEY).await.ok()?;
+                Some(keys.saturating_sub(journal))
+            }
+        }
+    }
+
+    /// The journal of the dashboard's writes, kept where the sessions are (Redis entries
+    /// sealed with `keys`).
+    pub fn journal(&self, keys: Arc<SessionKeys>) -> Journal {
+        match self {
+            DashboardStore::Memory(_) => Journal::memory(),
+            DashboardStore::Redis { pool, .. } => Journal::redis(pool.clone(), keys),
         }
     }
 }

@@ -100,9 +100,10 @@ async fn fleet_and_project_history_include_changes_made_outside_the_dashboard() 
                 key.clone(),
                 SANDBOX.into()
             ),
+            // Made elsewhere: Atlas does not say the type, and the journal has no such write.
             (
                 "Configured".into(),
-                "{\"Known\":\"SLACK\"}".into(),
+                "\"NotStated\"".into(),
                 sa.clone(),
                 PRODUCTION.into()
             ),
@@ -116,6 +117,15 @@ async fn fleet_and_project_history_include_changes_made_outside_the_dashboard() 
     );
     assert_eq!(fleet["projects"], demo::PROJECTS.len());
     assert_eq!(fleet["unreadable"], serde_json::json!([]));
+    // The dashboard's own writes carry its journal's record: the action, fields by name.
+    let created = &fleet["entries"][2]["record"];
+    assert_eq!(created["action"], "Create");
+    assert_eq!(created["origin"], "Page");
+    assert_eq!(created["set"], serde_json::json!(["apiKey"]));
+    assert_eq!(fleet["entries"][0]["record"]["action"], "Delete");
+    assert_eq!(fleet["entries"][1]["record"], Value::Null);
+    // The caller's address, as Atlas stated it.
+    assert_eq!(fleet["entries"][1]["remote_address"], "127.0.0.1");
 
     let (_, one) = history(&mut app, &[("group_id", PRODUCTION)]).await;
     assert_eq!(rows(&one).len(), 1);
@@ -129,6 +139,9 @@ async fn fleet_and_project_history_include_changes_made_outside_the_dashboard() 
         &format!("{} (API key)", demo::API_PUBLIC_KEY),
         &format!("{} (service account)", demo::SERVICE_ACCOUNT_CLIENT_ID),
         "removed",
+        "created",
+        "set: ",
+        "integration type not stated by Atlas",
         "Opsgenie",
         "Sandbox",
         "Production",
@@ -186,11 +199,19 @@ async fn filters_and_pages_live_in_the_url_and_bad_ones_are_harmless() {
     let (_, removed) = history(&mut app, &[("action", "removed")]).await;
     assert_eq!(rows(&removed).len(), 15);
     assert!(rows(&removed).iter().all(|r| r.0 == "Removed"));
+    // A type filter finds the dashboard's own writes only: the Slack made elsewhere has no
+    // stated type, so it is not found by type (the page says why).
+    let (_, ops) = history(&mut app, &[("kind", "OPS_GENIE")]).await;
+    assert_eq!(rows(&ops).len(), 25);
+    assert_eq!(ops["has_next"], true);
     let (_, slack) = history(&mut app, &[("kind", "SLACK")]).await;
-    assert_eq!(rows(&slack).len(), 1);
-    assert_eq!(rows(&slack)[0].3, PRODUCTION);
-    let (_, none) = history(&mut app, &[("kind", "SLACK"), ("action", "removed")]).await;
-    assert_eq!(rows(&none).len(), 0);
+    assert_eq!(rows(&slack).len(), 0);
+    assert!(
+        rows(&first)
+            .iter()
+            .any(|r| r.3 == PRODUCTION && r.1 == "\"NotStated\""),
+        "still listed without a type filter"
+    );
 
     // Unknown filters: a 400 that says what was wrong, nothing sent to Atlas.
     let before = app.total_upstream_calls().await;
@@ -209,6 +230,10 @@ async fn filters_and_pages_live_in_the_url_and_bad_ones_are_harmless() {
     assert!(!html.contains("data-action=\"configured\""));
     let (status, _, html) = app.send(page_request("/history?type=OPS_GENIE")).await;
     assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("A filter by type finds only changes made through this dashboard"),
+        "the type filter's caveat"
+    );
     let next = html
         .split("rel=\"next\"")
         .next()

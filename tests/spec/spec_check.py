@@ -54,6 +54,7 @@ GROUPS = "/api/atlas/v2/groups"
 ONE = "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}"
 EVENTS = "/api/atlas/v2/groups/{groupId}/events"
 EVENT = "/api/atlas/v2/groups/{groupId}/events/{eventId}"
+SPEC_PATH = [""]  # set by main
 CHECK_NAMES = ("not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance")
 CHECKS = tuple(c for c in ALL_CHECKS if c.__name__ in CHECK_NAMES)
 
@@ -74,6 +75,22 @@ def validate(schema, template, method, resp, failures, label):
         op.validate_response(resp)
     except Exception as e:  # CheckFailed and friends
         failures.append(f"{label}: {type(e).__name__}: {e}")
+
+
+def undocumented_event_fields(spec_path, events):
+    """Fields of events (and of their `raw`) that the spec's event schema does not define.
+    JSON Schema lets a response carry extra fields, so (a) alone would not notice an invented
+    one; the dashboard must never depend on one (docs/atlas-facts.md, "Events")."""
+    import yaml
+    with open(spec_path) as f:
+        schemas = yaml.safe_load(f)["components"]["schemas"]
+    event_props = set(schemas["DefaultEventViewForNdsGroup"]["properties"])
+    raw_props = set(schemas["raw"]["properties"])
+    found = []
+    for e in events:
+        found += [f"event field {k!r}" for k in e if k not in event_props]
+        found += [f"raw field {k!r}" for k in (e.get("raw") or {}) if k not in raw_props]
+    return sorted(set(found))
 
 
 def scenario(base, schema):
@@ -147,6 +164,9 @@ def scenario(base, schema):
     ]
     if not listed.ok or len(listed.json().get("results", [])) < 3:
         failures_early.append(f"list events: expected the scenario's writes as events, got {listed.text[:500]}")
+    else:
+        for field in undocumented_event_fields(SPEC_PATH[0], listed.json()["results"]):
+            failures_early.append(f"list events: {field} is not in the spec's event schema")
     # Every operation again as a client asking for 2025-03-12 (answered with 2023-01-01).
     ts = lambda method, path, body=None: call(method, path, body=body, accept=TS_ACCEPT)
     steps += [
@@ -211,6 +231,7 @@ def generated(base, schema, examples):
 def main():
     base, spec = sys.argv[1], sys.argv[2]
     examples = int(sys.argv[3]) if len(sys.argv) > 3 else 60
+    SPEC_PATH[0] = spec
     schema = schemathesis.from_path(spec, base_url=base)
     hook(base, "/_emulator/reset")
     n, scenario_failures = scenario(base, schema)

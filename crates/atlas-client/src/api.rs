@@ -25,22 +25,33 @@ pub struct Page<T> {
     pub total_count: Option<u64>,
 }
 
-/// Who made a change, as far as an event says (docs/atlas-facts.md, "Events").
+/// Who made a change, as far as an event says: the fields `DefaultEventViewForNdsGroup`
+/// documents (docs/atlas-facts.md, "Events").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Actor {
-    /// `publicKey`: an API key (spec, `DefaultEventViewForNdsGroup`).
+    /// `publicKey`: an API key.
     ApiKey(String),
-    /// `username`: a person signed in to Atlas (spec: their email address).
-    User(String),
-    /// [unverified] The spec does not say how a service account appears in an event; this is
-    /// the client id where the emulator puts it (`raw.serviceAccountClientId`). Real Atlas may
-    /// send it elsewhere or not at all, which is `Unstated`.
+    /// `apiKeyId` alone: an API key named by its id only.
+    ApiKeyId(String),
+    /// [unverified] A `publicKey` shaped like a service account's client id (`mdb_sa_id_…`):
+    /// the spec does not say how a service account appears in an event; this is where a
+    /// client id, "the public part" of its credential, would fit.
     ServiceAccount(String),
-    /// None of the above: `apiKeyId` or `userId` alone, or nothing.
+    /// `username` (the spec: their email address), else `userId`: a person signed in to Atlas.
+    User(String),
+    /// `delegatePrincipal` (`Principal`): an application acting through delegated access,
+    /// with whom it acted for (`onBehalfOf`) when stated.
+    Delegate {
+        name: String,
+        on_behalf_of: Option<String>,
+    },
+    /// None of the above.
     Unstated,
 }
 
-/// One project event (`DefaultEventViewForNdsGroup`), as much as the dashboard shows.
+/// One project event (`DefaultEventViewForNdsGroup`), as much as the dashboard shows. No
+/// documented field names the integration type an event is about: the dashboard learns it
+/// from its own journal of the writes it sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub id: String,
@@ -49,11 +60,8 @@ pub struct Event {
     /// `eventTypeName` (required by the spec).
     pub event_type: String,
     pub actor: Actor,
-    /// [unverified] Which integration type the event is about: no documented field says. Read
-    /// from `raw.integrationType` (where the emulator puts it; `raw` comes with
-    /// `includeRaw=true` only and its fields "may change", spec); `None` when absent, and the
-    /// dashboard then says Atlas did not state it.
-    pub integration_type: Option<String>,
+    /// `remoteAddress`: the IPv4 or IPv6 address the change came from.
+    pub remote_address: Option<String>,
 }
 
 /// What to ask listGroupEvents for, besides the page.
@@ -140,7 +148,7 @@ pub trait AtlasApi: Send + Sync {
         kind: IntegrationKind,
     ) -> Result<(), AtlasError>;
 
-    /// `GET /groups/{groupId}/events?includeRaw=true&…`: one page (1-based, 1..=500 per
+    /// `GET /groups/{groupId}/events?…`: one page (1-based, 1..=500 per
     /// page), newest first as Atlas lists them. A GET: retried like the others.
     async fn list_events(
         &self,

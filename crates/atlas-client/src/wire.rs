@@ -186,25 +186,50 @@ pub fn parse_event(v: &Value) -> Result<Option<Event>, AtlasError> {
             "event without id, created or eventTypeName".into(),
         ));
     };
-    let raw = v.get("raw").cloned().unwrap_or(Value::Null);
-    // The spec: `publicKey` for an API key, `username` for a person, never both.
-    let actor = if let Some(key) = text(v, "publicKey") {
-        Actor::ApiKey(key)
-    } else if let Some(user) = text(v, "username") {
-        Actor::User(user)
-    } else if let Some(client_id) = text(&raw, "serviceAccountClientId") {
-        // [unverified] (see `Actor::ServiceAccount`).
-        Actor::ServiceAccount(client_id)
-    } else {
-        Actor::Unstated
-    };
     Ok(Some(Event {
         id,
         created,
         event_type,
-        actor,
-        integration_type: text(&raw, "integrationType"),
+        actor: actor_of(v),
+        remote_address: text(v, "remoteAddress"),
     }))
+}
+
+/// Who made the change, from the fields the spec documents: `delegatePrincipal` (an
+/// application acting for someone), `publicKey` / `apiKeyId` (an API key; "if this resource
+/// returns this parameter, it doesn't return the `userId` parameter"), `username` / `userId`
+/// (a person).
+fn actor_of(v: &Value) -> Actor {
+    let text = |v: &Value, k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let principal_name = |p: &Value| text(p, "name").or_else(|| text(p, "id"));
+    if let Some(delegate) = v.get("delegatePrincipal").filter(|p| p.is_object()) {
+        if let Some(name) = principal_name(delegate) {
+            let on_behalf_of = delegate
+                .get("onBehalfOf")
+                .and_then(principal_name)
+                .or_else(|| text(v, "username"));
+            return Actor::Delegate { name, on_behalf_of };
+        }
+    }
+    if let Some(key) = text(v, "publicKey") {
+        // [unverified] (see `Actor::ServiceAccount`).
+        if key.starts_with("mdb_sa_id_") {
+            return Actor::ServiceAccount(key);
+        }
+        return Actor::ApiKey(key);
+    }
+    if let Some(user) = text(v, "username").or_else(|| text(v, "userId")) {
+        return Actor::User(user);
+    }
+    if let Some(id) = text(v, "apiKeyId") {
+        return Actor::ApiKeyId(id);
+    }
+    Actor::Unstated
 }
 
 /// `GET /groups/{groupId}`'s body: one project.
@@ -515,6 +540,55 @@ mod tests {
                 .expires_in
                 .as_secs(),
             3600
+        );
+    }
+
+    /// Every way the spec names who made a change, and what is read when it names none.
+    #[test]
+    fn an_events_author_is_read_from_the_documented_fields() {
+        let actor = |extra: serde_json::Value| {
+            let mut v = serde_json::json!({"id": "a", "created": "2026-01-01T00:00:00Z",
+                "eventTypeName": "INTEGRATION_CONFIGURED"});
+            v.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            parse_event(&v).unwrap().unwrap().actor
+        };
+        use serde_json::json;
+        assert_eq!(
+            actor(json!({"apiKeyId": "32b6e34b3d91647abb20e7b8", "publicKey": "abcdefgh"})),
+            Actor::ApiKey("abcdefgh".into())
+        );
+        assert_eq!(
+            actor(json!({"apiKeyId": "32b6e34b3d91647abb20e7b8"})),
+            Actor::ApiKeyId("32b6e34b3d91647abb20e7b8".into())
+        );
+        assert_eq!(
+            actor(json!({"publicKey": "mdb_sa_id_6650f1a2b3c4d5e6f7a8b9d1"})),
+            Actor::ServiceAccount("mdb_sa_id_6650f1a2b3c4d5e6f7a8b9d1".into())
+        );
+        assert_eq!(
+            actor(json!({"userId": "32b6e34b3d91647abb20e7b8", "username": "a@b.example"})),
+            Actor::User("a@b.example".into())
+        );
+        assert_eq!(
+            actor(json!({"userId": "32b6e34b3d91647abb20e7b8"})),
+            Actor::User("32b6e34b3d91647abb20e7b8".into())
+        );
+        assert_eq!(
+            actor(
+                json!({"delegatePrincipal": {"id": "app1", "name": "Grafana",
+                "onBehalfOf": {"id": "u1", "name": "a@b.example"}}})
+            ),
+            Actor::Delegate {
+                name: "Grafana".into(),
+                on_behalf_of: Some("a@b.example".into())
+            }
+        );
+        assert_eq!(
+            actor(json!({"delegatePrincipal": {}, "raw": {"serviceAccountClientId": "x"}})),
+            Actor::Unstated,
+            "an empty principal, and nothing read from undocumented raw fields"
         );
     }
 }

@@ -1123,7 +1123,7 @@ async fn events_name_who_changed_what_and_are_retried_like_any_get() {
             (
                 e.event_type.as_str(),
                 e.actor.clone(),
-                e.integration_type.clone(),
+                e.remote_address.as_deref(),
             )
         })
         .collect();
@@ -1133,12 +1133,12 @@ async fn events_name_who_changed_what_and_are_retried_like_any_get() {
             (
                 "INTEGRATION_REMOVED",
                 Actor::ServiceAccount(demo::SERVICE_ACCOUNT_CLIENT_ID.into()),
-                Some("OPS_GENIE".into())
+                Some("127.0.0.1")
             ),
             (
                 "INTEGRATION_CONFIGURED",
                 Actor::ApiKey(demo::API_PUBLIC_KEY.into()),
-                Some("OPS_GENIE".into())
+                Some("127.0.0.1")
             ),
         ]
     );

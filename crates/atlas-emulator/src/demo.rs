@@ -27,6 +27,12 @@ pub const SANDBOX_PUBLIC_KEY: &str = "demosand";
 /// Private half of [`SANDBOX_PUBLIC_KEY`].
 pub const SANDBOX_PRIVATE_KEY: &str = "7d6c5b4a-3e2f-4a1b-9c8d-e7f6a5b4c3d2";
 
+/// The demo API keys' own ids (what an event's `apiKeyId` names), in the order above.
+pub const API_KEY_ID: &str = "6650f1a2b3c4d5e6f7a8c001";
+pub const READONLY_KEY_ID: &str = "6650f1a2b3c4d5e6f7a8c002";
+pub const EMPTY_KEY_ID: &str = "6650f1a2b3c4d5e6f7a8c003";
+pub const SANDBOX_KEY_ID: &str = "6650f1a2b3c4d5e6f7a8c004";
+
 /// Service account (OAuth 2.0 client credentials) that owns every demo and generated project.
 pub const SERVICE_ACCOUNT_CLIENT_ID: &str = "mdb_sa_id_6650f1a2b3c4d5e6f7a8b9d1";
 /// Secret of [`SERVICE_ACCOUNT_CLIENT_ID`].

@@ -18,6 +18,11 @@ pub enum Role {
     /// Project Read Only: writes answer 403.
     #[serde(rename = "GROUP_READ_ONLY")]
     ReadOnly,
+    /// Organization Owner: reads and writes every project of the organisation. The docs
+    /// pages of createGroupIntegration and updateGroupIntegration say "Organization Owner or
+    /// Project Owner" may write (docs/atlas-facts.md, "Roles"); given as `"*": "ORG_OWNER"`.
+    #[serde(rename = "ORG_OWNER")]
+    OrgOwner,
 }
 
 /// `"*"` in a role map applies to every project of the document.
@@ -26,6 +31,10 @@ pub const ALL_PROJECTS: &str = "*";
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKeyDoc {
+    /// The key's own id (24 hex digits), what an event's `apiKeyId` names. A seed without one
+    /// gets a new one, kept in the state file from then on.
+    #[serde(default = "super::identity::new_object_id")]
+    pub id: String,
     pub public_key: String,
     pub private_key: String,
     #[serde(default)]
@@ -96,21 +105,25 @@ pub fn demo_api_keys() -> Vec<ApiKeyDoc> {
     let all = |role| BTreeMap::from([(ALL_PROJECTS.to_string(), role)]);
     vec![
         ApiKeyDoc {
+            id: demo::API_KEY_ID.into(),
             public_key: demo::API_PUBLIC_KEY.into(),
             private_key: demo::API_PRIVATE_KEY.into(),
             roles: all(Role::Owner),
         },
         ApiKeyDoc {
+            id: demo::READONLY_KEY_ID.into(),
             public_key: demo::READONLY_PUBLIC_KEY.into(),
             private_key: demo::READONLY_PRIVATE_KEY.into(),
             roles: all(Role::ReadOnly),
         },
         ApiKeyDoc {
+            id: demo::EMPTY_KEY_ID.into(),
             public_key: demo::EMPTY_PUBLIC_KEY.into(),
             private_key: demo::EMPTY_PRIVATE_KEY.into(),
             roles: BTreeMap::new(),
         },
         ApiKeyDoc {
+            id: demo::SANDBOX_KEY_ID.into(),
             public_key: demo::SANDBOX_PUBLIC_KEY.into(),
             private_key: demo::SANDBOX_PRIVATE_KEY.into(),
             roles: BTreeMap::from([(demo::SANDBOX_PROJECT_ID.to_string(), Role::Owner)]),

@@ -1,19 +1,22 @@
 //! The project events Atlas records when an integration is configured or removed, and how
 //! they are served (`GET /api/atlas/v2/groups/{groupId}/events`, listGroupEvents).
 //!
-//! What the spec says (docs/atlas-facts.md, "Events"): `eventTypeName` is
-//! `INTEGRATION_CONFIGURED` or `INTEGRATION_REMOVED` ("Group Integration Event Types" of
-//! `DefaultEventViewForNdsGroup`); an event has `created`, `eventTypeName` and `id`
-//! (required), `groupId`, `orgId`, `isGlobalAdmin`, `links`, and who did it: `apiKeyId` plus
-//! `publicKey` for an API key, `userId` plus `username` for a person. What the spec does not
-//! say, and the emulator decides here [unverified]:
-//! - which integration type the event is about: no documented field. The emulator puts it in
-//!   `raw.integrationType` (`raw` is sent with `includeRaw=true` only; the spec says its
-//!   fields "may change");
-//! - how a service account appears: not documented. The emulator sends neither `publicKey`
-//!   nor `username` for one and puts its client id in `raw.serviceAccountClientId`;
-//! - `apiKeyId`: the emulator has no API key ids; it derives a stable 24-hex one from the
-//!   public key;
+//! Only what the spec documents is emitted (docs/atlas-facts.md, "Events";
+//! `DefaultEventViewForNdsGroup`): `eventTypeName` is `INTEGRATION_CONFIGURED` or
+//! `INTEGRATION_REMOVED` ("Group Integration Event Types"); an event has `created`,
+//! `eventTypeName` and `id` (required), `groupId`, `orgId`, `isGlobalAdmin`, `links`,
+//! `remoteAddress` (the caller's address), and who did it: `apiKeyId` (the key's own id) plus
+//! `publicKey` for an API key. `raw` (with `includeRaw=true` only) carries its documented
+//! `cid`, `cre`, `gn`, `id` and `orgId`. `scripts/spec-check` fails if any other field appears.
+//!
+//! What the spec does not say, and the emulator decides here [unverified]:
+//! - which integration type an event is about: no documented field names it, so none does
+//!   (the emulator keeps the type in its own state only, for its tests and the state file);
+//!   the dashboard learns the type from its own journal of the writes it sent;
+//! - how a service account appears: the spec names API keys (`apiKeyId`, `publicKey`), people
+//!   (`userId`, `username`) and delegated access (`delegatePrincipal`). The emulator sends the
+//!   client id as `publicKey` ("public part of the API key": a service account's client id is
+//!   the public part of its credential) and no `apiKeyId`;
 //! - an update is `INTEGRATION_CONFIGURED`, like a create (there is no "updated" type);
 //! - order: newest first; `minDate`/`maxDate` are inclusive.
 
@@ -49,24 +52,42 @@ pub struct Event {
     /// The API key's public key, when an API key made the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
+    /// The API key's own id (`ApiKeyDoc::id`), when an API key made the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_id: Option<String>,
     /// The service account's client id, when one made the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
+    /// The address the request came from, when the server knew it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_address: Option<String>,
+}
+
+/// Who made a write, as an event records it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Caller {
+    pub principal: Option<Principal>,
+    /// The API key's id, looked up in the store (`Store::api_key_id`).
+    pub api_key_id: Option<String>,
+    pub remote_address: Option<String>,
 }
 
 impl Event {
-    pub fn new(event_type_name: &str, kind: IntegrationKind, by: &Principal) -> Event {
-        let (public_key, service_account) = match by {
-            Principal::ApiKey(id) => (Some(id.clone()), None),
-            Principal::ServiceAccount(id) => (None, Some(id.clone())),
+    pub fn new(event_type_name: &str, kind: IntegrationKind, by: &Caller) -> Event {
+        let (public_key, service_account) = match &by.principal {
+            Some(Principal::ApiKey(id)) => (Some(id.clone()), None),
+            Some(Principal::ServiceAccount(id)) => (None, Some(id.clone())),
+            None => (None, None),
         };
         Event {
             id: new_object_id(),
             created: now(),
             event_type_name: event_type_name.into(),
             integration_type: kind,
+            api_key_id: public_key.as_ref().and(by.api_key_id.clone()),
             public_key,
             service_account,
+            remote_address: by.remote_address.clone(),
         }
     }
 
@@ -203,13 +224,6 @@ impl Filter {
     }
 }
 
-/// A stable 24-hex "API key id" for a public key: the emulator has no other (see module docs).
-fn api_key_id(public_key: &str) -> String {
-    use md5::{Digest, Md5};
-    let digest = Md5::digest(format!("apiKey/{public_key}").as_bytes());
-    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
-}
-
 /// The event as `DefaultEventViewForNdsGroup`.
 pub fn render(
     base: &str,
@@ -231,24 +245,31 @@ pub fn render(
     );
     o.insert("orgId".into(), json!(org_id));
     if let Some(key) = &e.public_key {
-        o.insert("apiKeyId".into(), json!(api_key_id(key)));
+        if let Some(id) = &e.api_key_id {
+            o.insert("apiKeyId".into(), json!(id));
+        }
         o.insert("publicKey".into(), json!(key));
     }
+    // [unverified] how Atlas names a service account (module docs): its client id as the
+    // public part of its credential, no `apiKeyId`.
+    if let Some(client_id) = &e.service_account {
+        o.insert("publicKey".into(), json!(client_id));
+    }
+    if let Some(address) = &e.remote_address {
+        o.insert("remoteAddress".into(), json!(address));
+    }
     if include_raw {
-        // `raw`'s documented fields (`cid`, `cre`, `gn`, `id`, `orgId`), plus the two the
-        // emulator chose for what the spec leaves unsaid [unverified].
-        let mut raw = json!({
-            "cid": group_id,
-            "cre": e.created,
-            "gn": group_name,
-            "id": e.id,
-            "orgId": org_id,
-            "integrationType": e.integration_type.as_wire(),
-        });
-        if let (Some(client_id), Some(obj)) = (&e.service_account, raw.as_object_mut()) {
-            obj.insert("serviceAccountClientId".into(), json!(client_id));
-        }
-        o.insert("raw".into(), raw);
+        // `raw`'s documented fields only.
+        o.insert(
+            "raw".into(),
+            json!({
+                "cid": group_id,
+                "cre": e.created,
+                "gn": group_name,
+                "id": e.id,
+                "orgId": org_id,
+            }),
+        );
     }
     Value::Object(o)
 }
@@ -257,10 +278,18 @@ pub fn render(
 mod tests {
     use super::*;
 
+    fn by_key(public_key: &str) -> Caller {
+        Caller {
+            principal: Some(Principal::ApiKey(public_key.into())),
+            api_key_id: Some("65f0aaaa0000000000000001".into()),
+            remote_address: Some("127.0.0.1".into()),
+        }
+    }
+
     fn event(created: &str, ty: &str) -> Event {
         Event {
             created: created.into(),
-            ..Event::new(ty, IntegrationKind::Slack, &Principal::ApiKey("k".into()))
+            ..Event::new(ty, IntegrationKind::Slack, &by_key("k"))
         }
     }
 
@@ -304,16 +333,29 @@ mod tests {
     }
 
     #[test]
-    fn a_service_account_is_named_only_in_raw() {
-        let e = Event::new(
-            CONFIGURED,
-            IntegrationKind::Datadog,
-            &Principal::ServiceAccount("mdb_sa_id_x".into()),
-        );
-        let v = render("http://h", "o", "g", "n", &e, false);
-        assert!(v.get("publicKey").is_none() && v.get("raw").is_none());
+    fn only_documented_fields_name_the_caller() {
+        let sa = Caller {
+            principal: Some(Principal::ServiceAccount("mdb_sa_id_x".into())),
+            api_key_id: None,
+            remote_address: Some("10.0.0.7".into()),
+        };
+        let e = Event::new(CONFIGURED, IntegrationKind::Datadog, &sa);
         let v = render("http://h", "o", "g", "n", &e, true);
-        assert_eq!(v["raw"]["serviceAccountClientId"], "mdb_sa_id_x");
-        assert_eq!(v["raw"]["integrationType"], "DATADOG");
+        assert_eq!(v["publicKey"], "mdb_sa_id_x");
+        assert!(v.get("apiKeyId").is_none());
+        assert_eq!(v["remoteAddress"], "10.0.0.7");
+        let raw = v["raw"].as_object().unwrap();
+        let mut keys: Vec<&str> = raw.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            ["cid", "cre", "gn", "id", "orgId"],
+            "no invented raw field"
+        );
+        let e = Event::new(REMOVED, IntegrationKind::Datadog, &by_key("demoownr"));
+        let v = render("http://h", "o", "g", "n", &e, false);
+        assert_eq!(v["publicKey"], "demoownr");
+        assert_eq!(v["apiKeyId"], "65f0aaaa0000000000000001");
+        assert!(v.get("raw").is_none());
     }
 }

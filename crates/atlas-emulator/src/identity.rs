@@ -16,6 +16,11 @@ impl Principal {
     }
 }
 
+/// The address a request came from (the connection's peer), when the server knows it: an
+/// event's `remoteAddress`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RemoteAddress(pub Option<String>);
+
 /// A new ObjectId-like id: seconds since the epoch, then random bytes.
 pub fn new_object_id() -> String {
     use rand::RngCore;

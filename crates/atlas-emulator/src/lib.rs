@@ -158,6 +158,8 @@ pub async fn start_embedded(
                 std::future::pending::<()>().await;
             }
         };
+        // With the peer's address: an event's `remoteAddress`.
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         if let Err(e) = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
             .await

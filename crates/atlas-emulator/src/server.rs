@@ -15,7 +15,7 @@ use super::counters::AuthKind;
 use super::errors::ApiError;
 use super::faults::FaultEffect;
 use super::handle::Emulator;
-use super::identity::Principal;
+use super::identity::{Principal, RemoteAddress};
 use super::ratelimit::Verdict;
 use super::response::{
     resolve_accept, versions_of, with_media_type, EVENTS_PATH, EVENT_PATH, GROUPS_PATH, GROUP_PATH,
@@ -278,6 +278,11 @@ async fn pipeline(
     };
 
     let mut req = req;
+    let remote = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_canonical().to_string());
+    req.extensions_mut().insert(RemoteAddress(remote));
     req.extensions_mut().insert(principal);
     // For a handler whose operation has more than one representation to pick from.
     req.extensions_mut().insert(version);

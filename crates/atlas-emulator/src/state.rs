@@ -108,6 +108,14 @@ impl Store {
             );
         }
         let api_keys = doc.api_keys.unwrap_or_else(super::document::demo_api_keys);
+        for key in &api_keys {
+            anyhow::ensure!(
+                is_group_id(&key.id),
+                "API key {}: id {:?} is not 24 lowercase hex digits",
+                key.public_key,
+                key.id
+            );
+        }
         let service_accounts = doc
             .service_accounts
             .unwrap_or_else(super::document::demo_service_accounts);
@@ -157,6 +165,27 @@ impl Store {
             .get(group_id)
             .or_else(|| roles.get(ALL_PROJECTS))
             .copied()
+    }
+
+    /// Who made a write, as its event records it: the API key's own id looked up here.
+    pub fn caller(
+        &self,
+        principal: &Principal,
+        remote_address: Option<String>,
+    ) -> super::events::Caller {
+        let api_key_id = match principal {
+            Principal::ApiKey(public_key) => self
+                .api_keys
+                .iter()
+                .find(|k| &k.public_key == public_key)
+                .map(|k| k.id.clone()),
+            Principal::ServiceAccount(_) => None,
+        };
+        super::events::Caller {
+            principal: Some(principal.clone()),
+            api_key_id,
+            remote_address,
+        }
     }
 
     pub fn api_key_secret(&self, public_key: &str) -> Option<&str> {

@@ -341,7 +341,7 @@ mod tests {
         .values;
         assert_eq!(
             render(&teams)["microsoftTeamsWebhookUrl"],
-            json!("https://webhook.com/**********abcd")
+            json!("https://webhook.com/****abcd")
         );
     }
 

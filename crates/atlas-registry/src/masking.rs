@@ -21,21 +21,29 @@ pub fn mask_secret(value: &str) -> String {
     out
 }
 
-/// Scheme and host kept, the path masked but its last four: `https://example.com/****2101`
-/// (recorded for the webhook `url`; the spec shows Teams' URL the same way). What follows the
-/// authority (path, query, fragment) is masked as one; whether Atlas keeps userinfo in the
-/// authority is [unverified], so the emulator keeps it, as the worst case the dashboard must
-/// survive (it refuses userinfo on input and never shows it). A URL that does not parse is
-/// masked like a secret.
+/// Scheme and host kept, then a fixed four stars and the path's last four characters:
+/// `https://example.com/****2101` is what Atlas answered for a webhook `url` whose path had
+/// 30 characters (recorded; docs/atlas-facts.md, "Masking"), so the mask does not tell the
+/// path's length, unlike a secret's. The spec's example for Teams is
+/// `https://webhook.com/****`; nothing is recorded for Teams, so the same rule is used
+/// [unverified]. A path of four characters or fewer is masked whole, as four stars
+/// [unverified: not recorded]. What follows the authority (path, query, fragment) is masked
+/// as one; whether Atlas keeps userinfo in the authority is [unverified], so the emulator
+/// keeps it, as the worst case the dashboard must survive (it refuses userinfo on input and
+/// never shows it). A URL that does not parse is masked like a secret.
 pub fn mask_url(value: &str) -> String {
     let Some((scheme, authority, tail)) = split_url(value) else {
         return mask_secret(value);
     };
     let tail = tail.strip_prefix('/').unwrap_or(tail);
-    if tail.is_empty() {
+    let chars: Vec<char> = tail.chars().collect();
+    if chars.is_empty() {
         format!("{scheme}://{authority}/")
+    } else if chars.len() <= 4 {
+        format!("{scheme}://{authority}/****")
     } else {
-        format!("{scheme}://{authority}/{}", mask_secret(tail))
+        let last: String = chars[chars.len() - 4..].iter().collect();
+        format!("{scheme}://{authority}/****{last}")
     }
 }
 
@@ -225,10 +233,29 @@ mod tests {
             mask_url("https://example.com/abcd2101"),
             "https://example.com/****2101"
         );
+        // As recorded: a 30-character path shows four stars and its last four, whatever its
+        // length.
+        let path30 = "hooks/atlas/0123456789abc/2101";
+        assert_eq!(path30.len(), 30);
+        assert_eq!(
+            mask_url(&format!("https://example.com/{path30}")),
+            "https://example.com/****2101"
+        );
+        // A long Teams URL (Office 365 connector shape): the same rule.
+        assert_eq!(
+            mask_url(
+                "https://contoso.webhook.office.com/webhookb2/7aa49aa6-7840-443d-806c-08ebe8f59966@c662313f-14fc-43a2-9a7a-d2e27f4f3478/IncomingWebhook/8592f62b50cf41b9b93ba0c0a00a0b88/eea0a1b2-c3d4-4e5f-a6b7-c8d9e0f1a2b3"
+            ),
+            "https://contoso.webhook.office.com/****a2b3"
+        );
         assert_eq!(mask_url("https://example.com"), "https://example.com/");
         assert_eq!(
+            mask_url("https://example.com/abc"),
+            "https://example.com/****"
+        );
+        assert_eq!(
             mask_url("https://h.example?token=abcdef"),
-            "https://h.example/*********cdef"
+            "https://h.example/****cdef"
         );
         assert_eq!(mask_secret("abc"), "****");
     }

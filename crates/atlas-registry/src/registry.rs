@@ -272,14 +272,15 @@ const fn toggle(name: &'static str) -> FieldSpec {
     }
 }
 
-const fn region(options: &'static [&'static str]) -> FieldSpec {
+/// A region choice. `default`: what Atlas uses when none is sent, where a source says so
+/// (docs/atlas-facts.md, "Regions"): the spec's `default: US` for Opsgenie; for PagerDuty
+/// the Terraform provider's docs ("PagerDuty will use US by default") [unverified in the
+/// spec]; for Datadog nothing says, so the form preselects none and Atlas decides.
+const fn region(options: &'static [&'static str], default: Option<&'static str>) -> FieldSpec {
     FieldSpec {
         name: "region",
         presence: Presence::Optional,
-        input: FieldInput::Choice {
-            options,
-            default: Some("US"),
-        },
+        input: FieldInput::Choice { options, default },
         secrecy: Secrecy::Plain,
         rule: Rule::None,
         when_unset: WhenUnset::Absent,
@@ -309,7 +310,7 @@ static KINDS: [KindSpec; 10] = [
         fields: &[
             secret("serviceKey"),
             // Atlas answers "US" when none was set (recorded).
-            region(US_EU_REGIONS),
+            region(US_EU_REGIONS, Some("US")),
         ],
         null_fields: &[],
     },
@@ -330,7 +331,7 @@ static KINDS: [KindSpec; 10] = [
         availability: Availability::Creatable,
         fields: &[
             with_rule(secret("apiKey"), Rule::Hex),
-            region(DATADOG_REGIONS),
+            region(DATADOG_REGIONS, None),
             toggle("sendCollectionLatencyMetrics"),
             toggle("sendDatabaseMetrics"),
             toggle("sendQueryStatsMetrics"),
@@ -359,7 +360,7 @@ static KINDS: [KindSpec; 10] = [
         kind: IntegrationKind::OpsGenie,
         wire: "OPS_GENIE",
         availability: Availability::Creatable,
-        fields: &[secret("apiKey"), region(US_EU_REGIONS)],
+        fields: &[secret("apiKey"), region(US_EU_REGIONS, Some("US"))],
         null_fields: &[],
     },
     KindSpec {

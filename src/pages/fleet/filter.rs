@@ -11,6 +11,19 @@ use atlas_registry::IntegrationKind;
 /// A plain GET form: its fields are the URL's parameters.
 #[component]
 pub fn FilterForm(filter: FleetFilter) -> impl IntoView {
+    view! {
+        <form method="GET" action=links::FLEET class="filters" role="search">
+            <FilterFields filter/>
+            <button type="submit">{t(Key::ApplyFilters)}</button>
+            <a href=links::FLEET>{t(Key::ClearFilters)}</a>
+        </form>
+    }
+}
+
+/// The filter's fields, named as the matrix's URL names them: in the matrix's form, and in
+/// the export's (which takes the same filter).
+#[component]
+pub fn FilterFields(filter: FleetFilter) -> impl IntoView {
     let kinds = move |chosen: Option<IntegrationKind>| {
         IntegrationKind::ALL
             .into_iter()
@@ -24,7 +37,6 @@ pub fn FilterForm(filter: FleetFilter) -> impl IntoView {
         )
         .collect_view();
     view! {
-        <form method="GET" action=links::FLEET class="filters" role="search">
             <label>{t(Key::FilterSearch)}
                 <input type="search" name=param::Q value=filter.q.clone() placeholder=t(Key::SearchPlaceholder)/>
             </label>
@@ -37,8 +49,5 @@ pub fn FilterForm(filter: FleetFilter) -> impl IntoView {
             <label>{t(Key::FilterRegion)}
                 <select name=param::REGION><option value="">{t(Key::AnyRegion)}</option>{region_options}</select>
             </label>
-            <button type="submit">{t(Key::ApplyFilters)}</button>
-            <a href=links::FLEET>{t(Key::ClearFilters)}</a>
-        </form>
     }
 }

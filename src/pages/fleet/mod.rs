@@ -24,8 +24,22 @@ use super::layout::{async_view, Header};
 use crate::api::fleet::{load_fleet_page, FleetFilter};
 use crate::i18n::{self, t, Key};
 use crate::links::{self, fleet_param as param};
+pub use filter::FilterFields;
 use filter::FilterForm;
 use matrix::FleetMatrix;
+
+/// The export page for the matrix's filter as it stands.
+fn export_link(filter: &FleetFilter) -> String {
+    let matrix = links::fleet(
+        &filter.q,
+        filter.has,
+        filter.lacks,
+        filter.region.as_deref(),
+        1,
+    );
+    let query = matrix.split_once('?').map_or("", |(_, q)| q);
+    links::fleet_export(query, None)
+}
 
 #[component]
 pub fn FleetPageView() -> impl IntoView {
@@ -52,17 +66,26 @@ pub fn FleetPageView() -> impl IntoView {
             .map(|name| view! { <p class="notice" role="status">{i18n::fleet_ignored(name)}</p> })
             .collect_view()
     };
+    // The filter changes only with the URL, that is with a new page: read once.
+    let export_href = untrack(|| export_link(&parsed().0));
+    // The fleet operations start from here. (Erased: the page's whole view type is too deep
+    // for the compiler otherwise.)
+    let operations = view! {
+        <p class="links">
+            <a href=links::FLEET_APPLY>{t(Key::FleetApplyTitle)}</a>
+            " "
+            <a href=links::FLEET_ROTATE>{t(Key::FleetRotateTitle)}</a>
+            " "
+            <a href=export_href>{t(Key::ExportAsCode)}</a>
+        </p>
+    }
+    .into_any();
     view! {
         <Header/>
         <section class="fleet">
             <h1>{t(Key::Fleet)}</h1>
             <p class="intro">{t(Key::FleetIntro)}</p>
-            // The fleet operations start from here.
-            <p class="links">
-                <a href=links::FLEET_APPLY>{t(Key::FleetApplyTitle)}</a>
-                " "
-                <a href=links::FLEET_ROTATE>{t(Key::FleetRotateTitle)}</a>
-            </p>
+            {operations}
             {move || view! { <FilterForm filter=parsed().0/> }}
             {ignored}
             {async_view(data, |fleet| view! { <FleetMatrix fleet/> })}

@@ -126,7 +126,10 @@ pub async fn create(
                 return Err(ApiError::new(StatusCode::NOT_FOUND, "ORG_NOT_FOUND", format!("No organization with ID {org_id} exists."))
                     .param(org_id.clone()));
             }
-            if s.role_of(&principal, ALL_PROJECTS) != Some(Role::Owner) {
+            if !matches!(
+                s.role_of(&principal, ALL_PROJECTS),
+                Some(Role::Owner | Role::OrgOwner)
+            ) {
                 return Err(ApiError::read_only());
             }
             if s.projects.values().any(|p| p.name == name) {

@@ -12,7 +12,7 @@ use super::{check_group_id, project_for, project_for_mut, Access};
 use crate::errors::ApiError;
 use crate::events::{self, Event};
 use crate::handle::Emulator;
-use crate::identity::{new_object_id, Principal};
+use crate::identity::{new_object_id, Principal, RemoteAddress};
 use crate::response::{base_url, no_content, ok, paginated, single, Params};
 use crate::state::Project;
 use crate::wire;
@@ -90,6 +90,7 @@ pub async fn get_one(
 pub async fn create(
     State(emu): State<Emulator>,
     Extension(principal): Extension<Principal>,
+    Extension(RemoteAddress(remote)): Extension<RemoteAddress>,
     Path((group_id, wire_type)): Path<(String, String)>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
@@ -99,6 +100,7 @@ pub async fn create(
     let kind = kind_of(&group_id, &wire_type)?;
     let items = emu
         .mutate(|s| {
+            let caller = s.caller(&principal, remote.clone());
             let project = project_for_mut(s, &principal, &group_id, Access::Write)?;
             let mut values = wire::parse_fields(kind, &body_json(&body)?)?.values;
             wire::check_required(kind, &values)?;
@@ -124,7 +126,7 @@ pub async fn create(
             );
             events::push(
                 &mut project.events,
-                Event::new(events::CONFIGURED, kind, &principal),
+                Event::new(events::CONFIGURED, kind, &caller),
             );
             Ok(rendered(project))
         })
@@ -146,6 +148,7 @@ pub async fn create(
 pub async fn update(
     State(emu): State<Emulator>,
     Extension(principal): Extension<Principal>,
+    Extension(RemoteAddress(remote)): Extension<RemoteAddress>,
     Path((group_id, wire_type)): Path<(String, String)>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
@@ -156,6 +159,7 @@ pub async fn update(
     let mode = emu.put_mode();
     let items = emu
         .mutate(|s| {
+            let caller = s.caller(&principal, remote.clone());
             let project = project_for_mut(s, &principal, &group_id, Access::Write)?;
             let sent = wire::parse_fields(kind, &body_json(&body)?)?;
             let existing = project.integrations.get(&kind);
@@ -185,7 +189,7 @@ pub async fn update(
             // "updated" event type, so every successful write is INTEGRATION_CONFIGURED.
             events::push(
                 &mut project.events,
-                Event::new(events::CONFIGURED, kind, &principal),
+                Event::new(events::CONFIGURED, kind, &caller),
             );
             Ok(rendered(project))
         })
@@ -200,12 +204,14 @@ pub async fn update(
 pub async fn delete(
     State(emu): State<Emulator>,
     Extension(principal): Extension<Principal>,
+    Extension(RemoteAddress(remote)): Extension<RemoteAddress>,
     Path((group_id, wire_type)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     Params::parse(query.as_deref())?;
     let kind = kind_of(&group_id, &wire_type)?;
     emu.mutate(|s| {
+        let caller = s.caller(&principal, remote.clone());
         let project = project_for_mut(s, &principal, &group_id, Access::Write)?;
         project
             .integrations
@@ -213,7 +219,7 @@ pub async fn delete(
             .ok_or_else(|| not_configured(kind))?;
         events::push(
             &mut project.events,
-            Event::new(events::REMOVED, kind, &principal),
+            Event::new(events::REMOVED, kind, &caller),
         );
         Ok(())
     })

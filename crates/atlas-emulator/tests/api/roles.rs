@@ -166,3 +166,36 @@ async fn owners_reach_every_project_and_unknown_ones_are_404() {
     )
     .await;
 }
+
+/// The docs pages say "Organization Owner or Project Owner" may write: an organisation owner
+/// writes in every project, and its events name the key by its own id.
+#[tokio::test]
+async fn an_organization_owner_writes_everywhere() {
+    let dir = std::env::temp_dir().join(format!("emu-org-owner-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let seed = dir.join("seed.json");
+    let doc = json!({
+        "projects": [{"id": demo::SANDBOX_PROJECT_ID, "name": "Sandbox"}],
+        "apiKeys": [{"id": "65f0aaaa00000000000000aa", "publicKey": "orgowner",
+                     "privateKey": "11111111-2222-4333-8444-555555555555",
+                     "roles": {"*": "ORG_OWNER"}}]
+    });
+    std::fs::write(&seed, doc.to_string()).unwrap();
+    let emu = start(atlas_emulator::EmulatorOptions {
+        seed: Some(seed),
+        test_hooks: true,
+        ..Default::default()
+    })
+    .await;
+    let (u, p) = ("orgowner", "11111111-2222-4333-8444-555555555555");
+    let one = format!("{}/OPS_GENIE", integrations(demo::SANDBOX_PROJECT_ID));
+    let body = json!({"type": "OPS_GENIE", "apiKey": "org-owner-key-0001"});
+    let resp = emu.digest_as(u, p, Method::POST, &one, Some(&body)).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let events = format!("/api/atlas/v2/groups/{}/events", demo::SANDBOX_PROJECT_ID);
+    let (status, page) = json_of(emu.digest_as(u, p, Method::GET, &events, None).await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["results"][0]["apiKeyId"], "65f0aaaa00000000000000aa");
+    assert_eq!(page["results"][0]["publicKey"], "orgowner");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -104,6 +104,7 @@ const FLEET_PAGES = [
   ["/history", "fleet_history"],
   ["/fleet/apply?type=DATADOG", "fleet_apply_title"],
   ["/fleet/rotate?type=DATADOG&field=apiKey", "fleet_rotate_title"],
+  ["/fleet/export?has=PAGER_DUTY", "export_as_code"],
 ] as const;
 
 const LANGUAGES = [

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { test, expect } from "../support/fixtures";
 import { signIn } from "../support/session";
+import { LoginPage } from "../pages/login";
 
 /**
  * Export as code (issue #30): from the matrix with its filter, and from a project's page; the
@@ -70,4 +71,26 @@ test("signed out, the download goes to the login page and back", async ({ page }
   const res = await page.request.get("/fleet/export/download?format=json", { maxRedirects: 0 });
   expect(res.status()).toBe(303);
   expect(res.headers()["location"]).toMatch(/^\/login\?next=/);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the export page's form downloads the file", async ({ page, demo }) => {
+    await page.goto("/login");
+    const form = new LoginPage(page).form("API key");
+    await form.getByLabel("Public key").fill(demo.apiKey.publicKey);
+    await form.getByLabel("Private key").fill(demo.apiKey.privateKey);
+    await form.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+    await page.goto("/fleet/export?lacks=SLACK");
+    await page.getByLabel("Kubernetes (Atlas Operator)").check();
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Download" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe("atlas-integrations.k8s.yaml");
+    const yaml = await readFile((await file.path())!, "utf8");
+    expect(yaml).toContain("apiVersion: atlas.mongodb.com/v1");
+    for (const secret of Object.values(demo.secrets)) expect(yaml).not.toContain(secret);
+  });
 });

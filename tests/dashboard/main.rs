@@ -5,6 +5,7 @@
 
 mod support;
 
+mod export;
 mod faults;
 mod fidelity;
 mod fleet_apply;

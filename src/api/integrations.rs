@@ -74,12 +74,14 @@ mod ssr {
     pub async fn list(group_id: String) -> Result<ProjectIntegrations, AppError> {
         let atlas = UserAtlas::current().await?;
         let group_id = input::group_id(&group_id)?;
-        let project = atlas.project(&group_id).await?;
+        // The list answers for the project's reach (401/403/404); the name is usually known
+        // from the projects list, so the call is one request to Atlas (issue #28).
         let list = atlas.integrations(&group_id).await?;
+        let project_name = atlas.project_name(&group_id).await?;
         Ok(ProjectIntegrations {
             atlas_ui_url: atlas.state().settings.atlas_ui_url(&group_id),
             group_id,
-            project_name: project.name,
+            project_name,
             integrations: IntegrationView::all_from_atlas(&list),
         })
     }

@@ -5,6 +5,7 @@
 pub mod audit;
 mod context;
 pub mod journal;
+mod project_names;
 pub mod proxy;
 pub mod runs;
 mod sealing;

@@ -7,6 +7,7 @@ use leptos::prelude::LeptosOptions;
 use atlas_client::AtlasApi;
 
 use super::journal::Journal;
+use super::project_names::ProjectNames;
 use super::runs::RunRegistry;
 use super::sealing::SessionKeys;
 use super::throttle::{LoginPolicy, LoginThrottle};
@@ -25,6 +26,8 @@ pub struct AppState {
     pub runs: Arc<RunRegistry>,
     /// The writes the dashboard sent (`journal`): in memory, or in Redis beside the sessions.
     pub journal: Journal,
+    /// Project names seen lately, per credential (`project_names`).
+    pub project_names: Arc<ProjectNames>,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
             session_keys: Arc::new(SessionKeys::ephemeral()),
             runs: Arc::new(RunRegistry::default()),
             journal: Journal::memory(),
+            project_names: Arc::default(),
             settings: Arc::new(settings),
         }
     }

@@ -106,7 +106,26 @@ impl UserAtlas {
 
     pub async fn all_projects(&self) -> Result<Vec<Project>, AppError> {
         let call = self.state.atlas.list_all_projects(&self.user.credential);
-        self.answer(call.await).await
+        let all = self.answer(call.await).await?;
+        let who = self.user.credential.public_id();
+        let names = all.iter().map(|p| (p.id.as_str(), p.name.as_str()));
+        self.state.project_names.remember(who, names);
+        Ok(all)
+    }
+
+    /// A project's name: as the projects list said it lately (`project_names`), else from
+    /// Atlas. Not a check that the project is in reach: the call that needs the project
+    /// decides that.
+    pub async fn project_name(&self, group_id: &str) -> Result<String, AppError> {
+        let who = self.user.credential.public_id();
+        if let Some(name) = self.state.project_names.get(who, group_id) {
+            return Ok(name);
+        }
+        let project = self.project(group_id).await?;
+        self.state
+            .project_names
+            .remember(who, [(project.id.as_str(), project.name.as_str())]);
+        Ok(project.name)
     }
 
     pub async fn project(&self, group_id: &str) -> Result<Project, AppError> {

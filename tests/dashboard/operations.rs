@@ -120,3 +120,45 @@ async fn a_stuck_request_does_not_hold_the_stop_past_the_grace_period() {
     assert!(took >= grace && took < SLOW, "stopped after {took:?}");
     in_flight.abort();
 }
+
+/// Issue #28: a project's integrations cost one request to Atlas once its name is known (from
+/// the projects list, or one earlier lookup); the first call for a project never listed costs
+/// one more, for its name.
+#[tokio::test]
+async fn the_integrations_list_is_one_upstream_request_once_the_name_is_known() {
+    let mut app = TestApp::start().await;
+    app.login_service_account().await;
+    let production = atlas_emulator::demo::PRODUCTION_PROJECT_ID;
+    let list = [("group_id", production)];
+    let before = app.total_upstream_calls().await;
+    assert_eq!(app.call("integrations/list", &list).await.0, StatusCode::OK);
+    assert_eq!(
+        app.total_upstream_calls().await - before,
+        2,
+        "list and name"
+    );
+    let before = app.total_upstream_calls().await;
+    let (status, body) = app.call("integrations/list", &list).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Production"), "{body}");
+    assert_eq!(
+        app.total_upstream_calls().await - before,
+        1,
+        "the list only"
+    );
+    // From the projects list, every project's name is known.
+    assert_eq!(app.call("projects/list", &[]).await.0, StatusCode::OK);
+    let staging = [("group_id", atlas_emulator::demo::STAGING_PROJECT_ID)];
+    let before = app.total_upstream_calls().await;
+    assert_eq!(
+        app.call("integrations/list", &staging).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(app.total_upstream_calls().await - before, 1);
+    // A project out of reach is still refused by the list itself.
+    let unknown = [("group_id", "65f0a1b2c3d4e5f6a7b8c9ff")];
+    assert_ne!(
+        app.call("integrations/list", &unknown).await.0,
+        StatusCode::OK
+    );
+}

@@ -144,7 +144,10 @@ impl TokenCache {
     }
 
     /// Takes up a token another replica obtained (kept with the session), unless this one
-    /// holds a token good for longer, or `token` is already due for renewal.
+    /// holds a token good for longer, or `token` is already due for renewal. "Longer" allows
+    /// for the session's whole seconds: a token obtained elsewhere less than a second after
+    /// this one reads as due no later than it, and is still the newer one (this replica's
+    /// may have been revoked since: that is why the other replica obtained one).
     pub async fn adopt(&self, key: TokenKey, token: HeldToken) {
         let left = Duration::from_secs(
             u64::try_from(token.renew_at_unix - unix(SystemTime::now())).unwrap_or(0),
@@ -155,7 +158,11 @@ impl TokenCache {
         let renew_at = Instant::now() + left;
         let slot = self.slot(key);
         let mut cached = slot.lock().await;
-        if cached.as_ref().is_some_and(|t| t.renew_at >= renew_at) {
+        let rounding = Duration::from_secs(1);
+        if cached
+            .as_ref()
+            .is_some_and(|t| t.value == token.value || t.renew_at >= renew_at + rounding)
+        {
             return;
         }
         *cached = Some(CachedToken {

@@ -11,3 +11,10 @@ export async function signIn(page: Page, demo: Demo, how: "API key" | "Service a
   else await login.signIn(how, demo.serviceAccount.clientId, demo.serviceAccount.clientSecret);
   await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
 }
+
+/** The same, for a page without JavaScript: nothing to wait for but the plain form. */
+export async function signInWithoutScript(page: Page, demo: Demo) {
+  await page.goto("/login");
+  await new LoginPage(page).signIn("API key", demo.apiKey.publicKey, demo.apiKey.privateKey);
+  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+}

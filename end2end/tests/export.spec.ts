@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { test, expect } from "../support/fixtures";
-import { signIn } from "../support/session";
-import { LoginPage } from "../pages/login";
+import { signIn, signInWithoutScript } from "../support/session";
 
 /**
  * Export as code (issue #30): from the matrix with its filter, and from a project's page; the
@@ -77,12 +76,7 @@ test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
   test("the export page's form downloads the file", async ({ page, demo }) => {
-    await page.goto("/login");
-    const form = new LoginPage(page).form("API key");
-    await form.getByLabel("Public key").fill(demo.apiKey.publicKey);
-    await form.getByLabel("Private key").fill(demo.apiKey.privateKey);
-    await form.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+    await signInWithoutScript(page, demo);
     await page.goto("/fleet/export?lacks=SLACK");
     await page.getByLabel("Kubernetes (Atlas Operator)").check();
     const download = page.waitForEvent("download");

@@ -1,8 +1,7 @@
 import { test, expect } from "../support/fixtures";
-import { signIn } from "../support/session";
+import { signIn, signInWithoutScript } from "../support/session";
 import { DirectAtlas } from "../support/atlas";
 import { IntegrationFormPage } from "../pages/project";
-import { LoginPage } from "../pages/login";
 
 /**
  * History (issues #12, #27): Atlas's integration events per project and across the fleet, with
@@ -104,12 +103,7 @@ test.describe("without JavaScript", () => {
     const staging = demo.projects.find((p) => p.name === "Staging")!;
     const atlas = await DirectAtlas.asServiceAccount(request, demo);
     expect((await atlas.call("DELETE", `/api/atlas/v2/groups/${staging.id}/integrations/OPS_GENIE`)).status).toBe(204);
-    await page.goto("/login");
-    const form = new LoginPage(page).form("API key");
-    await form.getByLabel("Public key").fill(demo.apiKey.publicKey);
-    await form.getByLabel("Private key").fill(demo.apiKey.privateKey);
-    await form.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+    await signInWithoutScript(page, demo);
 
     await page.goto("/history");
     await page.getByLabel("Action").selectOption("configured");

@@ -180,27 +180,6 @@ pub fn prometheus_scrape_config(group_id: &str, password: Option<&str>) -> Strin
     )
 }
 
-/// Who made a change: the public key, user name or client id, and what kind of credential.
-pub fn api_key_author(public_key: &str) -> String {
-    tf(Key::MsgApiKeyAuthor, &[("id", public_key)])
-}
-
-pub fn service_account_author(client_id: &str) -> String {
-    tf(Key::MsgServiceAccountAuthor, &[("id", client_id)])
-}
-
-pub fn history_count(page: u32, projects: usize) -> String {
-    let page = count(page as usize);
-    if projects == 1 {
-        tf(Key::MsgHistoryPageOneProject, &[("page", &page)])
-    } else {
-        tf(
-            Key::MsgHistoryPageProjects,
-            &[("page", &page), ("count", &count(projects))],
-        )
-    }
-}
-
 pub fn server_version(version: &str, backend: &str) -> String {
     tf(
         Key::MsgServerVersion,

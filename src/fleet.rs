@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
-/// The most projects one run takes: a run's plan and, until written, its payloads stay in
-/// server memory.
+/// The most projects one run takes: a run's plan and its progress are kept where the
+/// sessions are (`server::runs`), and rewritten as each project is written.
 pub const MAX_PROJECTS_PER_RUN: usize = 500;
 
 /// What "apply" does where the type is, or is not, configured.
@@ -120,6 +120,18 @@ pub enum Progress {
     Failed(AppError),
     /// Not written: nothing to change, or it cannot be.
     Skipped(Option<Cannot>),
+    /// Not sent: the run was stopped before this project's turn.
+    NotSent(Stop),
+}
+
+/// Why a run stopped before it sent every write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stop {
+    /// Its owner cancelled it from its page.
+    Cancelled,
+    /// The session that started it signed out or ended: nothing more is sent with its
+    /// credential.
+    SignedOut,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,6 +166,8 @@ pub struct RunView {
     pub kind: IntegrationKind,
     pub operation: Operation,
     pub phase: Phase,
+    /// Asked to stop (cancelled, or its session ended): what is unsent stays unsent.
+    pub stop: Option<Stop>,
     pub items: Vec<ItemView>,
 }
 
@@ -164,6 +178,7 @@ pub struct Tally {
     pub failed: usize,
     pub skipped: usize,
     pub waiting: usize,
+    pub not_sent: usize,
 }
 
 impl RunView {
@@ -175,6 +190,7 @@ impl RunView {
                 Progress::Failed(_) => tally.failed += 1,
                 Progress::Skipped(_) => tally.skipped += 1,
                 Progress::Waiting | Progress::Sending => tally.waiting += 1,
+                Progress::NotSent(_) => tally.not_sent += 1,
             }
         }
         tally

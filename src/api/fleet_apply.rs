@@ -55,13 +55,13 @@ mod ssr {
     };
 
     use super::ProjectChoice;
-    use crate::api::fleet_plan::{changes, overlay, update_plan};
-    use crate::api::fleet_run::preview_run;
     use crate::api::input;
     use crate::error::AppError;
     use crate::fleet::{
         ApplyMode, Cannot, Operation, Plan, RunView, MAX_PROJECTS_PER_RUN, PICK_PREFIX,
     };
+    use crate::server::runs::plan::{changes, overlay, update_plan};
+    use crate::server::runs::preview_run;
     use crate::server::UserAtlas;
 
     pub async fn projects() -> Result<Vec<ProjectChoice>, AppError> {
@@ -160,10 +160,8 @@ mod ssr {
         let ids = selected(&projects)?;
         let given = integration_from_form(kind, &values, &FormValues::new(), WriteMode::Update)
             .map_err(AppError::Invalid)?;
-        preview_run(&atlas, kind, Operation::Apply(mode), ids, |current| {
-            plan(mode, &given, current)
-        })
-        .await
+        let decide = |current: Option<&Integration>| plan(mode, &given, current).0;
+        preview_run(&atlas, Operation::Apply(mode), ids, given.clone(), decide).await
     }
 
     #[cfg(test)]

@@ -75,12 +75,12 @@ mod ssr {
 
     use super::{HintGroup, HintMatches};
     use crate::api::fleet_apply::{projects, selected, ProjectChoice};
-    use crate::api::fleet_plan::{overlay, update_plan};
-    use crate::api::fleet_run::{preview_run, read_all};
     use crate::api::input;
     use crate::error::AppError;
     use crate::fleet::{Cannot, Operation, Plan, RunView};
     use crate::i18n;
+    use crate::server::runs::plan::{overlay, update_plan};
+    use crate::server::runs::{preview_run, read_all};
     use crate::server::UserAtlas;
 
     /// The type and its secret field, checked: the field must show a hint.
@@ -211,10 +211,8 @@ mod ssr {
         let operation = Operation::Rotate {
             field: field.name.to_string(),
         };
-        preview_run(&atlas, kind, operation, ids, |current| {
-            plan(field, &hint, &given, current)
-        })
-        .await
+        let decide = |current: Option<&Integration>| plan(field, &hint, &given, current).0;
+        preview_run(&atlas, operation, ids, given.clone(), decide).await
     }
 
     #[cfg(test)]

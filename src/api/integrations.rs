@@ -66,9 +66,10 @@ mod ssr {
     use atlas_registry::{integration_from_form, FormValues, IntegrationView, WriteMode};
 
     use super::ProjectIntegrations;
-    use crate::api::{input, writes};
+    use crate::api::input;
     use crate::error::AppError;
     use crate::links;
+    use crate::server::writes;
     use crate::server::{redirect_plain_form, UserAtlas};
 
     pub async fn list(group_id: String) -> Result<ProjectIntegrations, AppError> {

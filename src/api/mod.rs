@@ -7,8 +7,6 @@
 pub mod export;
 pub mod fleet;
 pub mod fleet_apply;
-#[cfg(feature = "ssr")]
-mod fleet_plan;
 pub mod fleet_rotate;
 pub mod fleet_run;
 pub mod history;
@@ -17,13 +15,9 @@ mod input;
 pub mod integrations;
 #[cfg(feature = "ssr")]
 mod lookup;
-#[cfg(feature = "ssr")]
-mod pacing;
 pub mod projects;
 pub mod session;
 pub mod system;
-#[cfg(feature = "ssr")]
-mod writes;
 
 /// How many projects' integrations one request looks up at once (the projects page, the
 /// fleet matrix). Atlas rate-limits per credential (docs/atlas-facts.md, Reading a whole

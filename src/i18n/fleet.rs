@@ -2,7 +2,7 @@
 //! apply and rotate runs, and the rotate page's hints.
 
 use super::{count, kind_label, label_of_name, labels_of_names, t, tf, Key};
-use crate::fleet::{ApplyMode, Cannot, Change, Done, FieldChange, Plan, Progress, Tally};
+use crate::fleet::{ApplyMode, Cannot, Change, Done, FieldChange, Plan, Progress, Stop, Tally};
 
 pub fn mode(mode: ApplyMode) -> &'static str {
     match mode {
@@ -75,6 +75,8 @@ pub fn progress(progress: &Progress) -> String {
         Progress::Failed(error) => tf(Key::PlanFailed, &[("error", &super::error_message(error))]),
         Progress::Skipped(None) => t(Key::PlanSkippedNothing).into(),
         Progress::Skipped(Some(why)) => tf(Key::PlanSkipped, &[("why", &cannot(why))]),
+        Progress::NotSent(Stop::Cancelled) => t(Key::PlanNotSentCancelled).into(),
+        Progress::NotSent(Stop::SignedOut) => t(Key::PlanNotSentSignedOut).into(),
     }
 }
 
@@ -85,6 +87,7 @@ pub fn tally(tally: Tally) -> String {
             ("done", &count(tally.done)),
             ("failed", &count(tally.failed)),
             ("skipped", &count(tally.skipped)),
+            ("not_sent", &count(tally.not_sent)),
             ("waiting", &count(tally.waiting)),
         ],
     )

@@ -178,6 +178,10 @@ keys! {
     RunTitle => run_title;
     RunRunning => run_running;
     RunFinished => run_finished;
+    RunCancel => run_cancel;
+    RunCancelling => run_cancelling;
+    RunSignOutNote => run_sign_out_note;
+    RunStopped => run_stopped;
     RetryFailed => retry_failed;
     Refresh => refresh;
     Status => status;
@@ -288,7 +292,9 @@ keys! {
     PlanFailed => plan.failed (error);
     PlanSkippedNothing => plan.skipped_nothing;
     PlanSkipped => plan.skipped (why);
-    PlanTally => plan.tally (done, failed, skipped, waiting);
+    PlanTally => plan.tally (done, failed, skipped, not_sent, waiting);
+    PlanNotSentCancelled => plan.not_sent_cancelled;
+    PlanNotSentSignedOut => plan.not_sent_signed_out;
     PlanToWrite => plan.to_write (count, of);
     PlanRotateTitle => plan.rotate_title (kind, field);
     PlanApplyTitle => plan.apply_title (kind);
@@ -302,6 +308,8 @@ keys! {
     RefusalNoProjectChosen => refusal.no_project_chosen;
     RefusalTooManyProjects => refusal.too_many_projects (count, max);
     RefusalRunsInProgress => refusal.runs_in_progress (max);
+    RefusalRunsFull => refusal.runs_full;
+    RefusalRunTooLarge => refusal.run_too_large (size, max);
     RefusalNotAProjectId => refusal.not_a_project_id (value);
     RefusalNotAType => refusal.not_a_type (value);
     RefusalTooManyIds => refusal.too_many_ids (max);

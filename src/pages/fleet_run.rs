@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::layout::{async_view, outcome, Breadcrumbs, ErrorAlert, Header};
-use crate::api::fleet_run::{fleet_run, RetryFleetRun, StartFleetRun};
+use crate::api::fleet_run::{fleet_run, CancelFleetRun, RetryFleetRun, StartFleetRun};
 use crate::error::AppError;
 use crate::fleet::{Operation, Phase, Plan, RunView};
 use crate::i18n::{self, t, Key};
@@ -20,12 +20,14 @@ pub fn RunPage() -> impl IntoView {
     let data = Resource::new(move || run_id.get(), fleet_run);
     let start = ServerAction::<StartFleetRun>::new();
     let retry = ServerAction::<RetryFleetRun>::new();
+    let cancel = ServerAction::<CancelFleetRun>::new();
     view! {
         <Header/>
         <Breadcrumbs project=None here=Some(t(Key::RunTitle).to_string())/>
         {move || outcome(start).and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
         {move || outcome(retry).and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
-        {async_view(data, move |run| view! { <RunBody run start retry/> })}
+        {move || outcome(cancel).and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
+        {async_view(data, move |run| view! { <RunBody run start retry cancel/> })}
     }
 }
 
@@ -34,6 +36,7 @@ fn RunBody(
     run: RunView,
     start: ServerAction<StartFleetRun>,
     retry: ServerAction<RetryFleetRun>,
+    cancel: ServerAction<CancelFleetRun>,
 ) -> impl IntoView {
     let title = match &run.operation {
         Operation::Apply(_) => i18n::fleet::apply_title(run.kind),
@@ -46,6 +49,7 @@ fn RunBody(
     let id = run.id.clone();
     let failed = run.tally().failed;
     let running = run.phase == Phase::Running;
+    let stopping = running && run.stop.is_some();
     let status = run_status(&run);
     let body = match run.phase {
         Phase::Previewed => view! {
@@ -67,6 +71,13 @@ fn RunBody(
             <RunProgress run_id=id.clone() running status>
                 <RunTable run=run.clone()/>
             </RunProgress>
+            {(running && !stopping).then(|| { let id = id.clone(); view! {
+                <p class="note" role="note">{t(Key::RunSignOutNote)}</p>
+                <ActionForm action=cancel attr:class="cancel-run">
+                    <input type="hidden" name="run_id" value=id.clone()/>
+                    <button type="submit" class="secondary" disabled=move || cancel.pending().get()>{t(Key::RunCancel)}</button>
+                </ActionForm>
+            }})}
             {(!running && failed > 0).then(|| view! {
                 <ActionForm action=retry attr:class="retry">
                     <input type="hidden" name="run_id" value=id.clone()/>
@@ -85,8 +96,10 @@ fn RunBody(
 
 /// The status line of a run under way or ended, with its tally.
 fn run_status(run: &RunView) -> String {
-    let phase = match run.phase {
-        Phase::Finished => t(Key::RunFinished),
+    let phase = match (run.phase, run.stop) {
+        (Phase::Finished, Some(_)) => t(Key::RunStopped),
+        (Phase::Finished, None) => t(Key::RunFinished),
+        (_, Some(_)) => t(Key::RunCancelling),
         _ => t(Key::RunRunning),
     };
     format!("{phase} {}", i18n::fleet::tally(run.tally()))

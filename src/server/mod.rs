@@ -13,11 +13,13 @@ mod session;
 mod state;
 mod throttle;
 mod user_atlas;
+pub mod writes;
 
 pub use context::{app_state, optional_user, redirect_plain_form, respond, tower_session};
 pub use sealing::{KeyError, SessionKeys};
 pub use session::{
-    end, keep_alive, load_user, revoke_tokens, store_user, update_user, user_in, UserSession,
+    end, keep_alive, load_user, revoke_tokens, store_user, update_user, user_in, user_of,
+    UserSession,
 };
 pub use state::{AppState, Settings};
 pub use throttle::{Attempt, LoginPolicy, LoginThrottle, Outcome};

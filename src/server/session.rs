@@ -72,6 +72,26 @@ pub fn user_in(
     unseal(keys, record.data.get(USER_KEY)?.as_str()?, record.id)
 }
 
+/// The user of the session whose id is `id`, as the store holds it now (a fleet run looks
+/// before each write): `None` when it was signed out, has expired or outlived its absolute
+/// lifetime, or does not open.
+pub async fn user_of(
+    state: &super::AppState,
+    id: &str,
+) -> Result<Option<UserSession>, crate::error::AppError> {
+    use std::str::FromStr;
+    let (Some(store), Ok(id)) = (&state.sessions, Id::from_str(id)) else {
+        return Ok(None);
+    };
+    let record = store
+        .load(&id)
+        .await
+        .map_err(|_| crate::error::AppError::internal("the session store does not answer"))?;
+    Ok(record
+        .and_then(|r| user_in(&r, &state.session_keys))
+        .filter(|user| !user.outlived(state.settings.session_max)))
+}
+
 /// The signed-in user, if any and still within the absolute lifetime. A session past it, or
 /// whose record does not open (changed in the store, or sealed with a key no longer
 /// configured), is flushed here, so every path that reads the user enforces both.

@@ -8,7 +8,7 @@ use atlas_client::AtlasApi;
 
 use super::journal::Journal;
 use super::project_names::ProjectNames;
-use super::runs::RunRegistry;
+use super::runs::RunStore;
 use super::sealing::SessionKeys;
 use super::throttle::{LoginPolicy, LoginThrottle};
 
@@ -22,8 +22,11 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     /// What seals the user's record in the session store.
     pub session_keys: Arc<SessionKeys>,
-    /// The fleet runs of this process (`runs`), kept for the sessions that started them.
-    pub runs: Arc<RunRegistry>,
+    /// The fleet runs (`runs`): in memory, or in Redis when the sessions are there.
+    pub runs: RunStore,
+    /// Where the sessions are, for what looks at one outside its requests (a fleet run
+    /// checks that its session still exists before each write). Set with the router.
+    pub sessions: Option<Arc<dyn tower_sessions::SessionStore>>,
     /// The writes the dashboard sent (`journal`): in memory, or in Redis beside the sessions.
     pub journal: Journal,
     /// Project names seen lately, per credential (`project_names`).
@@ -42,7 +45,8 @@ impl AppState {
             login_throttle: Arc::new(LoginThrottle::new(settings.login_policy)),
             // The in-memory store's sessions end with the process: a key of its own suffices.
             session_keys: Arc::new(SessionKeys::ephemeral()),
-            runs: Arc::new(RunRegistry::default()),
+            runs: RunStore::memory(),
+            sessions: None,
             journal: Journal::memory(),
             project_names: Arc::default(),
             settings: Arc::new(settings),

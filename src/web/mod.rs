@@ -68,7 +68,13 @@ pub fn memory_store(state: &AppState) -> DashboardStore {
 
 /// The whole dashboard as a router over the session store given: Redis, or one in-memory
 /// store that several routers share (tests of replicas).
-pub fn router_with_store(state: AppState, store: DashboardStore) -> Router {
+pub fn router_with_store(mut state: AppState, store: DashboardStore) -> Router {
+    // Fleet runs are kept where the sessions are, and check their session before each write.
+    state.sessions = Some(std::sync::Arc::new(store.clone()));
+    if let Some(runs) = store.runs(state.session_keys.clone()) {
+        state.runs = runs;
+    }
+    crate::server::runs::spawn_runner(state.clone());
     let routes = route_list();
     let options = state.leptos_options.clone();
     let context_state = state.clone();

@@ -20,6 +20,7 @@ use tower_sessions_redis_store::RedisStore;
 
 use super::session_store::SweptMemoryStore;
 use crate::server::journal::{self, Journal};
+use crate::server::runs::{self, RunStore};
 use crate::server::SessionKeys;
 
 /// The session store the dashboard was configured with.
@@ -75,15 +76,17 @@ impl DashboardStore {
     }
 
     /// Sessions held, expired ones the store has not dropped yet included: for the metrics.
-    /// With Redis, the keys of its database, which should hold nothing but sessions and the
-    /// journal's one key.
+    /// With Redis, the keys of its database, which should hold nothing but sessions, the
+    /// journal's one key and the fleet runs' four.
     pub async fn count(&self) -> Option<u64> {
         match self {
             DashboardStore::Memory(store) => Some(store.len().await as u64),
             DashboardStore::Redis { pool, .. } => {
                 let keys: u64 = pool.dbsize().await.ok()?;
-                let journal: u64 = pool.exists(journal::REDIS_KEY).await.ok()?;
-                Some(keys.saturating_sub(journal))
+                let mut ours = vec![journal::REDIS_KEY];
+                ours.extend(runs::REDIS_KEYS);
+                let ours: u64 = pool.exists(ours).await.ok()?;
+                Some(keys.saturating_sub(ours))
             }
         }
     }
@@ -94,6 +97,17 @@ impl DashboardStore {
         match self {
             DashboardStore::Memory(_) => Journal::memory(),
             DashboardStore::Redis { pool, .. } => Journal::redis(pool.clone(), keys),
+        }
+    }
+}
+
+impl DashboardStore {
+    /// The fleet runs' store when it is not this process's memory (Redis: sealed with
+    /// `keys`); `None` keeps the state's own.
+    pub fn runs(&self, keys: Arc<SessionKeys>) -> Option<RunStore> {
+        match self {
+            DashboardStore::Memory(_) => None,
+            DashboardStore::Redis { pool, .. } => Some(RunStore::redis(pool.clone(), keys)),
         }
     }
 }

@@ -11,6 +11,7 @@ mod fidelity;
 mod fleet_apply;
 mod fleet_pages;
 mod fleet_rotate;
+mod fleet_runs;
 mod fuzz;
 mod history;
 mod languages;

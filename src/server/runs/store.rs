@@ -1,0 +1,726 @@
+//! What a fleet run is kept as, and where: this process's memory (with the in-memory session
+//! store: runs end with the process, as its sessions do), or Redis (with the Redis session
+//! store: any replica reads any run, and a run outlives the replica that worked it).
+//!
+//! A run is four parts, so that each write rewrites only what changes:
+//!
+//! - its bookkeeping ([`Meta`]): the session and credential it belongs to (as hashes), its
+//!   phase, whether it was asked to stop, the replica working it and until when (a lease),
+//!   its size. In Redis, in clear: nothing in it is a secret or an id a person could use;
+//! - its view as previewed (the projects, their names, what each would change): fixed;
+//! - its steps ([`Step`]): per project, where its write stands; rewritten as each moves;
+//! - its work ([`Work`]): what the writes need (the session's id, the configuration given,
+//!   once per run, and what the preview read in each project), dropped once nothing is left
+//!   to send or retry.
+//!
+//! In Redis each part is a field of one hash per part (`REDIS_KEYS`), the last three sealed
+//! with the session keys and bound to the run's id and part; every change is one Lua script,
+//! so two replicas never undo each other's change.
+//!
+//! Bounds (docs/fleet-runs.md): [`MAX_RUNS_PER_CREDENTIAL`] per credential (its oldest run
+//! not running makes room; another credential's run never does), [`MAX_RUNS`] in all,
+//! [`MAX_RUN_BYTES`] per run and [`MAX_TOTAL_BYTES`] in all; a run not running is dropped
+//! [`RUN_TTL`] after it was last looked at.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use atlas_registry::{FieldValue, Integration, IntegrationKind};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tower_sessions_redis_store::fred::prelude::Pool;
+
+use super::redis::RedisRuns;
+use crate::error::AppError;
+use crate::fleet::{Phase, Progress, RunView, Stop};
+use crate::i18n::{tf, Key};
+use crate::server::SessionKeys;
+
+/// Runs kept per credential (its public id), running or not.
+pub const MAX_RUNS_PER_CREDENTIAL: usize = 8;
+/// Runs kept in all.
+pub const MAX_RUNS: usize = 128;
+/// The most one run may take, its view, steps and work together (sealed, in Redis).
+pub const MAX_RUN_BYTES: u64 = 8 << 20;
+/// The most every run together may take.
+pub const MAX_TOTAL_BYTES: u64 = 256 << 20;
+/// A run that is not running is dropped this long after it was last looked at.
+pub const RUN_TTL: Duration = Duration::from_secs(30 * 60);
+/// How long a replica's hold on a run lasts unless renewed: after a kill, the longest a run
+/// waits before another replica takes it over (plus one look for lapsed runs).
+pub const LEASE: Duration = Duration::from_secs(6);
+
+/// The session a run belongs to, for reading: a hash of its id, so the store holds no id a
+/// browser could present.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Owner(String);
+
+impl Owner {
+    pub fn of_session(session_id: &str) -> Self {
+        Owner(hash("atlas-integrations run owner v1:", session_id))
+    }
+
+    /// As the store keeps it.
+    pub(super) fn hashed(&self) -> String {
+        self.0.clone()
+    }
+}
+
+/// The credential a run counts against, for the quotas: a hash of its public id.
+pub fn principal(public_id: &str) -> String {
+    hash("atlas-integrations run principal v1:", public_id)
+}
+
+fn hash(context: &str, value: &str) -> String {
+    Sha256::new()
+        .chain_update(context.as_bytes())
+        .chain_update(value.as_bytes())
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A run's bookkeeping. In Redis this is read and changed by Lua scripts (`redis`): the
+/// field names are theirs too.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    pub owner: String,
+    pub who: String,
+    pub phase: Phase,
+    pub stop: Option<Stop>,
+    /// Unix milliseconds it was last looked at or written.
+    pub touched: i64,
+    /// The replica working it (`""`: none), and until when its hold lasts (Unix ms).
+    pub lease: String,
+    pub lease_until: i64,
+    pub bytes: u64,
+}
+
+/// Where one project's write stands, and what a later try must know about it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub progress: Progress,
+    /// A POST was sent: a later try (a retry of the failed, or a takeover) reads first.
+    pub posted: bool,
+    /// That POST got no readable answer: Atlas may have applied it.
+    pub unconfirmed: bool,
+}
+
+impl Step {
+    pub fn waiting() -> Self {
+        Step {
+            progress: Progress::Waiting,
+            posted: false,
+            unconfirmed: false,
+        }
+    }
+}
+
+/// What a run's writes need, kept until nothing is left to send or retry.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Work {
+    /// The session that started the run: its credential writes, and its end stops the run.
+    pub session_id: String,
+    /// The configuration given (secrets in clear), once for every project.
+    pub given: Kept,
+    /// Per project, what the preview read there (secrets masked as Atlas returns them).
+    pub before: Vec<Option<Kept>>,
+}
+
+/// An [`Integration`] as a run keeps it. The registry's type has no serde on purpose (it
+/// holds secrets); this wrapper is only ever written sealed, or in this process's memory.
+#[derive(Clone)]
+pub struct Kept(pub Integration);
+
+#[derive(Serialize, Deserialize)]
+struct KeptFields {
+    kind: IntegrationKind,
+    id: Option<String>,
+    values: BTreeMap<String, FieldValue>,
+    cleared: BTreeSet<String>,
+}
+
+impl Serialize for Kept {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let i = &self.0;
+        KeptFields {
+            kind: i.kind,
+            id: i.id.clone(),
+            values: i.values.clone(),
+            cleared: i.cleared.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Kept {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let f = KeptFields::deserialize(d)?;
+        let mut i = Integration::new(f.kind);
+        i.id = f.id;
+        i.values = f.values;
+        i.cleared = f.cleared;
+        Ok(Kept(i))
+    }
+}
+
+/// A previewed run, to keep.
+pub struct NewRun {
+    pub owner: Owner,
+    /// The public id of the credential that previewed it.
+    pub public_id: String,
+    pub view: RunView,
+    pub work: Work,
+}
+
+/// A run as read back: its view with every project's progress, its steps, and its work when
+/// asked for.
+pub struct Loaded {
+    pub view: RunView,
+    pub steps: Vec<Step>,
+    pub work: Option<Work>,
+}
+
+impl Loaded {
+    pub(super) fn from_parts(
+        id: &str,
+        meta: &Meta,
+        mut view: RunView,
+        steps: Vec<Step>,
+        work: Option<Work>,
+    ) -> Self {
+        view.id = id.to_string();
+        view.phase = meta.phase;
+        view.stop = meta.stop;
+        for (item, step) in view.items.iter_mut().zip(&steps) {
+            item.progress = step.progress.clone();
+        }
+        Loaded { view, steps, work }
+    }
+}
+
+/// The answer to a claim on a run.
+pub enum Claim {
+    /// Unknown, dropped, or another session's.
+    Missing,
+    /// Not in the phase asked for, or worked by another replica now.
+    NotNow,
+    /// This replica now holds it (view, steps and work).
+    Claimed(Loaded),
+}
+
+/// A change to a run's steps, by the replica holding it.
+pub struct Save<'a> {
+    pub steps: &'a [Step],
+    /// A new phase (`Finished` also lets go of the hold).
+    pub phase: Option<Phase>,
+    /// Nothing is left to send or retry: the work (and its secrets) goes.
+    pub drop_work: bool,
+}
+
+/// Where fleet runs are kept, and this replica's name as the holder of the runs it works.
+#[derive(Clone)]
+pub struct RunStore {
+    backend: Backend,
+    holder: Arc<str>,
+}
+
+#[derive(Clone)]
+enum Backend {
+    Memory(Arc<Mutex<HashMap<String, Held>>>),
+    Redis(RedisRuns),
+}
+
+/// A run in this process's memory.
+struct Held {
+    meta: Meta,
+    view: RunView,
+    steps: Vec<Step>,
+    work: Option<Work>,
+}
+
+impl Default for RunStore {
+    fn default() -> Self {
+        RunStore::memory()
+    }
+}
+
+pub(super) fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// Why a run is not kept: too many of this credential's are running.
+fn refusal_quota() -> AppError {
+    AppError::BadRequest(tf(
+        Key::RefusalRunsInProgress,
+        &[("max", &MAX_RUNS_PER_CREDENTIAL.to_string())],
+    ))
+}
+
+/// Why a run is not kept: the dashboard holds as much as it may.
+fn refusal_full() -> AppError {
+    AppError::BadRequest(tf(Key::RefusalRunsFull, &[]))
+}
+
+fn refusal_too_large(bytes: u64) -> AppError {
+    let mib = |b: u64| format!("{:.1}", b as f64 / (1u64 << 20) as f64);
+    AppError::BadRequest(tf(
+        Key::RefusalRunTooLarge,
+        &[("size", &mib(bytes)), ("max", &mib(MAX_RUN_BYTES))],
+    ))
+}
+
+impl RunStore {
+    pub fn memory() -> Self {
+        Self::with(Backend::Memory(Arc::default()))
+    }
+
+    /// In Redis, beside the sessions, sealed with their keys.
+    pub fn redis(pool: Pool, keys: Arc<SessionKeys>) -> Self {
+        Self::with(Backend::Redis(RedisRuns::new(pool, keys)))
+    }
+
+    fn with(backend: Backend) -> Self {
+        RunStore {
+            backend,
+            holder: super::random_id().into(),
+        }
+    }
+
+    /// This replica's name as a run's holder (random: a restarted replica is another one).
+    pub fn holder(&self) -> &str {
+        &self.holder
+    }
+
+    /// Whether runs outlive this process (and another replica may take one over).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.backend, Backend::Redis(_))
+    }
+
+    /// Keeps a previewed run under a new random id (returned), within the bounds: the
+    /// credential's oldest run that is not running makes room for its new one; a run of
+    /// another credential never does.
+    pub async fn insert(&self, new: NewRun) -> Result<String, AppError> {
+        let id = super::random_id();
+        let steps = vec![Step::waiting(); new.view.items.len()];
+        let meta = |bytes| Meta {
+            owner: new.owner.0.clone(),
+            who: principal(&new.public_id),
+            phase: Phase::Previewed,
+            stop: None,
+            touched: now_ms(),
+            lease: String::new(),
+            lease_until: 0,
+            bytes,
+        };
+        match &self.backend {
+            Backend::Memory(runs) => {
+                let bytes = memory_size(&new.view, &steps, Some(&new.work));
+                if bytes > MAX_RUN_BYTES {
+                    return Err(refusal_too_large(bytes));
+                }
+                let meta = meta(bytes);
+                let mut runs = lock(runs);
+                make_room(&mut runs, &meta)?;
+                runs.insert(
+                    id.clone(),
+                    Held {
+                        meta,
+                        view: new.view,
+                        steps,
+                        work: Some(new.work),
+                    },
+                );
+                Ok(id)
+            }
+            Backend::Redis(redis) => {
+                let sealed = redis.seal_new(&id, &new.view, &steps, &new.work)?;
+                let bytes = sealed.bytes();
+                if bytes > MAX_RUN_BYTES {
+                    return Err(refusal_too_large(bytes));
+                }
+                match redis.insert(&id, &meta(bytes), &sealed).await?.as_str() {
+                    "ok" => Ok(id),
+                    "quota" => Err(refusal_quota()),
+                    _ => Err(refusal_full()),
+                }
+            }
+        }
+    }
+
+    /// The run `id` of `owner` (any owner: `None`), with its work when asked for; looking
+    /// at it keeps it (its idle time starts again).
+    pub async fn load(
+        &self,
+        id: &str,
+        owner: Option<&Owner>,
+        with_work: bool,
+    ) -> Result<Option<Loaded>, AppError> {
+        match &self.backend {
+            Backend::Memory(runs) => {
+                let mut runs = lock(runs);
+                let Some(held) = runs.get_mut(id).filter(|h| owns(owner, &h.meta)) else {
+                    return Ok(None);
+                };
+                held.meta.touched = now_ms();
+                let work = with_work.then(|| held.work.clone()).flatten();
+                Ok(Some(Loaded::from_parts(
+                    id,
+                    &held.meta,
+                    held.view.clone(),
+                    held.steps.clone(),
+                    work,
+                )))
+            }
+            Backend::Redis(redis) => redis.load(id, owner, with_work).await,
+        }
+    }
+
+    /// Takes hold of run `id` (of `owner`; any: `None`) if it is in phase `from` and no other
+    /// replica holds it, and moves it to `to`. A run moved to another phase is no longer
+    /// asked to stop (a retry after a cancel sends again).
+    pub async fn claim(
+        &self,
+        id: &str,
+        holder: &str,
+        owner: Option<&Owner>,
+        from: Phase,
+        to: Phase,
+    ) -> Result<Claim, AppError> {
+        match &self.backend {
+            Backend::Memory(runs) => {
+                let mut runs = lock(runs);
+                let Some(held) = runs.get_mut(id).filter(|h| owns(owner, &h.meta)) else {
+                    return Ok(Claim::Missing);
+                };
+                let now = now_ms();
+                let meta = &mut held.meta;
+                let taken =
+                    !meta.lease.is_empty() && meta.lease != holder && meta.lease_until > now;
+                if meta.phase != from || taken {
+                    return Ok(Claim::NotNow);
+                }
+                meta.lease = holder.to_string();
+                meta.lease_until = now + LEASE.as_millis() as i64;
+                if from != to {
+                    meta.stop = None;
+                }
+                meta.phase = to;
+                meta.touched = now;
+                Ok(Claim::Claimed(Loaded::from_parts(
+                    id,
+                    meta,
+                    held.view.clone(),
+                    held.steps.clone(),
+                    held.work.clone(),
+                )))
+            }
+            Backend::Redis(redis) => redis.claim(id, holder, owner, from, to).await,
+        }
+    }
+
+    /// Runs that are running with no replica holding them (the one that did was killed).
+    pub async fn lapsed(&self) -> Result<Vec<String>, AppError> {
+        match &self.backend {
+            Backend::Memory(runs) => {
+                let now = now_ms();
+                Ok(lock(runs)
+                    .iter()
+                    .filter(|(_, h)| h.meta.phase == Phase::Running && h.meta.lease_until <= now)
+                    .map(|(id, _)| id.clone())
+                    .collect())
+            }
+            Backend::Redis(redis) => redis.lapsed().await,
+        }
+    }
+
+    /// Writes the steps (and maybe a phase) of run `id`, if `holder` still holds it: `false`
+    /// when it does not (another replica took the run over), and the caller stops.
+    pub async fn save(&self, id: &str, holder: &str, save: Save<'_>) -> Result<bool, AppError> {
+        match &self.backend {
+            Backend::Memory(runs) => {
+                let mut runs = lock(runs);
+                let Some(held) = runs.get_mut(id).filter(|h| h.meta.lease == holder) else {
+                    return Ok(false);
+                };
+                held.steps = save.steps.to_vec();
+                if save.drop_work {
+                    held.work = None;
+                }
+                apply_phase(&mut held.meta, save.phase);
+                held.meta.bytes = memory_size(&held.view, &held.steps, held.work.as_ref());
+                Ok(true)
+            }
+            Backend::Redis(redis) => redis.save(id, holder, save).await,
+        }
+    }
+
+    /// Renews `holder`'s hold on run `id`: `false` when it no longer has it.
+    pub async fn renew(&self, id: &str, holder: &str) -> Result<bool, AppError> {
+        match &self.backend {
+            Backend::Memory(runs) => {
+                let mut runs = lock(runs);
+                let Some(held) = runs.get_mut(id).filter(|h| h.meta.lease == holder) else {
+                    return Ok(false);
+                };
+                held.meta.lease_until = now_ms() + LEASE.as_millis() as i64;
+                held.meta.touched = now_ms();
+                Ok(true)
+            }
+            Backend::Redis(redis) => redis.renew(id, holder).await,
+        }
+    }
+
+    /// Asks run `id` of `owner` (any: `None`) to stop, if it is running: `false` otherwise.
+    /// The replica working it sees this before its next write.
+    pub async fn stop(&self, id: &str, owner: Option<&Owner>, why: Stop) -> Result<bool, AppError> {
+        match &self.backend {
+            Backend::Memory(runs) => {
+                let mut runs = lock(runs);
+                let Some(held) = runs.get_mut(id).filter(|h| owns(owner, &h.meta)) else {
+                    return Ok(false);
+                };
+                if held.meta.phase != Phase::Running {
+                    return Ok(false);
+                }
+                held.meta.stop.get_or_insert(why);
+                Ok(true)
+            }
+            Backend::Redis(redis) => redis.stop(id, owner, why).await,
+        }
+    }
+
+    /// Whether run `id` was asked to stop.
+    pub async fn stop_asked(&self, id: &str) -> Result<Option<Stop>, AppError> {
+        match &self.backend {
+            Backend::Memory(runs) => Ok(lock(runs).get(id).and_then(|h| h.meta.stop)),
+            Backend::Redis(redis) => redis.stop_asked(id).await,
+        }
+    }
+
+    /// What every run takes together, and how many there are (for tests and the bench).
+    pub async fn usage(&self) -> Result<(usize, u64), AppError> {
+        match &self.backend {
+            Backend::Memory(runs) => {
+                let runs = lock(runs);
+                Ok((runs.len(), runs.values().map(|h| h.meta.bytes).sum()))
+            }
+            Backend::Redis(redis) => redis.usage().await,
+        }
+    }
+}
+
+fn lock(runs: &Mutex<HashMap<String, Held>>) -> MutexGuard<'_, HashMap<String, Held>> {
+    runs.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn owns(owner: Option<&Owner>, meta: &Meta) -> bool {
+    owner.is_none_or(|o| o.0 == meta.owner)
+}
+
+/// A new phase; finishing lets go of the hold.
+pub(super) fn apply_phase(meta: &mut Meta, phase: Option<Phase>) {
+    if let Some(phase) = phase {
+        meta.phase = phase;
+    }
+    if meta.phase == Phase::Finished {
+        meta.lease.clear();
+        meta.lease_until = 0;
+    }
+    meta.touched = now_ms();
+}
+
+/// A run's size in memory: its parts as JSON (what Redis would hold, before sealing).
+fn memory_size(view: &RunView, steps: &[Step], work: Option<&Work>) -> u64 {
+    let len = |v: serde_json::Result<Vec<u8>>| v.map_or(0, |v| v.len() as u64);
+    len(serde_json::to_vec(view))
+        + len(serde_json::to_vec(steps))
+        + work.map_or(0, |w| len(serde_json::to_vec(w)))
+}
+
+/// Drops expired runs, then makes room for `new` within the bounds, or refuses.
+fn make_room(runs: &mut HashMap<String, Held>, new: &Meta) -> Result<(), AppError> {
+    let now = now_ms();
+    let ttl = RUN_TTL.as_millis() as i64;
+    runs.retain(|_, h| h.meta.phase == Phase::Running || now - h.meta.touched <= ttl);
+    let mine = runs.values().filter(|h| h.meta.who == new.who).count();
+    if mine >= MAX_RUNS_PER_CREDENTIAL {
+        let oldest = runs
+            .iter()
+            .filter(|(_, h)| h.meta.who == new.who && h.meta.phase != Phase::Running)
+            .min_by_key(|(_, h)| h.meta.touched)
+            .map(|(id, _)| id.clone());
+        match oldest {
+            Some(id) => {
+                runs.remove(&id);
+            }
+            None => return Err(refusal_quota()),
+        }
+    }
+    let total: u64 = runs.values().map(|h| h.meta.bytes).sum();
+    if runs.len() >= MAX_RUNS || total + new.bytes > MAX_TOTAL_BYTES {
+        return Err(refusal_full());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fleet::{ApplyMode, ItemView, Operation, Plan};
+
+    fn new_run(session: &str, public_id: &str, projects: usize) -> NewRun {
+        let kind = IntegrationKind::Datadog;
+        NewRun {
+            owner: Owner::of_session(session),
+            public_id: public_id.into(),
+            view: RunView {
+                id: String::new(),
+                kind,
+                operation: Operation::Apply(ApplyMode::CreateOnly),
+                phase: Phase::Previewed,
+                stop: None,
+                items: (0..projects)
+                    .map(|i| ItemView {
+                        group_id: format!("{i:024x}"),
+                        name: format!("p{i}"),
+                        plan: Plan::Create(Vec::new()),
+                        progress: Progress::Waiting,
+                    })
+                    .collect(),
+            },
+            work: Work {
+                session_id: session.into(),
+                given: Kept(Integration::new(kind)),
+                before: vec![None; projects],
+            },
+        }
+    }
+
+    async fn start(store: &RunStore, id: &str, owner: &Owner) {
+        let claim = store
+            .claim(id, "me", Some(owner), Phase::Previewed, Phase::Running)
+            .await
+            .unwrap();
+        assert!(matches!(claim, Claim::Claimed(_)));
+    }
+
+    #[tokio::test]
+    async fn a_run_is_found_by_its_session_only() {
+        let store = RunStore::memory();
+        let id = store.insert(new_run("a", "key", 2)).await.unwrap();
+        assert!(super::super::is_run_id(&id), "{id}");
+        let (me, other) = (Owner::of_session("a"), Owner::of_session("b"));
+        assert!(store.load(&id, Some(&me), false).await.unwrap().is_some());
+        assert!(store
+            .load(&id, Some(&other), false)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(matches!(
+            store
+                .claim(&id, "me", Some(&other), Phase::Previewed, Phase::Running)
+                .await
+                .unwrap(),
+            Claim::Missing
+        ));
+    }
+
+    /// A credential's runs make room for its own new one, never another credential's: with
+    /// every place of one credential running, its next run is refused and the other's kept.
+    #[tokio::test]
+    async fn the_quota_is_per_credential_and_never_evicts_another_credentials_run() {
+        let store = RunStore::memory();
+        let theirs = store.insert(new_run("s2", "other", 1)).await.unwrap();
+        let mut mine = Vec::new();
+        for _ in 0..MAX_RUNS_PER_CREDENTIAL {
+            mine.push(store.insert(new_run("s1", "key", 1)).await.unwrap());
+        }
+        // A ninth previewed run of the same credential replaces its own oldest.
+        let ninth = store.insert(new_run("s1", "key", 1)).await.unwrap();
+        let me = Owner::of_session("s1");
+        assert!(store
+            .load(&mine[0], Some(&me), false)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(store
+            .load(&ninth, Some(&me), false)
+            .await
+            .unwrap()
+            .is_some());
+        // All of them running: refused, and nothing dropped, the other credential's included.
+        for id in mine.iter().skip(1).chain([&ninth]) {
+            start(&store, id, &me).await;
+        }
+        let refused = store.insert(new_run("s1", "key", 1)).await;
+        assert!(
+            matches!(refused, Err(AppError::BadRequest(_))),
+            "{refused:?}"
+        );
+        let them = Owner::of_session("s2");
+        assert!(store
+            .load(&theirs, Some(&them), false)
+            .await
+            .unwrap()
+            .is_some());
+        assert_eq!(store.usage().await.unwrap().0, MAX_RUNS_PER_CREDENTIAL + 1);
+    }
+
+    #[tokio::test]
+    async fn a_run_too_large_is_refused_with_its_size() {
+        let store = RunStore::memory();
+        let mut run = new_run("a", "key", 1);
+        run.work.given.0.values.insert(
+            "apiKey".into(),
+            FieldValue::Text("x".repeat(MAX_RUN_BYTES as usize + 1)),
+        );
+        match store.insert(run).await {
+            Err(AppError::BadRequest(message)) => assert!(message.contains("MB"), "{message}"),
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+        assert_eq!(store.usage().await.unwrap().0, 0);
+    }
+
+    /// Only the holder writes; a stop is seen; finishing lets go, and a retry claims again.
+    #[tokio::test]
+    async fn only_the_holder_saves_and_a_stop_is_seen() {
+        let store = RunStore::memory();
+        let owner = Owner::of_session("a");
+        let id = store.insert(new_run("a", "key", 2)).await.unwrap();
+        start(&store, &id, &owner).await;
+        let steps = vec![Step::waiting(); 2];
+        let save = |phase| Save {
+            steps: &steps,
+            phase,
+            drop_work: false,
+        };
+        assert!(!store.save(&id, "other", save(None)).await.unwrap());
+        assert!(store.save(&id, "me", save(None)).await.unwrap());
+        assert!(store
+            .stop(&id, Some(&owner), Stop::Cancelled)
+            .await
+            .unwrap());
+        assert_eq!(store.stop_asked(&id).await.unwrap(), Some(Stop::Cancelled));
+        assert!(store
+            .save(&id, "me", save(Some(Phase::Finished)))
+            .await
+            .unwrap());
+        // Finished: nothing to stop; a retry's claim takes it and clears the stop.
+        assert!(!store
+            .stop(&id, Some(&owner), Stop::Cancelled)
+            .await
+            .unwrap());
+        let claim = store
+            .claim(&id, "other", Some(&owner), Phase::Finished, Phase::Running)
+            .await
+            .unwrap();
+        let Claim::Claimed(run) = claim else {
+            panic!("not claimed")
+        };
+        assert_eq!(run.view.stop, None);
+        assert!(run.work.is_some());
+    }
+}

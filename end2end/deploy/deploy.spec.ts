@@ -1,6 +1,7 @@
 import { test, expect } from "../support/fixtures";
 import { signIn } from "../support/session";
 import { IntegrationFormPage, ProjectPage } from "../pages/project";
+import { ApplyPage } from "../pages/fleet";
 import type { Page } from "@playwright/test";
 import { Stack, PORTS, newKey } from "./stack";
 
@@ -159,6 +160,74 @@ test("a logout on one replica ends the session on every replica, and revokes its
   expect((await emulator.counters()).byRoute["POST /api/oauth/revoke"]).toBe(revokedBefore + 1);
 });
 
+/** The generated fleet's project ids (EMULATOR_PROJECTS in the stack). */
+const FLEET = Array.from({ length: 100 }, (_, i) => `6a000000${i.toString(16).padStart(16, "0")}`);
+const POST = "POST /api/atlas/v2/groups/{groupId}/integrations/{integrationType}";
+
+test("a fleet run through nginx survives the SIGKILL of the replica working it, and a rolling restart: Atlas ends as previewed, no POST repeated", async ({ page, demo, emulator }) => {
+  test.setTimeout(240_000);
+  await signIn(page, demo);
+  const apply = new ApplyPage(page);
+  const posts = async () => (await emulator.counters()).byRoute[POST] ?? 0;
+  const postsBefore = await posts();
+  // Slow POSTs and PUTs, so the run is under way when its replica goes.
+  await emulator.addFault({ method: "POST", latencyMs: 250 });
+  await emulator.addFault({ method: "PUT", latencyMs: 250 });
+
+  async function run(region: string, mode: string): Promise<string> {
+    const key = `11111111-2222-3333-4444-5555555${region === "EU" ? "50100" : "50200"}`;
+    secrets.add(key);
+    await apply.open("OPS_GENIE", FLEET);
+    await apply.input("API key").fill(key);
+    await apply.input("Region").selectOption(region);
+    await page.getByRole("radio", { name: mode }).check();
+    const runPage = await apply.preview();
+    await page.getByRole("button", { name: "Confirm and send" }).click();
+    await expect(runPage.status).toContainText("Sending", { timeout: 10_000 });
+    return page.url().split("/").pop()!;
+  }
+
+  async function finished(runId: string) {
+    await expect(page.locator("p.run-status")).toContainText("Finished.", { timeout: 120_000 });
+    await expect(page.locator("p.run-status")).toContainText("100 done, 0 failed, 0 skipped, 0 not sent, 0 to go");
+    await expect(page.locator("table.fleet-run tbody tr")).toHaveCount(100);
+    expect(runId).toMatch(/^[0-9a-f]{32}$/);
+  }
+
+  // 1. SIGKILL of the replica working the run, once it has written some projects.
+  const first = await run("EU", "Create where missing only");
+  await expect.poll(posts, { timeout: 30_000 }).toBeGreaterThan(postsBefore + 15);
+  const working = stack.replicaSaying(first);
+  expect(working, "the log of the replica working the run names it").not.toBeNull();
+  const killedAt = Date.now();
+  await stack.killReplica(working!);
+  const postsAtKill = await posts();
+  await expect.poll(posts, { timeout: 30_000 }).toBeGreaterThan(postsAtKill);
+  console.log(`takeover: writes went on ${Date.now() - killedAt} ms after the kill`);
+  await finished(first);
+  await stack.startReplica(working!);
+  // Every project holds the previewed configuration, and each got exactly one POST.
+  expect((await posts()) - postsBefore).toBe(100);
+  for (const id of FLEET) {
+    const stored = await emulator.stored(id, "OPS_GENIE");
+    expect(stored?.region, id).toBe("EU");
+  }
+
+  // 2. A graceful rolling restart of both replicas during one run (an update of all 100).
+  const second = await run("US", "Update where configured only");
+  for (const i of [0, 1]) {
+    await stack.stopReplica(i);
+    await stack.startReplica(i);
+  }
+  await finished(second);
+  expect((await posts()) - postsBefore, "an update sends no POST").toBe(100);
+  for (const id of FLEET) {
+    const stored = await emulator.stored(id, "OPS_GENIE");
+    expect(stored?.region, id).toBe("US");
+  }
+  await emulator.clearFaults();
+});
+
 test("Redis holds no credential, secret or session cookie in clear", async ({ demo }) => {
   const dump = stack.redisDump();
   const keys = stack.redisKeys();
@@ -175,11 +244,14 @@ test("Redis holds no credential, secret or session cookie in clear", async ({ de
   // Redis drops each record by itself at the session's idle end (30 minutes by default);
   // the journal of writes (one key, each entry sealed: the scan above found nothing) at its
   // retention, 90 days after its last write.
+  // The fleet runs (four keys, all but their bookkeeping sealed) 30 minutes after the last
+  // change to any run.
   const JOURNAL = "atlas-integrations:journal:v1";
   expect(keys, "the tests' writes are in the journal").toContain(JOURNAL);
+  expect(keys, "the fleet runs are kept in Redis").toContain("atlas-integrations:runs:v1:meta");
   for (const key of keys) {
     const ttl = stack.redisTtl(key);
-    expect(ttl, `TTL of ${key === JOURNAL ? "the journal" : "a session record"}`).toBeGreaterThan(0);
+    expect(ttl, `TTL of ${key === JOURNAL ? "the journal" : key.includes(":runs:") ? key : "a session record"}`).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(key === JOURNAL ? 90 * 24 * 3600 : 30 * 60);
   }
 });

@@ -84,6 +84,8 @@ export class Stack {
       EMULATOR_LISTEN: `127.0.0.1:${PORTS.emulator}`,
       EMULATOR_TEST_HOOKS: "true",
       EMULATOR_HOOK_TOKEN: HOOK_TOKEN!,
+      // A fleet for the runs test: bench-00001… (owned by the demo key).
+      EMULATOR_PROJECTS: "100",
       RUST_LOG: "warn",
     });
     await waitFor("emulator", this.emulator, async () => (await fetch(`${EMULATOR}/api/atlas/v2`)).status < 500);
@@ -127,6 +129,22 @@ export class Stack {
     this.logs.push(proc.output);
     this.replicas[i] = null;
     return code;
+  }
+
+  /** SIGKILL, as a crash or an OOM kill: nothing is finished, nothing let go. */
+  async killReplica(i: number): Promise<void> {
+    const proc = this.replicas[i];
+    if (!proc) return;
+    proc.child.kill("SIGKILL");
+    await proc.exited;
+    this.logs.push(proc.output);
+    this.replicas[i] = null;
+  }
+
+  /** The replica whose output names `text` (e.g. the run it writes), if one does. */
+  replicaSaying(text: string): number | null {
+    const i = this.replicas.findIndex((r) => r?.output.includes(text));
+    return i < 0 ? null : i;
   }
 
   /** Runs the binary with `env` and returns its exit code and output (a start refused). */

@@ -205,3 +205,32 @@ test.describe("without JavaScript", () => {
     await expect(apply.project("Staging")).toBeChecked();
   });
 });
+
+test("a running run can be cancelled from its page: what was sent stays, the rest is not sent", async ({ page, demo, emulator }) => {
+  await signIn(page, demo);
+  const apply = new ApplyPage(page);
+  await apply.open("OPS_GENIE", demo.projects.map((p) => p.id));
+  await apply.input("API key").fill(KEY);
+  await apply.input("Region").selectOption("EU");
+  const run = await apply.preview();
+  // Slow writes: the run is still going when the button is pressed.
+  await emulator.addFault({ method: "POST", latencyMs: 1500 });
+  await emulator.addFault({ method: "PUT", latencyMs: 1500 });
+  await page.getByRole("button", { name: "Confirm and send" }).click();
+  await expect(page.getByRole("note").filter({ hasText: "Signing out stops this run" })).toBeVisible();
+  await page.getByRole("button", { name: "Cancel the run" }).click();
+  await expect(run.status).toContainText("Stopped.", { timeout: 30_000 });
+  await expect(page.getByRole("button", { name: "Cancel the run" })).toHaveCount(0);
+  const notSent = page.locator("table.fleet-run td.progress", { hasText: "Not sent: cancelled" });
+  expect(await notSent.count()).toBeGreaterThan(0);
+  // Atlas holds exactly the projects the report says were written.
+  const written = await page.locator("table.fleet-run td.progress", { hasText: /^Done/ }).count();
+  let stored = 0;
+  for (const p of demo.projects) {
+    const held = await emulator.stored(p.id, "OPS_GENIE");
+    if (held && held.region === "EU") stored += 1;
+  }
+  expect(stored).toBe(written);
+  expect(written + (await notSent.count())).toBe(5);
+  await emulator.clearFaults();
+});

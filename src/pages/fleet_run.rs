@@ -72,8 +72,8 @@ fn RunBody(
                 <RunTable run=run.clone()/>
             </RunProgress>
             {(running && !stopping).then(|| { let id = id.clone(); view! {
-                <p class="note" role="note">{t(Key::RunSignOutNote)}</p>
-                <ActionForm action=cancel attr:class="cancel-run">
+                <p class="notice caution" role="note">{t(Key::RunSignOutNote)}</p>
+                <ActionForm action=cancel attr:class="confirm cancel-run">
                     <input type="hidden" name="run_id" value=id.clone()/>
                     <button type="submit" class="secondary" disabled=move || cancel.pending().get()>{t(Key::RunCancel)}</button>
                 </ActionForm>

@@ -27,8 +27,18 @@ pub const REDIS_KEYS: [&str; 4] = [
     "atlas-integrations:runs:v1:steps",
 ];
 
-/// Redis's clock in milliseconds, as every script reads it.
-const NOW: &str = "local t = redis.call('TIME')\nlocal now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n";
+/// What every script starts with: Redis's clock in milliseconds, and `keep()`, which every
+/// change calls: the four hashes expire [`RUN_TTL`] after the last change to any run (a
+/// running run changes every few seconds), so runs nobody looks at go away by themselves
+/// even when no new run sweeps them.
+fn prelude() -> String {
+    format!(
+        "local t = redis.call('TIME')\n\
+         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n\
+         local function keep() for k = 1, 4 do redis.call('PEXPIRE', KEYS[k], {}) end end\n",
+        RUN_TTL.as_millis()
+    )
+}
 
 /// Drops expired runs, makes room in the credential's quota (its own oldest run not running),
 /// refuses when the credential's runs are all running (`quota`) or the store is full
@@ -66,6 +76,7 @@ redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(new))
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[4])
 redis.call('HSET', KEYS[4], ARGV[1], ARGV[5])
+keep()
 return 'ok'
 "#;
 
@@ -79,6 +90,7 @@ if ARGV[2] ~= '' and m.owner ~= ARGV[2] then return false end
 m.touched = now
 raw = cjson.encode(m)
 redis.call('HSET', KEYS[1], ARGV[1], raw)
+keep()
 local work = ''
 if ARGV[3] == '1' then work = redis.call('HGET', KEYS[3], ARGV[1]) or '' end
 return {raw, redis.call('HGET', KEYS[2], ARGV[1]) or '', work, redis.call('HGET', KEYS[4], ARGV[1]) or ''}
@@ -101,6 +113,7 @@ m.phase = ARGV[5]
 m.touched = now
 raw = cjson.encode(m)
 redis.call('HSET', KEYS[1], ARGV[1], raw)
+keep()
 return {'claimed', raw, redis.call('HGET', KEYS[2], ARGV[1]) or '', redis.call('HGET', KEYS[3], ARGV[1]) or '', redis.call('HGET', KEYS[4], ARGV[1]) or ''}
 "#;
 
@@ -132,6 +145,7 @@ end
 m.touched = now
 m.bytes = redis.call('HSTRLEN', KEYS[2], ARGV[1]) + redis.call('HSTRLEN', KEYS[3], ARGV[1]) + string.len(ARGV[3])
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(m))
+keep()
 return 1
 "#;
 
@@ -144,6 +158,7 @@ if m.lease ~= ARGV[2] then return 0 end
 m.lease_until = now + tonumber(ARGV[3])
 m.touched = now
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(m))
+keep()
 return 1
 "#;
 
@@ -222,7 +237,7 @@ impl RedisRuns {
     where
         R: tower_sessions_redis_store::fred::types::FromValue,
     {
-        let mut all = vec![format!("{NOW}{script}"), REDIS_KEYS.len().to_string()];
+        let mut all = vec![format!("{}{script}", prelude()), REDIS_KEYS.len().to_string()];
         all.extend(REDIS_KEYS.iter().map(|k| k.to_string()));
         all.extend(args);
         let eval = CustomCommand::new_static("EVAL", ClusterHash::Random, false);

@@ -237,7 +237,10 @@ impl RedisRuns {
     where
         R: tower_sessions_redis_store::fred::types::FromValue,
     {
-        let mut all = vec![format!("{}{script}", prelude()), REDIS_KEYS.len().to_string()];
+        let mut all = vec![
+            format!("{}{script}", prelude()),
+            REDIS_KEYS.len().to_string(),
+        ];
         all.extend(REDIS_KEYS.iter().map(|k| k.to_string()));
         all.extend(args);
         let eval = CustomCommand::new_static("EVAL", ClusterHash::Random, false);

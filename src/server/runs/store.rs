@@ -637,6 +637,8 @@ mod tests {
         let mut mine = Vec::new();
         for _ in 0..MAX_RUNS_PER_CREDENTIAL {
             mine.push(store.insert(new_run("s1", "key", 1)).await.unwrap());
+            // "Oldest" is by the time last looked at, in milliseconds.
+            tokio::time::sleep(Duration::from_millis(2)).await;
         }
         // A ninth previewed run of the same credential replaces its own oldest.
         let ninth = store.insert(new_run("s1", "key", 1)).await.unwrap();

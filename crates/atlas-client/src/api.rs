@@ -122,8 +122,9 @@ pub trait AtlasApi: Send + Sync {
         kind: IntegrationKind,
     ) -> Result<Integration, AtlasError>;
 
-    /// `POST /groups/{groupId}/integrations/{type}`; answers the project's integrations. Never
-    /// retried: a lost answer may hide a success.
+    /// `POST /groups/{groupId}/integrations/{type}`; answers the project's integrations.
+    /// Retried after a 429 only (refused, nothing applied): a 503 or a lost answer may hide a
+    /// success.
     async fn create_integration(
         &self,
         credential: &Credential,

@@ -1,16 +1,27 @@
 //! When to try an Atlas call again, and how long to wait first.
 //!
-//! Only idempotent methods (GET, PUT, DELETE) are retried, and only on 429, 503 and transport
-//! failures other than a timeout: a POST whose answer was lost may have succeeded, and a
-//! timed-out call already used the caller's whole budget. Waits grow exponentially with
-//! "equal jitter" (half fixed, half random), and never undercut Atlas's `Retry-After`; a
-//! `Retry-After` beyond the cap ends the retries, so a page never hangs for a minute.
+//! What is retried, and why:
+//! - **429, any method.** Atlas rate-limits with "a token bucket per endpoint set and scope
+//!   (IP, GROUP, ORGANIZATION, USER)", and its rate-limit page says: "Atlas allows requests
+//!   only if tokens are available. Each request to the endpoint consumes one token." A
+//!   request answered 429 found no token, so it was not allowed: sending it again cannot
+//!   apply it twice. No source says "nothing was applied" in so many words [inferred]; were
+//!   it wrong, the repeated create would meet Atlas's 409 `INTEGRATION_ALREADY_CONFIGURED`
+//!   (one integration per type and project), never a silent duplicate. Sources copied in
+//!   docs/atlas-facts.md, "A 429 applies nothing".
+//! - **503 and transport failures other than a timeout, idempotent methods only** (GET,
+//!   PUT, DELETE): a POST whose answer was a 503 or was lost may have been applied.
+//! - Never a timeout: a timed-out call already used the caller's whole budget.
+//!
+//! Waits grow exponentially with "equal jitter" (half fixed, half random), and never undercut
+//! Atlas's `Retry-After`; a `Retry-After` beyond the cap ends the retries, so a page never
+//! hangs for a minute.
 
 use std::time::Duration;
 
 use reqwest::Method;
 
-/// How many times, and how patiently, idempotent calls are retried.
+/// How many times, and how patiently, calls are retried (which ones: the module's doc).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0 = never retry).
@@ -53,7 +64,8 @@ impl RetryPolicy {
     }
 
     /// The wait before retry number `retry`, or `None` when the failure must be returned:
-    /// retries used up, a method that is not retried, a failure that is not transient, or a
+    /// retries used up, a failure that is not transient, a failure this method must not
+    /// repeat (a 503 or a lost answer on POST: it may have been applied), or a
     /// `Retry-After` longer than the cap.
     pub fn delay_for(
         &self,
@@ -62,15 +74,21 @@ impl RetryPolicy {
         retry: u32,
         unit: f64,
     ) -> Option<Duration> {
-        if retry >= self.max_retries || !is_retried_method(method) {
+        if retry >= self.max_retries {
             return None;
         }
         let retry_after = match failure {
+            // Refused before anything was applied: safe for every method.
             Failure::Status {
-                status: 429 | 503,
+                status: 429,
                 retry_after,
             } => retry_after,
-            Failure::Transport { timed_out: false } => None,
+            // May have been applied: only where applying twice changes nothing.
+            Failure::Status {
+                status: 503,
+                retry_after,
+            } if is_idempotent(method) => retry_after,
+            Failure::Transport { timed_out: false } if is_idempotent(method) => None,
             _ => return None,
         };
         let backoff = self.backoff(retry, unit);
@@ -98,7 +116,7 @@ pub enum Failure {
 
 /// GET, PUT and DELETE are idempotent in Atlas's integrations API; POST is not (a second
 /// create answers 409).
-pub fn is_retried_method(method: &Method) -> bool {
+fn is_idempotent(method: &Method) -> bool {
     *method == Method::GET || *method == Method::PUT || *method == Method::DELETE
 }
 
@@ -135,16 +153,74 @@ mod tests {
     }
 
     #[test]
-    fn only_get_put_delete_are_retried() {
+    fn a_429_is_retried_for_every_method_post_included() {
         let p = policy();
-        for m in [Method::GET, Method::PUT, Method::DELETE] {
-            assert!(p.delay_for(&m, status(503, None), 0, 1.0).is_some(), "{m}");
+        for m in [Method::GET, Method::PUT, Method::DELETE, Method::POST] {
             assert!(p.delay_for(&m, status(429, None), 0, 1.0).is_some(), "{m}");
         }
-        assert_eq!(p.delay_for(&Method::POST, status(503, None), 0, 1.0), None);
-        assert_eq!(p.delay_for(&Method::POST, status(429, None), 0, 1.0), None);
+    }
+
+    #[test]
+    fn a_503_or_a_lost_answer_is_retried_only_for_idempotent_methods() {
+        let p = policy();
         let dropped = Failure::Transport { timed_out: false };
+        for m in [Method::GET, Method::PUT, Method::DELETE] {
+            assert!(p.delay_for(&m, status(503, None), 0, 1.0).is_some(), "{m}");
+            assert!(p.delay_for(&m, dropped, 0, 1.0).is_some(), "{m}");
+        }
+        // A POST may have been applied: Atlas creates once, and a second try answers 409.
+        assert_eq!(p.delay_for(&Method::POST, status(503, None), 0, 1.0), None);
+        assert_eq!(
+            p.delay_for(&Method::POST, status(503, Some(1)), 0, 1.0),
+            None
+        );
         assert_eq!(p.delay_for(&Method::POST, dropped, 0, 1.0), None);
+        let timed_out = Failure::Transport { timed_out: true };
+        assert_eq!(p.delay_for(&Method::POST, timed_out, 0, 1.0), None);
+        for s in [400, 401, 403, 404, 409, 500, 502, 504] {
+            assert_eq!(
+                p.delay_for(&Method::POST, status(s, None), 0, 1.0),
+                None,
+                "{s}"
+            );
+        }
+        assert_eq!(
+            p.delay_for(&Method::POST, Failure::Unreadable, 0, 1.0),
+            None
+        );
+        // Methods outside the API's four are treated as POST is.
+        assert_eq!(p.delay_for(&Method::PATCH, status(503, None), 0, 1.0), None);
+    }
+
+    #[test]
+    fn a_post_429_waits_like_any_other_and_stops_like_any_other() {
+        let p = policy();
+        let post = Method::POST;
+        assert_eq!(
+            p.delay_for(&post, status(429, Some(2)), 0, 0.0),
+            Some(Duration::from_secs(2)),
+            "Retry-After is the floor"
+        );
+        assert_eq!(
+            p.delay_for(&post, status(429, None), 1, 1.0),
+            Some(Duration::from_millis(200)),
+            "no Retry-After: the back-off"
+        );
+        assert_eq!(
+            p.delay_for(&post, status(429, Some(6)), 0, 0.0),
+            None,
+            "past the cap"
+        );
+        assert!(p.delay_for(&post, status(429, None), 2, 0.0).is_some());
+        assert_eq!(
+            p.delay_for(&post, status(429, None), 3, 0.0),
+            None,
+            "retries used up"
+        );
+        assert_eq!(
+            RetryPolicy::none().delay_for(&post, status(429, None), 0, 0.0),
+            None
+        );
     }
 
     #[test]

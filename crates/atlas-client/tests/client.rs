@@ -91,15 +91,14 @@ impl Emu {
     }
 
     async fn counters(&self) -> Value {
-        let url = format!("{}/_emulator/counters", self.base);
-        self.http
-            .get(url)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        self.hook_get("counters").await
+    }
+
+    async fn hook_get(&self, path: &str) -> Value {
+        let url = format!("{}/_emulator/{path}", self.base);
+        let resp = self.http.get(url).send().await.unwrap();
+        assert!(resp.status().is_success(), "hook {path}: {}", resp.status());
+        resp.json().await.unwrap()
     }
 
     /// Injects `rule` (the emulator's fault JSON) for the next matching requests.
@@ -779,8 +778,88 @@ async fn retries_stop_after_the_policy_allows() {
     );
 }
 
+/// The `INTEGRATION_CONFIGURED` events of a project: one per create or update applied.
+async fn configured_events(client: &AtlasClient, group: &str) -> u64 {
+    let configured = atlas_client::EventQuery {
+        event_types: vec!["INTEGRATION_CONFIGURED".into()],
+        ..Default::default()
+    };
+    let page = client
+        .list_events(&owner(), group, &configured, 1, 100)
+        .await
+        .unwrap();
+    page.total_count.unwrap()
+}
+
+/// A 429 is Atlas refusing before it applies anything, so a create is sent again after
+/// `Retry-After` (the dashboard's fleet runs rely on this rather than pacing themselves).
 #[tokio::test]
-async fn post_is_never_retried() {
+async fn a_post_answered_429_is_sent_again_and_creates_exactly_one_integration() {
+    let emu = emulator().await;
+    let client = emu.client();
+    let hook = webhook("https://d.example/x", "s4");
+    let post = format!("POST {ONE}");
+
+    for (applied, key) in [owner(), service_account()].into_iter().enumerate() {
+        // Nonce or token in hand, so every request counted below is the POST.
+        client.list_all_projects(&key).await.unwrap();
+        emu.reset_counters().await;
+        emu.fault(
+            json!({"method": "POST", "pathPrefix": "/api/atlas/v2/groups", "status": 429,
+                   "retryAfterSecs": 1, "count": 1}),
+        )
+        .await;
+        let started = Instant::now();
+        let list = client
+            .create_integration(&key, SANDBOX, &hook)
+            .await
+            .unwrap();
+        assert!(
+            started.elapsed() >= Duration::from_secs(1),
+            "{key:?}: Retry-After honoured"
+        );
+        assert_eq!(list.len(), 1);
+        // Two POSTs reached the emulator: the refused one (the fault, spent on it, answered
+        // before authentication and the handler) and the applied one.
+        let c = emu.counters().await;
+        assert_eq!(route(&c, &post), 2, "{key:?}");
+        assert_eq!(count(&c).total, 2, "{key:?}: no extra auth round trip");
+        assert_eq!(emu.hook_get("faults").await["faults"], json!([]));
+        // Applied once: one stored integration and one more "configured" event.
+        assert!(emu.stored(SANDBOX, "WEBHOOK").await.is_some());
+        assert_eq!(
+            configured_events(&client, SANDBOX).await,
+            applied as u64 + 1
+        );
+        client
+            .delete_integration(&key, SANDBOX, IntegrationKind::Webhook)
+            .await
+            .unwrap();
+    }
+
+    // Refused every time: the retries stop where the policy says, and nothing was applied.
+    emu.reset_counters().await;
+    emu.fault(
+        json!({"method": "POST", "pathPrefix": "/api/atlas/v2/groups", "status": 429,
+                     "count": 10}),
+    )
+    .await;
+    let e = client
+        .create_integration(&owner(), SANDBOX, &hook)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AtlasError::RateLimited { .. }), "{e:?}");
+    assert_eq!(
+        route(&emu.counters().await, &post),
+        4,
+        "one try and three retries"
+    );
+    assert_eq!(emu.stored(SANDBOX, "WEBHOOK").await, None);
+}
+
+/// A 503 or a lost answer may hide a create that was applied: the POST is not sent again.
+#[tokio::test]
+async fn a_post_answered_503_or_lost_is_not_sent_again() {
     let emu = emulator().await;
     let client = emu.client();
     let key = owner();
@@ -790,7 +869,7 @@ async fn post_is_never_retried() {
 
     for rule in [
         json!({"method": "POST", "pathPrefix": "/api/atlas/v2/groups", "status": 503, "count": 1}),
-        json!({"method": "POST", "pathPrefix": "/api/atlas/v2/groups", "status": 429,
+        json!({"method": "POST", "pathPrefix": "/api/atlas/v2/groups", "status": 503,
                "retryAfterSecs": 1, "count": 1}),
         json!({"method": "POST", "pathPrefix": "/api/atlas/v2/groups", "dropConnection": true,
                "count": 1}),
@@ -802,10 +881,7 @@ async fn post_is_never_retried() {
             .await
             .unwrap_err();
         assert!(
-            matches!(
-                e,
-                AtlasError::Server(_) | AtlasError::RateLimited { .. } | AtlasError::Transport(_)
-            ),
+            matches!(e, AtlasError::Server(_) | AtlasError::Transport(_)),
             "{rule}: {e:?}"
         );
         assert_eq!(route(&emu.counters().await, &post), 1, "{rule}");

@@ -1,6 +1,6 @@
 //! [`AtlasClient`]: the Admin API v2 over one shared `reqwest::Client`, authenticated per
 //! call with the session's credential (Digest for API keys, OAuth bearer tokens for service
-//! accounts), with typed errors, retries of idempotent calls, and paging.
+//! accounts), with typed errors, retries (`retry.rs` says which), and paging.
 //!
 //! Logs carry the method, the templated route, the status, the latency and the attempt;
 //! never a credential, a token, a header value or a body.

@@ -1,67 +1,156 @@
 //! HTTP Digest for API keys, with the computation left to the `digest_auth` crate.
 //!
-//! The last challenge per public key is kept and its nonce reused with an increasing `nc`,
-//! so that after the first challenge a call costs one HTTP request (the Go SDK pays two on
-//! every call). A challenge received in a 401 is first used privately, by the call that
-//! received it, and only shared once it has worked: concurrent calls sharing one nonce can
-//! reach the server out of `nc` order, and the loser then retries on a nonce nobody else has.
+//! A nonce is reused with an increasing `nc`, so that after the first challenge a call costs
+//! one HTTP request (the Go SDK pays two on every call). Each nonce is held by one request at
+//! a time ([`DigestSessions::take`], [`DigestSessions::put_back`]), so its `nc` values reach
+//! Atlas in the order they were signed, whatever Atlas's rule on order is [unverified].
+//! Calls in flight together use a nonce each: a key pays one challenge per call it has in
+//! flight at its busiest, not one per request overtaken on the way (issue #28 measured 0.31
+//! challenges per call with one shared nonce at 4 connections). docs/atlas-facts.md, "Digest
+//! nonces and nc", has the RFC's rules and what is known of Atlas's.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use digest_auth::{AuthContext, HttpMethod, WwwAuthenticateHeader};
 use reqwest::header::{HeaderMap, WWW_AUTHENTICATE};
+use sha2::{Digest, Sha256};
 
 use super::AtlasError;
 
-/// The challenge each API key last answered successfully, by public key. The nonce is not a
-/// secret and is bound to no key, so sharing it between sessions of one key is harmless.
-#[derive(Default)]
-pub struct DigestSessions {
-    challenges: Mutex<HashMap<String, WwwAuthenticateHeader>>,
+/// Idle nonces kept per key: more than the calls one key has in flight (the fleet matrix
+/// keeps 8), so a busy key rarely pays a challenge, and few enough to bound memory.
+const MAX_IDLE: usize = 64;
+
+/// An idle nonce older than this is dropped rather than tried. Atlas's nonce lifetime is
+/// unknown ("short", per its docs) [unverified]: trying an expired nonce costs one
+/// re-challenge, so this bounds memory more than it saves requests.
+const MAX_IDLE_AGE: Duration = Duration::from_secs(300);
+
+/// Which key pair a nonce was used with: SHA-256 of the public and private key, so that a
+/// wrong private key typed for a known public key never takes (and spoils) the right one's
+/// nonces. Held in memory only, like the token cache's keys.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct KeyPair([u8; 32]);
+
+impl KeyPair {
+    pub fn new(public_key: &str, private_key: &str) -> Self {
+        let mut h = Sha256::new();
+        // Length-prefixed, so no two different pairs hash the same input.
+        for part in [public_key, private_key] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        KeyPair(h.finalize().into())
+    }
 }
 
-impl DigestSessions {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, WwwAuthenticateHeader>> {
-        self.challenges.lock().unwrap_or_else(|e| e.into_inner())
+/// One nonce and its count, used by one request at a time.
+pub struct Session {
+    challenge: WwwAuthenticateHeader,
+    owner: KeyPair,
+    /// When the challenge arrived: nonces no newer than one Atlas refused are dropped too.
+    received: Instant,
+}
+
+impl Session {
+    /// A nonce just received in a 401, for the key pair about to sign with it.
+    pub fn new(challenge: WwwAuthenticateHeader, owner: KeyPair) -> Self {
+        Session {
+            challenge,
+            owner,
+            received: Instant::now(),
+        }
     }
 
-    /// The `Authorization` value for a request, signed with the cached nonce and the next
-    /// `nc`; `None` when this key has no cached challenge yet.
-    pub fn sign_cached(
-        &self,
+    /// The `Authorization` value for `method uri`, with this nonce's next `nc`.
+    pub fn sign(
+        &mut self,
         username: &str,
         password: &str,
         method: &str,
         uri: &str,
-    ) -> Option<Result<String, AtlasError>> {
-        let mut challenges = self.lock();
-        let challenge = challenges.get_mut(username)?;
-        Some(sign(challenge, username, password, method, uri))
+    ) -> Result<String, AtlasError> {
+        sign(&mut self.challenge, username, password, method, uri)
+    }
+}
+
+/// The idle nonces of each API key, by public key (the key `forget` is called with). A nonce
+/// is not a secret and is bound to no request, so calls of one key pair share them freely.
+#[derive(Default)]
+pub struct DigestSessions {
+    idle: Mutex<HashMap<String, Vec<Session>>>,
+}
+
+impl DigestSessions {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Session>>> {
+        self.idle.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Shares a challenge that just worked. The same nonce keeps the higher `nc`; a different
-    /// one replaces the cached one (it is the newer, so it lives longer).
-    pub fn publish(&self, username: &str, challenge: WwwAuthenticateHeader) {
-        let mut challenges = self.lock();
-        match challenges.get_mut(username) {
-            Some(current) if current.nonce == challenge.nonce => {
-                current.nc = current.nc.max(challenge.nc);
-            }
-            _ => {
-                challenges.insert(username.to_owned(), challenge);
+    /// An idle nonce of this key pair, the newest (it lives longest), for one request; `None`
+    /// when there is none: the request goes unsigned and its 401 brings a nonce.
+    pub fn take(&self, public_key: &str, owner: &KeyPair) -> Option<Session> {
+        self.take_at(public_key, owner, Instant::now())
+    }
+
+    fn take_at(&self, public_key: &str, owner: &KeyPair, now: Instant) -> Option<Session> {
+        let mut idle = self.lock();
+        let sessions = idle.get_mut(public_key)?;
+        sessions.retain(|s| now.duration_since(s.received) < MAX_IDLE_AGE);
+        let newest = sessions
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.owner == *owner)
+            .max_by_key(|(_, s)| s.received)
+            .map(|(i, _)| i)?;
+        Some(sessions.swap_remove(newest))
+    }
+
+    /// Returns a nonce whose request is over (answered with anything but a Digest challenge,
+    /// or lost): its next `nc` is higher than any it was sent with. A call cut off by its
+    /// deadline drops its nonce instead; that costs a challenge later, nothing more.
+    pub fn put_back(&self, public_key: &str, session: Session) {
+        self.put_back_at(public_key, session, Instant::now());
+    }
+
+    fn put_back_at(&self, public_key: &str, session: Session, now: Instant) {
+        let mut idle = self.lock();
+        if !idle.contains_key(public_key) {
+            // A key seen for the first time: drop what keys gone quiet left behind.
+            idle.retain(|_, sessions| {
+                sessions.retain(|s| now.duration_since(s.received) < MAX_IDLE_AGE);
+                !sessions.is_empty()
+            });
+        }
+        let sessions = idle.entry(public_key.to_owned()).or_default();
+        sessions.push(session);
+        if sessions.len() > MAX_IDLE {
+            if let Some(oldest) = (0..sessions.len()).min_by_key(|&i| sessions[i].received) {
+                sessions.swap_remove(oldest);
             }
         }
     }
 
-    /// Drops the key's cached challenge (at logout).
+    /// Atlas refused a request signed with `refused` (stale, expired or replayed): the key
+    /// pair's idle nonces received no later are likely refused too. Dropping them costs
+    /// nothing (a call without a nonce pays the same one challenge as a call whose nonce is
+    /// refused) and spares Atlas signatures it would refuse, which it may count against the
+    /// key [unverified].
+    pub fn refused(&self, public_key: &str, refused: &Session) {
+        if let Some(sessions) = self.lock().get_mut(public_key) {
+            sessions.retain(|s| s.owner != refused.owner || s.received > refused.received);
+        }
+    }
+
+    /// Drops the key's nonces (at logout).
     pub fn forget(&self, username: &str) {
         self.lock().remove(username);
     }
 
     #[cfg(test)]
-    fn cached_nc(&self, username: &str) -> Option<(String, u32)> {
-        self.lock().get(username).map(|c| (c.nonce.clone(), c.nc))
+    fn idle(&self, public_key: &str) -> usize {
+        self.lock().get(public_key).map_or(0, Vec::len)
     }
 }
 
@@ -177,49 +266,124 @@ mod tests {
         assert!(challenge_in(&h).is_none());
     }
 
-    #[test]
-    fn cached_nonce_is_reused_with_increasing_nc() {
-        let sessions = DigestSessions::default();
-        assert!(sessions.sign_cached("k", "pw", "GET", "/a").is_none());
-        let mut c = challenge_in(&headers_with(RECORDED)).unwrap();
-        sign(&mut c, "k", "pw", "GET", "/a").unwrap();
-        sessions.publish("k", c);
-        let h2 = sessions
-            .sign_cached("k", "pw", "PUT", "/b")
-            .unwrap()
-            .unwrap();
-        let h3 = sessions
-            .sign_cached("k", "pw", "DELETE", "/c")
-            .unwrap()
-            .unwrap();
-        assert_eq!(params(&h2)["nc"], "00000002");
-        assert_eq!(params(&h3)["nc"], "00000003");
-        assert_eq!(params(&h3)["nonce"], "+4YICU5YLx6mQEzmVhx1G5ySQVrufjv6");
-        // Other keys have their own.
-        assert!(sessions.sign_cached("other", "pw", "GET", "/a").is_none());
+    fn session_for(owner: KeyPair, nonce: &str) -> Session {
+        let value = RECORDED.replace("+4YICU5YLx6mQEzmVhx1G5ySQVrufjv6", nonce);
+        Session::new(challenge_in(&headers_with(&value)).unwrap(), owner)
+    }
+
+    /// A session received `ms` milliseconds after `base`, so the order is certain.
+    fn session_at(owner: KeyPair, nonce: &str, base: Instant, ms: u64) -> Session {
+        Session {
+            received: base + Duration::from_millis(ms),
+            ..session_for(owner, nonce)
+        }
+    }
+
+    fn signed(session: &mut Session) -> HashMap<String, String> {
+        params(&session.sign("k", "pw", "GET", "/a").unwrap())
     }
 
     #[test]
-    fn publishing_keeps_the_highest_nc_or_takes_a_new_nonce() {
+    fn a_nonce_is_held_by_one_request_at_a_time_and_its_nc_only_grows() {
         let sessions = DigestSessions::default();
-        let mut c = challenge_in(&headers_with(RECORDED)).unwrap();
-        sign(&mut c, "k", "pw", "GET", "/a").unwrap();
-        let stale_copy = c.clone();
-        sessions.publish("k", c);
-        sessions
-            .sign_cached("k", "pw", "GET", "/a")
-            .unwrap()
-            .unwrap();
-        // A late publish of the same nonce does not wind nc back.
-        sessions.publish("k", stale_copy);
-        let nonce = "+4YICU5YLx6mQEzmVhx1G5ySQVrufjv6".to_string();
-        assert_eq!(sessions.cached_nc("k"), Some((nonce, 2)));
-        let fresh = RECORDED.replace("+4YICU5YLx6mQEzmVhx1G5ySQVrufjv6", "freshnonce");
-        let mut f = challenge_in(&headers_with(&fresh)).unwrap();
-        sign(&mut f, "k", "pw", "GET", "/a").unwrap();
-        sessions.publish("k", f);
-        assert_eq!(sessions.cached_nc("k"), Some(("freshnonce".into(), 1)));
-        sessions.forget("k");
-        assert_eq!(sessions.cached_nc("k"), None);
+        let owner = KeyPair::new("k", "pw");
+        assert!(sessions.take("k", &owner).is_none(), "nothing cached yet");
+        let mut first = session_for(owner, "n1");
+        assert_eq!(signed(&mut first)["nc"], "00000001");
+        sessions.put_back("k", first);
+        let mut held = sessions.take("k", &owner).unwrap();
+        // While one request holds it, a concurrent call gets no nonce (it will get its own).
+        assert!(sessions.take("k", &owner).is_none());
+        let p = signed(&mut held);
+        assert_eq!((p["nonce"].as_str(), p["nc"].as_str()), ("n1", "00000002"));
+        sessions.put_back("k", held);
+        assert_eq!(
+            signed(&mut sessions.take("k", &owner).unwrap())["nc"],
+            "00000003"
+        );
+        // Not put back (its request got no answer): gone, never signed with again.
+        assert_eq!(sessions.idle("k"), 0);
+    }
+
+    #[test]
+    fn concurrent_requests_use_a_nonce_each_the_newest_first() {
+        let sessions = DigestSessions::default();
+        let owner = KeyPair::new("k", "pw");
+        let base = Instant::now();
+        sessions.put_back("k", session_at(owner, "old", base, 0));
+        sessions.put_back("k", session_at(owner, "new", base, 1));
+        let mut a = sessions.take("k", &owner).unwrap();
+        let mut b = sessions.take("k", &owner).unwrap();
+        assert_eq!(signed(&mut a)["nonce"], "new");
+        assert_eq!(signed(&mut b)["nonce"], "old");
+        assert!(sessions.take("k", &owner).is_none());
+    }
+
+    #[test]
+    fn a_wrong_private_key_never_takes_the_right_ones_nonce() {
+        let sessions = DigestSessions::default();
+        let right = KeyPair::new("k", "pw");
+        let wrong = KeyPair::new("k", "not-pw");
+        assert_ne!(right, wrong);
+        assert_ne!(KeyPair::new("ab", "c"), KeyPair::new("a", "bc"));
+        sessions.put_back("k", session_for(right, "n1"));
+        assert!(sessions.take("k", &wrong).is_none());
+        assert!(sessions.take("other", &right).is_none());
+        assert!(sessions.take("k", &right).is_some());
+    }
+
+    #[test]
+    fn a_refused_nonce_takes_the_older_ones_with_it() {
+        let sessions = DigestSessions::default();
+        let owner = KeyPair::new("k", "pw");
+        let other = KeyPair::new("k", "pw2");
+        let base = Instant::now();
+        let older = session_at(owner, "older", base, 0);
+        let refused = session_at(owner, "refused", base, 1);
+        let others = session_at(other, "others", base, 0);
+        let newer = session_at(owner, "newer", base, 2);
+        sessions.put_back("k", older);
+        sessions.put_back("k", others);
+        sessions.put_back("k", newer);
+        sessions.refused("k", &refused);
+        let mut left = sessions.take("k", &owner).unwrap();
+        assert_eq!(signed(&mut left)["nonce"], "newer");
+        assert!(sessions.take("k", &owner).is_none(), "the older one went");
+        assert!(
+            sessions.take("k", &other).is_some(),
+            "another pair's are not judged"
+        );
+    }
+
+    #[test]
+    fn idle_nonces_are_bounded_in_number_and_age() {
+        let sessions = DigestSessions::default();
+        let owner = KeyPair::new("k", "pw");
+        let base = Instant::now();
+        for i in 0..MAX_IDLE + 5 {
+            let session = session_at(owner, &format!("n{i}"), base, i as u64);
+            sessions.put_back_at("k", session, base);
+        }
+        assert_eq!(sessions.idle("k"), MAX_IDLE);
+        // The oldest went: n0..n4.
+        let mut nonces = Vec::new();
+        while let Some(mut s) = sessions.take("k", &owner) {
+            nonces.push(signed(&mut s)["nonce"].clone());
+        }
+        assert!(!nonces.contains(&"n4".to_string()));
+        assert!(nonces.contains(&"n5".to_string()));
+        // Past the age limit, a nonce is dropped, not tried.
+        sessions.put_back_at("k", session_at(owner, "n", base, 0), base);
+        let later = base + MAX_IDLE_AGE;
+        assert!(sessions.take_at("k", &owner, later).is_none());
+        assert_eq!(sessions.idle("k"), 0);
+        // A new key sweeps out the nonces of keys gone quiet.
+        sessions.put_back_at("k", session_at(owner, "n", base, 0), base);
+        let k2 = session_at(KeyPair::new("k2", "pw"), "m", later, 0);
+        sessions.put_back_at("k2", k2, later);
+        assert_eq!(sessions.idle("k"), 0);
+        assert_eq!(sessions.idle("k2"), 1);
+        sessions.forget("k2");
+        assert_eq!(sessions.idle("k2"), 0);
     }
 }

@@ -1,6 +1,6 @@
-//! Authenticating a call: HTTP Digest for API keys (a cached nonce per host, a fresh
-//! challenge when Atlas says it is stale), OAuth bearer tokens for service accounts (fetched
-//! with the client credentials, cached, renewed once on a 401).
+//! Authenticating a call: HTTP Digest for API keys (a nonce per request in flight, reused
+//! with a growing `nc`; a fresh challenge when Atlas refuses one), OAuth bearer tokens for
+//! service accounts (fetched with the client credentials, cached, renewed once on a 401).
 
 use super::*;
 
@@ -21,8 +21,10 @@ pub(super) fn bearer(token: &SecretValue) -> String {
 }
 
 impl AtlasClient {
-    /// Digest: the cached nonce first; a 401 challenge is answered once (twice if the fresh
-    /// nonce is itself reported stale). A 401 to a signature on a fresh nonce is final.
+    /// Digest: an idle nonce of the key pair first, else none (the 401 brings one). A 401 to
+    /// a nonce from the pool (stale, expired or refused: Atlas's reason is not always said)
+    /// costs exactly one re-challenge: its challenge is signed at once. A 401 to a nonce
+    /// received for this very call is final, unless marked stale. At most 3 requests.
     pub(super) async fn with_digest(
         &self,
         public_key: &str,
@@ -33,40 +35,51 @@ impl AtlasClient {
         let method = call.method.as_str();
         let uri = call.path_and_query.as_str();
         let digest = &self.inner.digest;
-        let mut authorization = digest
-            .sign_cached(public_key, private_key.expose(), method, uri)
-            .transpose()
-            .map_err(Failed::other)?;
-        // The challenge this call received and signed with, shared only once it has worked.
-        let mut own_challenge = None;
+        let owner = digest::KeyPair::new(public_key, private_key.expose());
+        // Held by this call alone until its request is over.
+        let mut session = digest.take(public_key, &owner);
+        // Whether `session` came from a challenge to this very call.
+        let mut own = false;
         let mut challenges = 0;
         loop {
-            let answer = self.send(call, authorization.as_deref(), attempt).await?;
+            let authorization = session
+                .as_mut()
+                .map(|s| s.sign(public_key, private_key.expose(), method, uri))
+                .transpose()
+                .map_err(Failed::other)?;
+            let answer = match self.send(call, authorization.as_deref(), attempt).await {
+                Ok(answer) => answer,
+                Err(failed) => {
+                    // No answer, but the nonce is still good: its next `nc` is above the lost
+                    // request's, so the next request passes whichever reaches Atlas first.
+                    if let Some(s) = session {
+                        digest.put_back(public_key, s);
+                    }
+                    return Err(failed);
+                }
+            };
             let challenge = (answer.status == StatusCode::UNAUTHORIZED)
                 .then(|| digest::challenge_in(&answer.headers))
                 .flatten();
-            let Some(mut challenge) = challenge else {
-                if let Some(c) = own_challenge {
-                    digest.publish(public_key, c);
+            let Some(challenge) = challenge else {
+                if let Some(s) = session {
+                    digest.put_back(public_key, s);
                 }
                 return Ok(answer);
             };
             challenges += 1;
+            if let Some(refused) = session.take() {
+                if !own {
+                    digest.refused(public_key, &refused);
+                }
+            }
             // Signed with a nonce received for this very call and refused: the key is wrong,
-            // unless the server says the nonce went stale in between. At most 3 requests.
-            if (own_challenge.is_some() && !challenge.stale) || challenges == 3 {
+            // unless the server says the nonce went stale in between.
+            if (own && !challenge.stale) || challenges == 3 {
                 return Ok(answer);
             }
-            let header = digest::sign(
-                &mut challenge,
-                public_key,
-                private_key.expose(),
-                method,
-                uri,
-            )
-            .map_err(Failed::other)?;
-            authorization = Some(header);
-            own_challenge = Some(challenge);
+            session = Some(digest::Session::new(challenge, owner));
+            own = true;
         }
     }
 

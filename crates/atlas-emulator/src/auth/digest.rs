@@ -1,7 +1,7 @@
 //! HTTP Digest (RFC 7616) as Atlas answers it: realm `MMS Public API`, MD5, qop `auth`, no
-//! opaque (recorded challenge). Nonces live `--nonce-ttl-secs`; a nonce may be reused with a
-//! strictly increasing `nc` while it lives; an expired or unknown nonce with a correct
-//! response gets `stale=true`.
+//! opaque (recorded challenge). Nonces live `--nonce-ttl-secs`; while a nonce lives, each `nc`
+//! is accepted once, in any order within a window ([`SeenCounts`]); an expired or unknown
+//! nonce with a correct response gets `stale=true`.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -19,8 +19,52 @@ const MAX_NONCES: usize = 100_000;
 
 struct NonceState {
     issued: Instant,
-    /// Highest `nc` accepted so far.
-    last_nc: u32,
+    seen: SeenCounts,
+}
+
+/// The `nc` values a nonce was accepted with: RFC 7616 §3.4 has the server detect a replay as
+/// "the same nc-value … seen twice", and asks nothing about order. Requests signed in order
+/// by concurrent callers reach the server out of order, so refusing a lower `nc` would
+/// challenge honest requests (RFC 2617 §3.2.3 wants nonce reuse to keep pipelining working).
+/// Whether Atlas accepts a lower `nc` is [unverified]; the client never sends one
+/// (`atlas-client`'s `digest.rs`), so this tolerance serves other clients and is not relied on.
+///
+/// A sliding window, as IPsec's anti-replay check keeps one (RFC 4303 §3.4.3): the highest
+/// `nc` accepted, and which of the `WINDOW` values below it were. An `nc` older than the window
+/// cannot be told from a replay and is refused.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SeenCounts {
+    highest: u32,
+    /// Bit `i` set: `highest - i` was accepted.
+    below: u128,
+}
+
+impl SeenCounts {
+    pub const WINDOW: u32 = u128::BITS;
+
+    /// Records `nc`; `false` if it was seen before, is 0, or is too old to tell.
+    pub fn accept(&mut self, nc: u32) -> bool {
+        if nc == 0 {
+            return false;
+        }
+        if nc > self.highest {
+            let shift = nc - self.highest;
+            self.below = if shift >= Self::WINDOW {
+                0
+            } else {
+                self.below << shift
+            };
+            self.below |= 1;
+            self.highest = nc;
+            return true;
+        }
+        let age = self.highest - nc;
+        if age >= Self::WINDOW || self.below & (1 << age) != 0 {
+            return false;
+        }
+        self.below |= 1 << age;
+        true
+    }
 }
 
 pub struct NonceStore {
@@ -67,7 +111,7 @@ impl NonceStore {
             nonce.clone(),
             NonceState {
                 issued: now,
-                last_nc: 0,
+                seen: SeenCounts::default(),
             },
         );
         nonce
@@ -145,11 +189,14 @@ impl NonceStore {
                 DigestOutcome::Stale
             }
             None => DigestOutcome::Stale,
-            // A replayed or out-of-order nc is refused (RFC 7616 §3.3 lets the server track it).
-            Some(state) if nc <= state.last_nc => DigestOutcome::Invalid,
             Some(state) => {
-                state.last_nc = nc;
-                DigestOutcome::Valid(username.to_string())
+                if state.seen.accept(nc) {
+                    DigestOutcome::Valid(username.to_string())
+                } else {
+                    // A replay, with the right response for this nonce and nc: `stale=false`,
+                    // since RFC 7616 §3.3 keeps `stale=true` for a nonce itself invalid.
+                    DigestOutcome::Invalid
+                }
             }
         }
     }
@@ -215,12 +262,77 @@ mod tests {
     use super::*;
 
     fn sign(nonce: &str, nc: &str, secret: &str, uri: &str) -> String {
+        sign_with_cnonce(nonce, nc, "abc", secret, uri)
+    }
+
+    fn sign_with_cnonce(nonce: &str, nc: &str, cnonce: &str, secret: &str, uri: &str) -> String {
         let ha1 = md5_hex(&format!("user:{REALM}:{secret}"));
         let ha2 = md5_hex(&format!("GET:{uri}"));
-        let resp = md5_hex(&format!("{ha1}:{nonce}:{nc}:abc:auth:{ha2}"));
+        let resp = md5_hex(&format!("{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}"));
         format!(
-            r#"Digest username="user", realm="MMS Public API", nonce="{nonce}", uri="{uri}", algorithm=MD5, qop=auth, nc={nc}, cnonce="abc", response="{resp}""#
+            r#"Digest username="user", realm="MMS Public API", nonce="{nonce}", uri="{uri}", algorithm=MD5, qop=auth, nc={nc}, cnonce="{cnonce}", response="{resp}""#
         )
+    }
+
+    #[test]
+    fn each_nc_is_accepted_once_in_any_order_and_replays_are_refused() {
+        let mut store = NonceStore::new(Duration::from_secs(30));
+        let nonce = store.issue();
+        let secret = |_: &str| Some("pw".to_string());
+        let valid = DigestOutcome::Valid("user".into());
+        // Signed 1, 2, 3 by three concurrent callers, arriving 3, 1, 2.
+        for nc in ["00000003", "00000001", "00000002"] {
+            let header = sign(&nonce, nc, "pw", "/x");
+            assert_eq!(store.verify(&header, "GET", "/x", secret), valid, "{nc}");
+        }
+        // The very same request again (nonce, nc, cnonce): a replay.
+        let replay = sign(&nonce, "00000002", "pw", "/x");
+        assert_eq!(
+            store.verify(&replay, "GET", "/x", secret),
+            DigestOutcome::Invalid
+        );
+        // A used nc with another cnonce is a replay too: the nc is what RFC 7616 counts.
+        let other_cnonce = sign_with_cnonce(&nonce, "00000001", "def", "pw", "/x");
+        assert_eq!(
+            store.verify(&other_cnonce, "GET", "/x", secret),
+            DigestOutcome::Invalid
+        );
+        // A refused signature does not use up its nc.
+        let wrong = sign(&nonce, "00000004", "bad", "/x");
+        assert_eq!(
+            store.verify(&wrong, "GET", "/x", secret),
+            DigestOutcome::Invalid
+        );
+        let right = sign(&nonce, "00000004", "pw", "/x");
+        assert_eq!(store.verify(&right, "GET", "/x", secret), valid);
+    }
+
+    #[test]
+    fn the_window_remembers_the_last_128_counts() {
+        let mut seen = SeenCounts::default();
+        assert!(!seen.accept(0), "nc starts at 1");
+        // Every count up to 300, in an order scrambled within 64 of its place.
+        let mut order: Vec<u32> = (1..=300).collect();
+        for chunk in order.chunks_mut(64) {
+            chunk.reverse();
+        }
+        for &nc in &order {
+            assert!(seen.accept(nc), "{nc}");
+        }
+        for nc in [1, 172, 173, 299, 300] {
+            assert!(!seen.accept(nc), "{nc} again");
+        }
+        // Unseen but older than the window (300 - 128 = 172): refused, it cannot be told
+        // from a replay. Just inside it: accepted once.
+        let mut seen = SeenCounts::default();
+        assert!(seen.accept(300));
+        assert!(!seen.accept(172));
+        assert!(seen.accept(173));
+        assert!(!seen.accept(173));
+        // A jump past the window forgets what it held.
+        assert!(seen.accept(1_000));
+        assert!(!seen.accept(299));
+        assert!(seen.accept(999));
     }
 
     #[test]

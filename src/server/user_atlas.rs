@@ -187,7 +187,8 @@ impl UserAtlas {
         self.answer(call.await).await
     }
 
-    /// POST. Never retried; 409 is [`AppError::AlreadyConfigured`].
+    /// POST. Sent again by the client only after a 429 (Atlas applied nothing); a lost answer
+    /// is [`AppError::Unconfirmed`]; 409 is [`AppError::AlreadyConfigured`].
     pub async fn create(
         &self,
         group_id: &str,

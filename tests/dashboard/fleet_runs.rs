@@ -197,3 +197,48 @@ async fn redis_dump(url: &str) -> String {
     }
     dump
 }
+
+/// A run keeps the configuration given once, not once per project: a 225 KB body template
+/// over 500 projects takes about one copy of it, here and for eight such previews.
+#[tokio::test]
+async fn a_large_value_over_500_projects_is_kept_about_once() {
+    const N: usize = 500;
+    let options = EmulatorOptions {
+        projects: N,
+        ..EmulatorOptions::default()
+    };
+    let mut app = TestApp::with_emulator(settings(), options, |c| c).await;
+    let (status, body) = app.login_service_account().await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ids: Vec<String> = (0..N).map(generated).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let template = format!("{{\"alert\": \"{}\"}}", "x".repeat(225 * 1024));
+    let values = [
+        ("url", "https://hooks.example.com/fleet"),
+        ("bodyTemplate", template.as_str()),
+    ];
+    let view = preview(&mut app, "WEBHOOK", "create-or-update", &ids, &values).await;
+    assert_eq!(view.to_write(), N, "{:?}", &view.items[..3]);
+    let (runs, bytes) = app.state.runs.usage().await.unwrap();
+    assert_eq!(runs, 1);
+    println!(
+        "one run of {N} projects with a {} KB template: {} KB kept",
+        template.len() / 1024,
+        bytes / 1024
+    );
+    assert!(
+        bytes < 2 * template.len() as u64,
+        "{bytes} bytes for one run"
+    );
+    // Eight previews: eight copies, not 4,000.
+    for _ in 1..8 {
+        preview(&mut app, "WEBHOOK", "create-or-update", &ids, &values).await;
+    }
+    let (runs, bytes) = app.state.runs.usage().await.unwrap();
+    assert_eq!(runs, 8);
+    println!("eight such previews: {} KB kept", bytes / 1024);
+    assert!(
+        bytes < 8 * 2 * template.len() as u64,
+        "{bytes} bytes for eight runs"
+    );
+}

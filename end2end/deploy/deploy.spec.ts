@@ -166,7 +166,8 @@ const POST = "POST /api/atlas/v2/groups/{groupId}/integrations/{integrationType}
 
 test("a fleet run through nginx survives the SIGKILL of the replica working it, and a rolling restart: Atlas ends as previewed, no POST repeated", async ({ page, demo, emulator }) => {
   test.setTimeout(240_000);
-  await signIn(page, demo);
+  // A bearer token: no Digest challenges, so the emulator's POSTs are exactly the creates.
+  await signIn(page, demo, "Service account");
   const apply = new ApplyPage(page);
   const posts = async () => (await emulator.counters()).byRoute[POST] ?? 0;
   const postsBefore = await posts();

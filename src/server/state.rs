@@ -8,7 +8,7 @@ use atlas_client::AtlasApi;
 
 use super::journal::Journal;
 use super::project_names::ProjectNames;
-use super::runs::RunStore;
+use super::runs::store::RunStore;
 use super::sealing::SessionKeys;
 use super::throttle::{LoginPolicy, LoginThrottle};
 

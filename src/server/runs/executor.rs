@@ -21,8 +21,8 @@ use atlas_registry::Integration;
 use futures::StreamExt;
 use tokio::sync::Mutex;
 
+use super::model::{Claim, Loaded, Owner, Save, Step, Work, LEASE};
 use super::plan::{overlay, payload, CONCURRENCY};
-use super::store::{Claim, Loaded, Owner, Save, Step, Work, LEASE};
 use crate::error::AppError;
 use crate::fleet::{ApplyMode, Cannot, Done, Operation, Phase, Plan, Progress, RunView, Stop};
 use crate::server::journal::Origin;
@@ -55,7 +55,7 @@ pub async fn start(state: &AppState, id: &str, owner: &Owner) -> Result<(), AppE
                     Plan::Cannot(why) => Progress::Skipped(Some(why.clone())),
                 };
             }
-            spawn_work(state.clone(), id.to_string(), run);
+            spawn_work(state.clone(), id.to_string(), *run);
             Ok(())
         }
     }
@@ -82,7 +82,7 @@ pub async fn retry(state: &AppState, id: &str, owner: &Owner) -> Result<(), AppE
                     step.progress = Progress::Waiting;
                 }
             }
-            spawn_work(state.clone(), id.to_string(), run);
+            spawn_work(state.clone(), id.to_string(), *run);
             Ok(())
         }
     }
@@ -125,7 +125,7 @@ pub fn spawn_runner(state: AppState) {
                 if let Ok(Claim::Claimed(mut run)) = claim {
                     tracing::info!(run = id, "taking over a fleet run whose replica stopped");
                     in_flight_read_first(&run.view, &mut run.steps);
-                    spawn_work(state.clone(), id, run);
+                    spawn_work(state.clone(), id, *run);
                 }
             }
         }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use atlas_registry::{Availability, FieldInput, FieldValue, Integration, IntegrationKind};
 use futures::StreamExt;
 
-use super::store::{Kept, NewRun, Owner, Work};
+use super::model::{Kept, NewRun, Owner, Work};
 use crate::error::AppError;
 use crate::fleet::{
     Cannot, Change, FieldChange, ItemView, Operation, Phase, Plan, Progress, RunView,

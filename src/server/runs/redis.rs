@@ -11,13 +11,13 @@ use tower_sessions_redis_store::fred::interfaces::ClientLike;
 use tower_sessions_redis_store::fred::prelude::Pool;
 use tower_sessions_redis_store::fred::types::{ClusterHash, CustomCommand};
 
-use super::store::{
+use super::model::{
     Claim, Loaded, Meta, Owner, Save, Step, Work, LEASE, MAX_RUNS, MAX_RUNS_PER_CREDENTIAL,
     MAX_TOTAL_BYTES, RUN_TTL,
 };
 use crate::error::AppError;
 use crate::fleet::{Phase, RunView, Stop};
-use crate::server::SessionKeys;
+use crate::server::sealing::SessionKeys;
 
 /// The four hashes: bookkeeping (in clear), view, work, steps (sealed).
 pub const REDIS_KEYS: [&str; 4] = [
@@ -327,7 +327,7 @@ impl RedisRuns {
         Ok(match answer {
             None => Claim::Missing,
             Some(parts) if parts.first().map(String::as_str) == Some("claimed") => {
-                Claim::Claimed(self.loaded(id, &parts[1..])?)
+                Claim::Claimed(Box::new(self.loaded(id, &parts[1..])?))
             }
             Some(_) => Claim::NotNow,
         })

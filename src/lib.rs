@@ -22,7 +22,7 @@
 pub mod api;
 pub mod app;
 pub mod error;
-pub mod fleet;
+pub mod fleet_run;
 pub mod i18n;
 pub mod links;
 pub mod pages;

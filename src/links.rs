@@ -155,6 +155,23 @@ pub mod fleet_param {
     pub const LACKS: &str = "lacks";
     pub const REGION: &str = "region";
     pub const PAGE: &str = "page";
+    /// The types whose columns the matrix shows, once per type (`cols=SLACK&cols=DATADOG`);
+    /// none: every type.
+    pub const COLS: &str = "cols";
+}
+
+/// `url` (a matrix address) showing only the columns of `shown`; every column (no
+/// parameter) when `shown` is all of them or none.
+pub fn with_columns(url: String, shown: &[IntegrationKind]) -> String {
+    if shown.is_empty() || shown.len() == IntegrationKind::ALL.len() {
+        return url;
+    }
+    let cols: Vec<String> = shown
+        .iter()
+        .map(|k| format!("{}={}", fleet_param::COLS, k.as_wire()))
+        .collect();
+    let joiner = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{joiner}{}", cols.join("&"))
 }
 
 /// The fleet matrix filtered so (parameters left out when unset), at page `page` (1: none).
@@ -297,6 +314,19 @@ mod tests {
             "/fleet/rotate?type=WEBHOOK&field=url&hint=https%3A//h.example"
         );
         assert_eq!(fleet_run("ab12"), "/fleet/runs/ab12");
+        let slack = [IntegrationKind::Slack, IntegrationKind::Datadog];
+        assert_eq!(
+            with_columns(fleet("", None, None, None, 2), &slack),
+            "/fleet?page=2&cols=SLACK&cols=DATADOG"
+        );
+        assert_eq!(
+            with_columns(fleet("", None, None, None, 1), &slack),
+            "/fleet?cols=SLACK&cols=DATADOG"
+        );
+        assert_eq!(
+            with_columns(FLEET.to_string(), &IntegrationKind::ALL),
+            "/fleet"
+        );
     }
 
     #[test]

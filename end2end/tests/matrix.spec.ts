@@ -84,6 +84,32 @@ test.describe("over the demo projects", () => {
     await expect(rows(page)).toHaveCount(5);
   });
 
+  test("the columns shown are chosen in the form and kept in the URL, pages and reloads", async ({ page, demo }) => {
+    await signIn(page, demo);
+    await page.goto("/fleet");
+    await waitForHydration(page);
+    const header = (name: string) => page.locator("table.matrix thead").getByRole("columnheader", { name, exact: true });
+    await expect(header("Datadog")).toBeVisible();
+    await page.getByText("Columns", { exact: true }).click();
+    const columns = page.getByRole("group", { name: "Show these types' columns" });
+    for (const name of ["PagerDuty", "Slack", "New Relic", "Opsgenie", "Splunk On-Call (VictorOps)", "Webhook", "HipChat", "Prometheus", "Microsoft Teams"]) {
+      await columns.getByLabel(name, { exact: true }).uncheck();
+    }
+    await page.getByRole("button", { name: "Filter" }).click();
+    await expect(page).toHaveURL(/[?&]cols=DATADOG(&|$)/);
+    await waitForHydration(page);
+    await expect(header("Datadog")).toBeVisible();
+    await expect(header("Slack")).toBeHidden();
+    // Every loaded row shows the one column: the project's name and Datadog's cell.
+    const first = rows(page).first();
+    await expect(first.locator("td[data-type]:visible")).toHaveCount(1);
+    await expect(first.locator('td[data-type="DATADOG"]')).toBeVisible();
+    // The choice is the form's on arrival, and a reload keeps it.
+    await page.reload();
+    await expect(header("Slack")).toBeHidden();
+    await expect(page.getByRole("group", { name: "Show these types' columns" }).getByLabel("Slack", { exact: true })).not.toBeChecked();
+  });
+
   test("no secret in the HTML or in the server functions' answers", async ({ page, demo }) => {
     const bodies = recordBodies(page);
     await signIn(page, demo);

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::fleet::RunView;
+use crate::fleet_run::RunView;
 #[cfg(feature = "ssr")]
 use crate::server::respond;
 
@@ -57,7 +57,7 @@ mod ssr {
     use super::ProjectChoice;
     use crate::api::input;
     use crate::error::AppError;
-    use crate::fleet::{
+    use crate::fleet_run::{
         ApplyMode, Cannot, Operation, Plan, RunView, MAX_PROJECTS_PER_RUN, PICK_PREFIX,
     };
     use crate::server::runs::plan::{changes, overlay, update_plan};
@@ -167,7 +167,7 @@ mod ssr {
     #[cfg(test)]
     mod tests {
         use super::*;
-        use crate::fleet::{Change, FieldChange};
+        use crate::fleet_run::{Change, FieldChange};
         use atlas_registry::FieldValue;
 
         fn form(kind: IntegrationKind, pairs: &[(&str, &str)]) -> Integration {

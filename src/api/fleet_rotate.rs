@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::fleet_apply::ProjectChoice;
 use crate::error::AppError;
-use crate::fleet::RunView;
+use crate::fleet_run::RunView;
 #[cfg(feature = "ssr")]
 use crate::server::respond;
 
@@ -77,7 +77,7 @@ mod ssr {
     use crate::api::fleet_apply::{projects, selected, ProjectChoice};
     use crate::api::input;
     use crate::error::AppError;
-    use crate::fleet::{Cannot, Operation, Plan, RunView};
+    use crate::fleet_run::{Cannot, Operation, Plan, RunView};
     use crate::i18n;
     use crate::server::runs::plan::{overlay, update_plan};
     use crate::server::runs::{preview_run, read_all};
@@ -218,7 +218,7 @@ mod ssr {
     #[cfg(test)]
     mod tests {
         use super::*;
-        use crate::fleet::{Change, FieldChange};
+        use crate::fleet_run::{Change, FieldChange};
         use atlas_registry::FieldValue;
 
         fn webhook(url: &str, secret: &str) -> Integration {

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::fleet::RunView;
+use crate::fleet_run::RunView;
 #[cfg(feature = "ssr")]
 use crate::server::respond;
 
@@ -38,7 +38,7 @@ pub async fn cancel_fleet_run(run_id: String) -> Result<RunView, AppError> {
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::error::AppError;
-    use crate::fleet::RunView;
+    use crate::fleet_run::RunView;
     use crate::links;
     use crate::server::runs::{self, Owner};
     use crate::server::{redirect_plain_form, tower_session, UserAtlas};

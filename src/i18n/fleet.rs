@@ -1,8 +1,8 @@
-//! The fleet pages' sentences (`crate::fleet`): modes, plans, progress and tallies of the
+//! The fleet pages' sentences (`crate::fleet_run`): modes, plans, progress and tallies of the
 //! apply and rotate runs, and the rotate page's hints.
 
 use super::{count, kind_label, label_of_name, labels_of_names, t, tf, Key};
-use crate::fleet::{ApplyMode, Cannot, Change, Done, FieldChange, Plan, Progress, Stop, Tally};
+use crate::fleet_run::{ApplyMode, Cannot, Change, Done, FieldChange, Plan, Progress, Stop, Tally};
 
 pub fn mode(mode: ApplyMode) -> &'static str {
     match mode {

@@ -118,6 +118,8 @@ keys! {
     RetryRow => retry_row;
     NoFleetRows => no_fleet_rows;
     ColumnCounts => column_counts;
+    Columns => columns;
+    ColumnsHint => columns_hint;
     FleetWithoutScript => fleet_without_script;
     History => history;
     FleetHistory => fleet_history;

@@ -6,11 +6,12 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
+use super::fleet_run::RunFormShell;
 use super::form::FieldControls;
-use super::layout::{async_view, outcome, Breadcrumbs, ErrorAlert, Header};
+use super::layout::{async_view, outcome};
 use crate::api::fleet_apply::{fleet_projects, PreviewApply, ProjectChoice};
 use crate::error::AppError;
-use crate::fleet::{pick_control, split_ids, ApplyMode};
+use crate::fleet_run::{pick_control, split_ids, ApplyMode};
 use crate::i18n::{self, t, Key};
 use crate::links;
 use atlas_registry::{Availability, IntegrationKind, WriteMode};
@@ -38,8 +39,7 @@ pub fn ApplyPage() -> impl IntoView {
             <button type="submit" class="secondary">{t(Key::Continue)}</button>
         </form>
     };
-    let unknown_type = (kind.is_none() && !param("type").is_empty())
-        .then(|| view! { <p class="alert" role="alert">{t(Key::UnknownType)}</p> });
+    let unknown_type = kind.is_none() && !param("type").is_empty();
     let body = kind.map(|kind| {
         let errors = move || match outcome(preview) {
             Some(Err(AppError::Invalid(errors))) => errors,
@@ -63,15 +63,12 @@ pub fn ApplyPage() -> impl IntoView {
             </NameFilter>
         }
     });
+    let refusal = Signal::derive(move || outcome(preview).and_then(Result::err));
     view! {
-        <Header/>
-        <Breadcrumbs project=None here=Some(t(Key::FleetApplyTitle).to_string())/>
-        <h1>{t(Key::FleetApplyTitle)}</h1>
-        <p class="intro">{t(Key::FleetApplyIntro)}</p>
-        {move || outcome(preview).and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
-        {unknown_type}
-        {type_choice}
-        {body}
+        <RunFormShell title=Key::FleetApplyTitle intro=Key::FleetApplyIntro refusal unknown_type>
+            {type_choice}
+            {body}
+        </RunFormShell>
     }
 }
 

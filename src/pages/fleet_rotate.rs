@@ -8,10 +8,11 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
-use super::layout::{outcome, Breadcrumbs, ErrorAlert, Header, Loading};
+use super::fleet_run::RunFormShell;
+use super::layout::{async_view_or, outcome, ErrorAlert};
 use crate::api::fleet_rotate::{rotate_candidates, HintMatches, PreviewRotate};
 use crate::error::AppError;
-use crate::fleet::pick_control;
+use crate::fleet_run::pick_control;
 use crate::i18n::{self, t, Key};
 use crate::links;
 use atlas_registry::{rotatable, value_control, FieldSpec, IntegrationKind, Secrecy};
@@ -57,8 +58,7 @@ pub fn RotatePage() -> impl IntoView {
             <button type="submit" class="secondary">{t(Key::Continue)}</button>
         </form>
     };
-    let unknown_type = (kind.is_none() && !param("type").is_empty())
-        .then(|| view! { <p class="alert" role="alert">{t(Key::UnknownType)}</p> });
+    let unknown_type = kind.is_none() && !param("type").is_empty();
     let body = kind.zip(field).map(|(kind, field)| {
         let data = Resource::new(|| (), {
             let hint = hint.clone();
@@ -74,37 +74,24 @@ pub fn RotatePage() -> impl IntoView {
             Some(Err(AppError::Invalid(errors))) => errors,
             _ => Vec::new(),
         };
-        let hint = hint.clone();
-        view! {
-            <Suspense fallback=|| view! { <Loading/> }>
-                {move || {
-                    let hint = hint.clone();
-                    Suspend::new(async move {
-                        match data.await {
-                            Ok(found) => view! {
-                                <Candidates kind field hint found errors=errors()/>
-                            }
-                            .into_any(),
-                            Err(error) => view! {
-                                <ErrorAlert error/>
-                                <HintForm kind field hint/>
-                            }
-                            .into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
-        }
+        let again = hint.clone();
+        async_view_or(
+            data,
+            move |found| view! { <Candidates kind field hint=hint.clone() found errors=errors()/> },
+            move |error| {
+                view! {
+                    <ErrorAlert error/>
+                    <HintForm kind field hint=again.clone()/>
+                }
+            },
+        )
     });
+    let refusal = Signal::derive(move || outcome(preview).and_then(Result::err));
     view! {
-        <Header/>
-        <Breadcrumbs project=None here=Some(t(Key::FleetRotateTitle).to_string())/>
-        <h1>{t(Key::FleetRotateTitle)}</h1>
-        <p class="intro">{t(Key::FleetRotateIntro)}</p>
-        {move || outcome(preview).and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
-        {unknown_type}
-        {choice}
-        {body}
+        <RunFormShell title=Key::FleetRotateTitle intro=Key::FleetRotateIntro refusal unknown_type>
+            {choice}
+            {body}
+        </RunFormShell>
     }
 }
 

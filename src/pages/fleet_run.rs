@@ -9,9 +9,34 @@ use leptos_router::hooks::use_params_map;
 use super::layout::{async_view, outcome, Breadcrumbs, ErrorAlert, Header};
 use crate::api::fleet_run::{fleet_run, CancelFleetRun, RetryFleetRun, StartFleetRun};
 use crate::error::AppError;
-use crate::fleet::{Operation, Phase, Plan, RunView};
+use crate::fleet_run::{Operation, Phase, Plan, RunView};
 use crate::i18n::{self, t, Key};
 use crate::links;
+
+/// What the pages that preview a run ("apply", "rotate") share around their forms: header,
+/// crumbs, title and intro, the preview's refusal, an unknown type in the address, then the
+/// page's own forms (`children`).
+#[component]
+pub fn RunFormShell(
+    title: Key,
+    intro: Key,
+    /// The preview's refusal, if it was refused.
+    #[prop(into)]
+    refusal: Signal<Option<AppError>>,
+    /// The address named a type that is not one.
+    unknown_type: bool,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <Header/>
+        <Breadcrumbs project=None here=Some(t(title).to_string())/>
+        <h1>{t(title)}</h1>
+        <p class="intro">{t(intro)}</p>
+        {move || refusal.get().map(|error| view! { <ErrorAlert error/> })}
+        {unknown_type.then(|| view! { <p class="alert" role="alert">{t(Key::UnknownType)}</p> })}
+        {children()}
+    }
+}
 
 #[component]
 pub fn RunPage() -> impl IntoView {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::layout::{Breadcrumbs, ErrorAlert, Header, Loading};
+use super::layout::{async_view_or, Breadcrumbs, ErrorAlert, Header};
 use crate::api::history::{list_history, Author, Change, EventKind, HistoryEntry, HistoryPage};
 use crate::i18n::{self, t, Key};
 use crate::links;
@@ -52,19 +52,15 @@ fn History(group_id: Signal<String>) -> impl IntoView {
     view! {
         <Header/>
         <section class="history">
-            <Suspense fallback=|| view! { <Loading/> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(page) => view! { <HistoryView page/> }.into_any(),
-                        Err(error) => view! {
-                            <Breadcrumbs project=None here=Some(t(Key::History).to_string())/>
-                            <h1>{t(Key::History)}</h1>
-                            <ErrorAlert error/>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Suspense>
+            {async_view_or(
+                data,
+                |page| view! { <HistoryView page/> },
+                |error| view! {
+                    <Breadcrumbs project=None here=Some(t(Key::History).to_string())/>
+                    <h1>{t(Key::History)}</h1>
+                    <ErrorAlert error/>
+                },
+            )}
         </section>
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::form::IntegrationForm;
-use super::layout::{outcome, Breadcrumbs, ErrorAlert, Header, Loading};
+use super::layout::{async_view, outcome, Breadcrumbs, ErrorAlert, Header};
 use super::project::Values;
 use crate::api::integrations::{list_integrations, DeleteIntegration, ProjectIntegrations};
 use crate::i18n::{self, t, Key};
@@ -29,17 +29,10 @@ pub fn IntegrationPage() -> impl IntoView {
     let data = Resource::new(move || group_id.get(), list_integrations);
     view! {
         <Header/>
-        <Suspense fallback=|| view! { <Loading/> }>
-            {move || Suspend::new(async move {
-                let Some(kind) = kind.get() else {
-                    return view! { <p class="alert" role="alert">{t(Key::UnknownType)}</p> }.into_any();
-                };
-                match data.await {
-                    Ok(project) => view! { <IntegrationEditor project kind/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {async_view(data, move |project| match kind.get() {
+            Some(kind) => view! { <IntegrationEditor project kind/> }.into_any(),
+            None => view! { <p class="alert" role="alert">{t(Key::UnknownType)}</p> }.into_any(),
+        })}
     }
 }
 
@@ -89,17 +82,10 @@ pub fn DeletePage() -> impl IntoView {
     let data = Resource::new(move || group_id.get(), list_integrations);
     view! {
         <Header/>
-        <Suspense fallback=|| view! { <Loading/> }>
-            {move || Suspend::new(async move {
-                let Some(kind) = kind.get() else {
-                    return view! { <p class="alert" role="alert">{t(Key::UnknownType)}</p> }.into_any();
-                };
-                match data.await {
-                    Ok(project) => view! { <DeleteConfirm project kind/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {async_view(data, move |project| match kind.get() {
+            Some(kind) => view! { <DeleteConfirm project kind/> }.into_any(),
+            None => view! { <p class="alert" role="alert">{t(Key::UnknownType)}</p> }.into_any(),
+        })}
     }
 }
 

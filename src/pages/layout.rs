@@ -93,21 +93,38 @@ where
 
 /// A page's data as it arrives: "Loading…" until it does, then what `ready` draws of it, or
 /// the error in one alert ([`ErrorAlert`]: an ended session goes back to login instead). How
-/// a page waits for its server function, unless its error view shows more than the alert.
+/// every page waits for its server function.
 pub fn async_view<T, V, F>(data: Resource<Result<T, AppError>>, ready: F) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
     V: IntoView + 'static,
     F: Fn(T) -> V + Clone + Send + Sync + 'static,
 {
+    async_view_or(data, ready, |error| view! { <ErrorAlert error/> })
+}
+
+/// [`async_view`] for a page whose error shows more than the alert (its heading, or a form
+/// to try again): `failed` draws it.
+pub fn async_view_or<T, V, E, F, G>(
+    data: Resource<Result<T, AppError>>,
+    ready: F,
+    failed: G,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+    E: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    G: Fn(AppError) -> E + Clone + Send + Sync + 'static,
+{
     view! {
         <Suspense fallback=|| view! { <Loading/> }>
             {move || {
-                let ready = ready.clone();
+                let (ready, failed) = (ready.clone(), failed.clone());
                 Suspend::new(async move {
                     match data.await {
                         Ok(value) => ready(value).into_any(),
-                        Err(error) => view! { <ErrorAlert error/> }.into_any(),
+                        Err(error) => failed(error).into_any(),
                     }
                 })
             }}

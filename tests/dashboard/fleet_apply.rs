@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use atlas_emulator::demo;
 use atlas_integrations::error::AppError;
-use atlas_integrations::fleet::{
+use atlas_integrations::fleet_run::{
     pick_control, Cannot, Change, Done, Phase, Plan, Progress, RunView,
 };
 use axum::http::StatusCode;
@@ -103,7 +103,7 @@ pub async fn wait_finished(app: &mut TestApp, run_id: &str) -> RunView {
     }
 }
 
-pub fn item<'a>(view: &'a RunView, id: &str) -> &'a atlas_integrations::fleet::ItemView {
+pub fn item<'a>(view: &'a RunView, id: &str) -> &'a atlas_integrations::fleet_run::ItemView {
     view.items.iter().find(|i| i.group_id == id).expect("item")
 }
 
@@ -412,7 +412,7 @@ async fn bad_input_is_refused_before_atlas() {
     let mut app = signed_in().await;
     let before = app.total_upstream_calls().await;
     let key = [("apiKey", OPS_GENIE_KEY)];
-    let many: Vec<String> = (0..=atlas_integrations::fleet::MAX_PROJECTS_PER_RUN)
+    let many: Vec<String> = (0..=atlas_integrations::fleet_run::MAX_PROJECTS_PER_RUN)
         .map(|i| format!("{i:024x}"))
         .collect();
     let many: Vec<&str> = many.iter().map(String::as_str).collect();

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use atlas_emulator::demo;
-use atlas_integrations::fleet::pick_control;
+use atlas_integrations::fleet_run::pick_control;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 

@@ -6,7 +6,7 @@
 use atlas_emulator::demo;
 use atlas_integrations::api::fleet_rotate::HintMatches;
 use atlas_integrations::error::AppError;
-use atlas_integrations::fleet::{pick_control, Cannot, Change, Done, Plan, Progress, RunView};
+use atlas_integrations::fleet_run::{pick_control, Cannot, Change, Done, Plan, Progress, RunView};
 use axum::http::StatusCode;
 
 use crate::fleet_apply::{call_owned, item, put_mode, run_to_end};
@@ -181,7 +181,7 @@ async fn rotates_by_last_four_exactly_the_ticked_projects() {
         // Only the secret changes: a plain value typed along is not sent.
         assert_eq!(
             item(&view, id).plan,
-            Plan::Update(vec![atlas_integrations::fleet::FieldChange {
+            Plan::Update(vec![atlas_integrations::fleet_run::FieldChange {
                 field: "apiKey".into(),
                 change: Change::Replaced
             }])

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use atlas_emulator::EmulatorOptions;
-use atlas_integrations::fleet::{Phase, Progress, RunView, Stop};
+use atlas_integrations::fleet_run::{Phase, Progress, RunView, Stop};
 use atlas_integrations::server::AppState;
 use atlas_integrations::web;
 use axum::http::StatusCode;

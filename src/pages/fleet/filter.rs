@@ -8,12 +8,28 @@ use crate::i18n::{self, t, Key};
 use crate::links::{self, fleet_param as param};
 use atlas_registry::IntegrationKind;
 
-/// A plain GET form: its fields are the URL's parameters.
+/// A plain GET form: its fields are the URL's parameters, the columns shown included.
 #[component]
-pub fn FilterForm(filter: FleetFilter) -> impl IntoView {
+pub fn FilterForm(filter: FleetFilter, shown: Vec<IntegrationKind>) -> impl IntoView {
+    let boxes = IntegrationKind::ALL
+        .into_iter()
+        .map(|k| {
+            let checked = shown.is_empty() || shown.contains(&k);
+            view! {
+                <label>
+                    <input type="checkbox" name=param::COLS value=k.as_wire() checked=checked/>
+                    {i18n::kind_label(k)}
+                </label>
+            }
+        })
+        .collect_view();
     view! {
         <form method="GET" action=links::FLEET class="filters" role="search">
             <FilterFields filter/>
+            <details class="columns" open=!shown.is_empty()>
+                <summary>{t(Key::Columns)}</summary>
+                <fieldset aria-label=t(Key::ColumnsHint)>{boxes}</fieldset>
+            </details>
             <button type="submit">{t(Key::ApplyFilters)}</button>
             <a href=links::FLEET>{t(Key::ClearFilters)}</a>
         </form>

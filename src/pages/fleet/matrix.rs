@@ -15,8 +15,12 @@ use atlas_registry::IntegrationKind;
 
 /// The matrix: drawn on the server with one page of rows (all a browser without JavaScript
 /// sees), inside the [`MatrixLoader`] island, which loads the rest.
+/// `shown`: the types whose columns are shown (none: all). The others are drawn and hidden
+/// by the table's class (`hide-<TYPE>`, style/main.css), so the rows the island loads later
+/// need not know the choice.
 #[component]
-pub fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
+pub fn FleetMatrix(fleet: FleetPage, shown: Vec<IntegrationKind>) -> impl IntoView {
+    let columns = shown;
     let FleetPage {
         filter,
         projects,
@@ -77,14 +81,21 @@ pub fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
             view! { <MatrixRow index=i id=row.id name state=row.state/> }
         })
         .collect_view();
+    let table_class = IntegrationKind::ALL
+        .into_iter()
+        .filter(|k| !columns.is_empty() && !columns.contains(k))
+        .fold("matrix".to_string(), |class, k| {
+            format!("{class} hide-{}", k.as_wire())
+        });
     let link = move |p: u32| {
-        links::fleet(
+        let url = links::fleet(
             &filter.q,
             filter.has,
             filter.lacks,
             filter.region.as_deref(),
             p,
-        )
+        );
+        links::with_columns(url, &columns)
     };
     let prev = (page > 1).then(|| link(page - 1));
     let following = next.then(|| link(page + 1));
@@ -102,7 +113,7 @@ pub fn FleetMatrix(fleet: FleetPage) -> impl IntoView {
                 {i18n::fleet_page_count(page, shown, total)}
             </p>
             <div class="matrix-scroll">
-                <table class="matrix">
+                <table class=table_class>
                     <thead>
                         <tr><th scope="col">{t(Key::ProjectName)}</th>{headers}</tr>
                         <tr class="counts"><th scope="row">{t(Key::ColumnCounts)}</th>{count_cells}</tr>

@@ -24,6 +24,7 @@ use super::layout::{async_view, Header};
 use crate::api::fleet::{load_fleet_page, FleetFilter};
 use crate::i18n::{self, t, Key};
 use crate::links::{self, fleet_param as param};
+use atlas_registry::IntegrationKind;
 pub use filter::FilterFields;
 use filter::FilterForm;
 use matrix::FleetMatrix;
@@ -52,6 +53,14 @@ pub fn FleetPageView() -> impl IntoView {
             &raw(param::LACKS),
             &raw(param::REGION),
         )
+    };
+    // The columns asked for (`cols`, once per type); unknown types are left out, none: all.
+    let shown = move || -> Vec<IntegrationKind> {
+        let asked = query.get().get_all(param::COLS).unwrap_or_default();
+        IntegrationKind::ALL
+            .into_iter()
+            .filter(|k| asked.iter().any(|a| a == k.as_wire()))
+            .collect()
     };
     // A page number that is not one is page 1.
     let page = move || raw(param::PAGE).parse::<u32>().unwrap_or(1).max(1);
@@ -86,9 +95,9 @@ pub fn FleetPageView() -> impl IntoView {
             <h1>{t(Key::Fleet)}</h1>
             <p class="intro">{t(Key::FleetIntro)}</p>
             {operations}
-            {move || view! { <FilterForm filter=parsed().0/> }}
+            {move || view! { <FilterForm filter=parsed().0 shown=shown()/> }}
             {ignored}
-            {async_view(data, |fleet| view! { <FleetMatrix fleet/> })}
+            {async_view(data, move |fleet| view! { <FleetMatrix fleet shown=untrack(shown)/> })}
         </section>
     }
 }

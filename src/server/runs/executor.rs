@@ -24,7 +24,7 @@ use tokio::sync::Mutex;
 use super::model::{Claim, Loaded, Owner, Save, Step, Work, LEASE};
 use super::plan::{overlay, payload, CONCURRENCY};
 use crate::error::AppError;
-use crate::fleet::{ApplyMode, Cannot, Done, Operation, Phase, Plan, Progress, RunView, Stop};
+use crate::fleet_run::{ApplyMode, Cannot, Done, Operation, Phase, Plan, Progress, RunView, Stop};
 use crate::server::journal::Origin;
 use crate::server::{user_of, writes, AppState, UserAtlas, UserSession};
 

@@ -8,7 +8,7 @@ use atlas_registry::{FieldValue, Integration, IntegrationKind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::fleet::{Phase, Progress, RunView, Stop};
+use crate::fleet_run::{Phase, Progress, RunView, Stop};
 
 /// Runs kept per credential (its public id), running or not.
 pub const MAX_RUNS_PER_CREDENTIAL: usize = 8;

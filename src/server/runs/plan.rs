@@ -13,7 +13,7 @@ use futures::StreamExt;
 
 use super::model::{Kept, NewRun, Owner, Work};
 use crate::error::AppError;
-use crate::fleet::{
+use crate::fleet_run::{
     Cannot, Change, FieldChange, ItemView, Operation, Phase, Plan, Progress, RunView,
 };
 use crate::links;

@@ -16,7 +16,7 @@ use super::model::{
     MAX_TOTAL_BYTES, RUN_TTL,
 };
 use crate::error::AppError;
-use crate::fleet::{Phase, RunView, Stop};
+use crate::fleet_run::{Phase, RunView, Stop};
 use crate::server::sealing::SessionKeys;
 
 /// The four hashes: bookkeeping (in clear), view, work, steps (sealed).

@@ -33,7 +33,7 @@ use super::model::{
 };
 use super::redis::RedisRuns;
 use crate::error::AppError;
-use crate::fleet::{Phase, RunView, Stop};
+use crate::fleet_run::{Phase, RunView, Stop};
 use crate::i18n::{tf, Key};
 use crate::server::sealing::SessionKeys;
 
@@ -385,7 +385,7 @@ mod tests {
     use std::time::Duration;
 
     use super::super::model::{is_run_id, Kept};
-    use crate::fleet::{ApplyMode, ItemView, Operation, Plan, Progress};
+    use crate::fleet_run::{ApplyMode, ItemView, Operation, Plan, Progress};
     use atlas_registry::{FieldValue, Integration, IntegrationKind};
 
     fn new_run(session: &str, public_id: &str, projects: usize) -> NewRun {

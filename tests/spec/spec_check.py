@@ -8,6 +8,8 @@ tests/fixtures/atlas-admin-api-v2.yaml). Started by scripts/spec-check.
 (b) A generated-input run (schemathesis + hypothesis) of the same operations, with Digest
     auth, requires no 5xx, documented statuses and content types, and schema-valid bodies.
 
+Events and alert configurations are also checked for fields their schemas do not define.
+
 Both send `Accept: application/vnd.atlas.2023-01-01+json` and, like MongoDB's TypeScript
 client, `application/vnd.atlas.2025-03-12+json`: Atlas answers the newest version dated on or
 before the requested date, so the answer must still be one of the spec's content types.
@@ -54,6 +56,13 @@ GROUPS = "/api/atlas/v2/groups"
 ONE = "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}"
 EVENTS = "/api/atlas/v2/groups/{groupId}/events"
 EVENT = "/api/atlas/v2/groups/{groupId}/events/{eventId}"
+ALERTS = "/api/atlas/v2/groups/{groupId}/alertConfigs"
+ALERT = "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}"
+# The demo's alert configurations (atlas_emulator::demo::alerts).
+PRODUCTION_OPLOG = "65f0a1b2c3d4e5f6a7b8ca03"
+PRODUCTION_CERTS = "65f0a1b2c3d4e5f6a7b8ca05"
+LEGACY_JOINED = "65f0a1b2c3d4e5f6a7b8cc02"
+ANALYTICS_NO_PRIMARY = "65f0a1b2c3d4e5f6a7b8cd02"
 SPEC_PATH = [""]  # set by main
 CHECK_NAMES = ("not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance")
 CHECKS = tuple(c for c in ALL_CHECKS if c.__name__ in CHECK_NAMES)
@@ -91,6 +100,128 @@ def undocumented_event_fields(spec_path, events):
         found += [f"event field {k!r}" for k in e if k not in event_props]
         found += [f"raw field {k!r}" for k in (e.get("raw") or {}) if k not in raw_props]
     return sorted(set(found))
+
+
+def undocumented_alert_fields(spec_path, configs):
+    """Fields of alert configurations, and of their notifications, that the spec's schemas do
+    not define: a configuration may hold only the properties of the GroupAlertsConfig
+    variants whose eventTypeName enum names its event type, a notification only those of the
+    notification schema of its typeName (docs/alerts.md). As for events, JSON Schema alone
+    would let an invented field through."""
+    import yaml
+    with open(spec_path) as f:
+        schemas = yaml.safe_load(f)["components"]["schemas"]
+
+    def enum_of(node, out):
+        if "$ref" in node:
+            enum_of(schemas[node["$ref"].split("/")[-1]], out)
+            return
+        out.update(node.get("enum", []))
+        for key in ("oneOf", "anyOf", "allOf"):
+            for sub in node.get(key, []):
+                enum_of(sub, out)
+
+    def object_parts(node, props, events):
+        """The properties a schema's object may hold, through $ref, oneOf and allOf (the
+        patched discriminators are written that way), and the event types it names."""
+        if "$ref" in node:
+            object_parts(schemas[node["$ref"].split("/")[-1]], props, events)
+            return
+        props.update(node.get("properties", {}))
+        if "eventTypeName" in node.get("properties", {}):
+            enum_of(node["properties"]["eventTypeName"], events)
+        for key in ("oneOf", "allOf"):
+            for sub in node.get(key, []):
+                object_parts(sub, props, events)
+
+    variants = {}
+    for ref in schemas["GroupAlertsConfig"]["oneOf"]:
+        props, names = set(), set()
+        object_parts(ref, props, names)
+        for name in names:
+            variants.setdefault(name, set()).update(props)
+    notification_props = {}
+    for ref in schemas["AlertsNotificationRootForGroup"]["oneOf"]:
+        schema = schemas[ref["$ref"].split("/")[-1]]
+        for type_name in schema["properties"]["typeName"]["enum"]:
+            notification_props[type_name] = set(schema["properties"])
+    found = []
+    for c in configs:
+        allowed = variants.get(c.get("eventTypeName"))
+        if allowed is None:
+            found.append(f"event type {c.get('eventTypeName')!r} of no schema")
+            continue
+        found += [f"alert config field {k!r}" for k in c if k not in allowed]
+        for n in c.get("notifications") or []:
+            props = notification_props.get(n.get("typeName"))
+            if props is None:
+                found.append(f"notification type {n.get('typeName')!r} of no schema")
+                continue
+            found += [f"{n['typeName']} notification field {k!r}" for k in n if k not in props]
+    return sorted(set(found))
+
+
+def alert_steps(call):
+    """Every alert-configuration operation, with the successes and the errors it documents
+    (200/201/204, 401, 403, 404, and 400 for the writes). Returns the steps and every
+    configuration the emulator answered, for the strict field check."""
+    alerts = lambda g: f"{GROUPS}/{g}/alertConfigs"
+    one = lambda g, a: f"{alerts(g)}/{a}"
+    group = {"typeName": "GROUP", "emailEnabled": True, "smsEnabled": False, "roles": ["GROUP_OWNER"]}
+    production = PROJECTS[0]
+    steps = []
+    for g in PROJECTS:
+        steps.append((f"list alert configs {g}", "GET", ALERTS, call("GET", alerts(g))))
+    steps += [
+        ("list alert configs, paged", "GET", ALERTS, call("GET", alerts(production) + "?itemsPerPage=2&pageNum=2")),
+        ("list alert configs, read-only", "GET", ALERTS, call("GET", alerts(production), READONLY)),
+        ("list alert configs, not a member", "GET", ALERTS, call("GET", alerts(production), EMPTY)),
+        ("list alert configs, unknown group", "GET", ALERTS, call("GET", alerts("0" * 24))),
+    ]
+    for g, a in [(production, PRODUCTION_OPLOG), (production, PRODUCTION_CERTS), (PROJECTS[2], LEGACY_JOINED),
+                 (PROJECTS[3], ANALYTICS_NO_PRIMARY)]:
+        steps.append((f"get alert config {a}", "GET", ALERT, call("GET", one(g, a))))
+    created = call("POST", alerts(SANDBOX), body={"eventTypeName": "NO_PRIMARY", "enabled": True,
+                                                 "notifications": [group]})
+    new_id = created.json().get("id", "0" * 24) if created.ok else "0" * 24
+    integrations = call("GET", f"{GROUPS}/{production}/integrations").json()["results"]
+    pager_duty = next(i["id"] for i in integrations if i["type"] == "PAGER_DUTY")
+    steps += [
+        ("get unknown alert config", "GET", ALERT, call("GET", one(production, "0" * 24))),
+        ("get malformed alert config id", "GET", ALERT, call("GET", one(production, "nope"))),
+        ("create alert config", "POST", ALERTS, created),
+        ("create alert config, own PagerDuty key", "POST", ALERTS, call("POST", alerts(production), body={
+            "eventTypeName": "CLUSTER_MONGOS_IS_MISSING", "enabled": True,
+            "matchers": [{"fieldName": "CLUSTER_NAME", "operator": "EQUALS", "value": "orders"}],
+            "notifications": [{"typeName": "PAGER_DUTY", "serviceKey": "0123456789abcdef0123456789ab7777"}]})),
+        ("create alert config, default webhook", "POST", ALERTS, call("POST", alerts(production), body={
+            "eventTypeName": "NO_PRIMARY", "notifications": [{"typeName": "WEBHOOK", "intervalMin": 15}]})),
+        ("create alert config, invalid", "POST", ALERTS, call("POST", alerts(production), body={
+            "eventTypeName": "NO_PRIMARY", "notifications": [{"typeName": "PAGER_DUTY"}]})),
+        ("create alert config, read-only", "POST", ALERTS, call("POST", alerts(production), READONLY,
+                                                                 {"eventTypeName": "NO_PRIMARY", "notifications": [group]})),
+        ("create alert config, unknown group", "POST", ALERTS, call("POST", alerts("f" * 24),
+                                                                     body={"eventTypeName": "NO_PRIMARY", "notifications": [group]})),
+        ("update alert config, switch to the integration", "PUT", ALERT, call("PUT", one(production, PRODUCTION_OPLOG), body={
+            "eventTypeName": "REPLICATION_OPLOG_WINDOW_RUNNING_OUT", "enabled": True,
+            "threshold": {"operator": "LESS_THAN", "threshold": 1, "units": "HOURS"},
+            "notifications": [{"typeName": "PAGER_DUTY", "integrationId": pager_duty, "region": "EU"}]})),
+        ("update alert config, invalid", "PUT", ALERT, call("PUT", one(SANDBOX, new_id), body={
+            "eventTypeName": "NOT_AN_EVENT", "notifications": [group]})),
+        ("update alert config, read-only", "PUT", ALERT, call("PUT", one(SANDBOX, new_id), READONLY,
+                                                              {"eventTypeName": "NO_PRIMARY", "notifications": [group]})),
+        ("update unknown alert config", "PUT", ALERT, call("PUT", one(SANDBOX, "0" * 24),
+                                                           body={"eventTypeName": "NO_PRIMARY", "notifications": [group]})),
+        ("delete alert config, read-only", "DELETE", ALERT, call("DELETE", one(SANDBOX, new_id), READONLY)),
+        ("delete alert config", "DELETE", ALERT, call("DELETE", one(SANDBOX, new_id))),
+        ("delete alert config again", "DELETE", ALERT, call("DELETE", one(SANDBOX, new_id))),
+    ]
+    answered = []
+    for label, _, _, resp in steps:
+        if resp.ok and resp.content:
+            body = resp.json()
+            answered += body.get("results", [body]) if "results" in body else [body]
+    return steps, answered
 
 
 def scenario(base, schema):
@@ -167,6 +298,14 @@ def scenario(base, schema):
     else:
         for field in undocumented_event_fields(SPEC_PATH[0], listed.json()["results"]):
             failures_early.append(f"list events: {field} is not in the spec's event schema")
+    # Alert configurations (issue #29), with the same strictness as events for what a
+    # configuration and its notifications may hold.
+    alert_scenario, alert_configs = alert_steps(call)
+    steps += alert_scenario
+    if len(alert_configs) < 12:
+        failures_early.append(f"alert configs: expected the demo's and the scenario's, got {len(alert_configs)}")
+    for field in undocumented_alert_fields(SPEC_PATH[0], alert_configs):
+        failures_early.append(f"alert configs: {field} is not in the spec's schemas")
     # Every operation again as a client asking for 2025-03-12 (answered with 2023-01-01).
     ts = lambda method, path, body=None: call(method, path, body=body, accept=TS_ACCEPT)
     steps += [
@@ -180,6 +319,9 @@ def scenario(base, schema):
         ("2025-03-12: update", "PUT", ONE, ts("PUT", one(SANDBOX, "OPS_GENIE"), {"type": "OPS_GENIE", "region": "EU"})),
         ("2025-03-12: delete", "DELETE", ONE, ts("DELETE", one(SANDBOX, "OPS_GENIE"))),
         ("2025-03-12: list events", "GET", EVENTS, ts("GET", f"{GROUPS}/{SANDBOX}/events")),
+        ("2025-03-12: list alert configs", "GET", ALERTS, ts("GET", f"{GROUPS}/{PROJECTS[0]}/alertConfigs")),
+        ("2025-03-12: get alert config", "GET", ALERT,
+         ts("GET", f"{GROUPS}/{PROJECTS[2]}/alertConfigs/{LEGACY_JOINED}")),
     ]
     for label, _, _, resp in steps:
         if label.startswith("2025-03-12") and resp.status_code >= 300:

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{AtlasError, Credential, HeldToken};
+use super::{AlertConfig, AtlasError, Credential, HeldToken};
 use atlas_registry::{Integration, IntegrationKind};
 
 /// A project (Atlas calls it a group), as much of it as the dashboard shows.
@@ -159,6 +159,26 @@ pub trait AtlasApi: Send + Sync {
         page_num: u32,
         items_per_page: u32,
     ) -> Result<Page<Event>, AtlasError>;
+
+    /// `GET /groups/{groupId}/alertConfigs`, all pages, in Atlas's order (by id). Needs
+    /// Project Read Only.
+    async fn list_alert_configs(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+    ) -> Result<Vec<AlertConfig>, AtlasError>;
+
+    /// `PUT /groups/{groupId}/alertConfigs/{alert_config.id}`: the configuration as read,
+    /// changed by the caller (e.g. a notification switched to the project's integration with
+    /// `AlertNotification::use_integration`), without read-only fields or masked secrets.
+    /// Answers the configuration Atlas stored. Needs Project Owner (the spec: "Project Alerts
+    /// Manager"); a read-only credential gets `Forbidden`.
+    async fn update_alert_config(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+        alert_config: &AlertConfig,
+    ) -> Result<AlertConfig, AtlasError>;
 
     /// Forget (and for service accounts revoke at Atlas) whatever is cached for the credential.
     /// Called at logout; API keys have nothing to revoke.

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde_json::Value;
 
-use super::{Actor, ApiErrorInfo, AtlasError, Event, FieldViolation, Page, Project};
+use super::{Actor, AlertConfig, ApiErrorInfo, AtlasError, Event, FieldViolation, Page, Project};
 use atlas_registry::{Integration, IntegrationParseError};
 
 /// The media type of every groups and integrations call (docs/atlas-facts.md).
@@ -243,6 +243,21 @@ pub fn parse_integration(body: &[u8]) -> Result<Integration, AtlasError> {
     let json: Value =
         serde_json::from_slice(body).map_err(|e| unexpected("integration body", e))?;
     Integration::from_json(&json).map_err(|e| unexpected("integration", e))
+}
+
+/// One alert configuration of listGroupAlertConfigs. Its shape is kept whole
+/// (`AlertConfig::other`), so only a missing `id` or `eventTypeName` refuses it.
+pub fn parse_alert_config_item(v: &Value) -> Result<Option<AlertConfig>, AtlasError> {
+    AlertConfig::from_json(v)
+        .map(Some)
+        .map_err(|e| unexpected("alert configuration", e))
+}
+
+/// A single alert configuration (the answer to getGroupAlertConfig or a PUT).
+pub fn parse_alert_config(body: &[u8]) -> Result<AlertConfig, AtlasError> {
+    let json: Value =
+        serde_json::from_slice(body).map_err(|e| unexpected("alert configuration body", e))?;
+    AlertConfig::from_json(&json).map_err(|e| unexpected("alert configuration", e))
 }
 
 /// The token endpoint's answer.

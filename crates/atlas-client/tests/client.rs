@@ -16,6 +16,11 @@ use atlas_emulator::{start_embedded, EmulatorOptions, RunningEmulator};
 use atlas_registry::{FieldValue, Integration, IntegrationKind};
 use serde_json::{json, Value};
 
+// Alert configurations: a module of this binary, not a binary of its own (each links the
+// emulator and the client once more).
+#[path = "client/alerts.rs"]
+mod alerts;
+
 const GROUPS: &str = "GET /api/atlas/v2/groups";
 const LIST: &str = "GET /api/atlas/v2/groups/{groupId}/integrations";
 const ONE: &str = "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}";

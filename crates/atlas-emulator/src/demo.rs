@@ -58,6 +58,42 @@ pub const PROJECTS: &[(&str, &str)] = &[
     (SANDBOX_PROJECT_ID, "Sandbox"),
 ];
 
+/// The demo alert configurations (issue #29): which alerts use which integration, which carry
+/// their own copy of a key, and which integrations no alert uses. Ids rise in creation order,
+/// the order Atlas lists them in.
+///
+/// | project | alert | notification | |
+/// |---|---|---|---|
+/// | Production | [`PRODUCTION_NO_PRIMARY`] | GROUP + PAGER_DUTY `integrationId` | uses the PagerDuty integration |
+/// | | [`PRODUCTION_CONNECTIONS`] | DATADOG `integrationId` | uses the Datadog integration |
+/// | | [`PRODUCTION_OPLOG`] | PAGER_DUTY own `serviceKey`, the integration's very key | own copy, same hint (`0022`) |
+/// | | [`PRODUCTION_MONGOS`] | PAGER_DUTY own `serviceKey`, another key | own key, other hint (`9c41`) |
+/// | | [`PRODUCTION_CERTS`] | DATADOG own `datadogApiKey` and `integrationId` | the shape TF PR #2603 reports |
+/// | | [`PRODUCTION_CREDIT_CARD`] | GROUP only | no integration |
+/// | Staging | [`STAGING_NO_PRIMARY`] | SLACK `integrationId` | uses the Slack integration |
+/// | | [`STAGING_OPLOG`] | OPS_GENIE own `opsGenieApiKey`, the integration's key | own copy; Opsgenie used by no `integrationId` |
+/// | Legacy-Monitoring | [`LEGACY_NO_PRIMARY`] | VICTOR_OPS `integrationId` | uses the VictorOps integration |
+/// | | [`LEGACY_JOINED`] | HIP_CHAT own token (disabled) | legacy type, no integration |
+/// | Analytics | [`ANALYTICS_DISK`] | MICROSOFT_TEAMS `integrationId` | uses the Teams integration |
+/// | | [`ANALYTICS_NO_PRIMARY`] | MICROSOFT_TEAMS own URL, same host | own copy, same hint (host) |
+///
+/// Used by no alert: Production's WEBHOOK, Legacy-Monitoring's NEW_RELIC, Analytics'
+/// PROMETHEUS (neither of the last two has a notification type). Sandbox has no alert.
+pub mod alerts {
+    pub const PRODUCTION_NO_PRIMARY: &str = "65f0a1b2c3d4e5f6a7b8ca01";
+    pub const PRODUCTION_CONNECTIONS: &str = "65f0a1b2c3d4e5f6a7b8ca02";
+    pub const PRODUCTION_OPLOG: &str = "65f0a1b2c3d4e5f6a7b8ca03";
+    pub const PRODUCTION_MONGOS: &str = "65f0a1b2c3d4e5f6a7b8ca04";
+    pub const PRODUCTION_CERTS: &str = "65f0a1b2c3d4e5f6a7b8ca05";
+    pub const PRODUCTION_CREDIT_CARD: &str = "65f0a1b2c3d4e5f6a7b8ca06";
+    pub const STAGING_NO_PRIMARY: &str = "65f0a1b2c3d4e5f6a7b8cb01";
+    pub const STAGING_OPLOG: &str = "65f0a1b2c3d4e5f6a7b8cb02";
+    pub const LEGACY_NO_PRIMARY: &str = "65f0a1b2c3d4e5f6a7b8cc01";
+    pub const LEGACY_JOINED: &str = "65f0a1b2c3d4e5f6a7b8cc02";
+    pub const ANALYTICS_DISK: &str = "65f0a1b2c3d4e5f6a7b8cd01";
+    pub const ANALYTICS_NO_PRIMARY: &str = "65f0a1b2c3d4e5f6a7b8cd02";
+}
+
 /// The demo integrations' secret values, so tests can check what "Atlas" stored.
 pub mod secrets {
     /// Production's PagerDuty service key.
@@ -83,4 +119,12 @@ pub mod secrets {
     /// Analytics' Microsoft Teams webhook URL.
     pub const MICROSOFT_TEAMS_WEBHOOK_URL: &str =
         "https://example.webhook.office.com/webhookb2/00000000-demo/IncomingWebhook/abcdef/7e3a";
+
+    /// Production's "mongos is missing" alert: its own PagerDuty key, not the integration's.
+    pub const ALERT_PAGER_DUTY_OTHER_KEY: &str = "f0e1d2c3b4a5968778695a4b3c2d9c41";
+    /// Legacy-Monitoring's HipChat notification token.
+    pub const ALERT_HIP_CHAT_TOKEN: &str = "hipchat-demo-token-000000000000c0de";
+    /// Analytics' "no primary" alert: its own Teams URL, on the integration's host.
+    pub const ALERT_MICROSOFT_TEAMS_URL: &str =
+        "https://example.webhook.office.com/webhookb2/11111111-demo/IncomingWebhook/123456/9b2d";
 }

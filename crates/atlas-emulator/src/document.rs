@@ -73,6 +73,11 @@ pub struct ProjectDoc {
     /// an optional `id`; secrets in clear.
     #[serde(default)]
     pub integrations: Vec<Value>,
+    /// Alert configurations as Atlas takes them in a POST (`eventTypeName`, `notifications`
+    /// with their credentials in clear, …), plus optional `id`, `created`, `updated` and
+    /// `notifierId`s. An `integrationId` names an integration's `id`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alert_configs: Vec<Value>,
     /// The project's integration events (`events::Event`), any order; kept newest-last.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<super::events::Event>,

@@ -81,7 +81,7 @@ impl Event {
         };
         Event {
             id: new_object_id(),
-            created: now(),
+            created: super::identity::now(),
             event_type_name: event_type_name.into(),
             integration_type: kind,
             api_key_id: public_key.as_ref().and(by.api_key_id.clone()),
@@ -94,14 +94,6 @@ impl Event {
     fn created_at(&self) -> Option<OffsetDateTime> {
         OffsetDateTime::parse(&self.created, &Rfc3339).ok()
     }
-}
-
-fn now() -> String {
-    OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
 }
 
 /// Appends `event` (the newest) to a project's events, dropping the oldest past the bound.

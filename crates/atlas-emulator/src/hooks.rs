@@ -49,6 +49,10 @@ pub fn router(emu: &Emulator) -> Router<Emulator> {
             "/_emulator/state/groups/{groupId}/integrations/{integrationType}",
             get(stored_integration),
         )
+        .route(
+            "/_emulator/state/groups/{groupId}/alertConfigs/{alertConfigId}",
+            get(stored_alert_config),
+        )
         .route("/_emulator/counters", get(counters))
         .route("/_emulator/counters/reset", post(reset_counters))
         .route(
@@ -137,6 +141,23 @@ async fn demo_data() -> Response {
             "VICTOR_OPS_API_KEY": secrets::VICTOR_OPS_API_KEY,
             "PROMETHEUS_PASSWORD": secrets::PROMETHEUS_PASSWORD,
             "MICROSOFT_TEAMS_WEBHOOK_URL": secrets::MICROSOFT_TEAMS_WEBHOOK_URL,
+            "ALERT_PAGER_DUTY_OTHER_KEY": secrets::ALERT_PAGER_DUTY_OTHER_KEY,
+            "ALERT_HIP_CHAT_TOKEN": secrets::ALERT_HIP_CHAT_TOKEN,
+            "ALERT_MICROSOFT_TEAMS_URL": secrets::ALERT_MICROSOFT_TEAMS_URL,
+        },
+        "alertConfigs": {
+            "PRODUCTION_NO_PRIMARY": demo::alerts::PRODUCTION_NO_PRIMARY,
+            "PRODUCTION_CONNECTIONS": demo::alerts::PRODUCTION_CONNECTIONS,
+            "PRODUCTION_OPLOG": demo::alerts::PRODUCTION_OPLOG,
+            "PRODUCTION_MONGOS": demo::alerts::PRODUCTION_MONGOS,
+            "PRODUCTION_CERTS": demo::alerts::PRODUCTION_CERTS,
+            "PRODUCTION_CREDIT_CARD": demo::alerts::PRODUCTION_CREDIT_CARD,
+            "STAGING_NO_PRIMARY": demo::alerts::STAGING_NO_PRIMARY,
+            "STAGING_OPLOG": demo::alerts::STAGING_OPLOG,
+            "LEGACY_NO_PRIMARY": demo::alerts::LEGACY_NO_PRIMARY,
+            "LEGACY_JOINED": demo::alerts::LEGACY_JOINED,
+            "ANALYTICS_DISK": demo::alerts::ANALYTICS_DISK,
+            "ANALYTICS_NO_PRIMARY": demo::alerts::ANALYTICS_NO_PRIMARY,
         },
     }))
     .into_response()
@@ -173,6 +194,23 @@ async fn stored_integration(
     match found {
         Some(v) => Json(v).into_response(),
         None => not_found("not configured"),
+    }
+}
+
+/// The stored alert configuration, notification secrets in clear.
+async fn stored_alert_config(
+    State(emu): State<Emulator>,
+    Path((group_id, alert_config_id)): Path<(String, String)>,
+) -> Response {
+    let found = emu.with_store(|s| {
+        s.projects
+            .get(&group_id)
+            .and_then(|p| p.alert_configs.get(&alert_config_id))
+            .map(super::alerts::stored_json)
+    });
+    match found {
+        Some(v) => Json(v).into_response(),
+        None => not_found("no such alert configuration"),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Who made a request (once authenticated), and the ids the emulator makes: what the state,
+//! Who made a request (once authenticated), and the ids and times the emulator makes: what the state,
 //! its events and the routes all name, kept apart from them so none imports another back.
 
 /// Who made a request, once authenticated.
@@ -35,4 +35,27 @@ pub fn new_object_id() -> String {
         id.push_str(&format!("{b:02x}"));
     }
     id
+}
+
+/// Now, as Atlas writes its times: RFC 3339 in UTC, whole seconds (`2026-07-06T03:26:23Z`).
+pub fn now() -> String {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
+}
+
+/// A stable id derived from `text` (24 hex digits): what a seeded object without an id gets,
+/// so resets and restarts keep it.
+pub fn derived_id(text: &str) -> String {
+    use md5::{Digest, Md5};
+    let digest = Md5::digest(text.as_bytes());
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The id of a seeded integration without one: from its project and type.
+pub fn derived_integration_id(group_id: &str, kind: atlas_registry::IntegrationKind) -> String {
+    derived_id(&format!("{group_id}/{kind}"))
 }

@@ -1,10 +1,13 @@
 //! The embedded MongoDB Atlas Administration API v2 emulator: the part of Atlas the dashboard
-//! uses (projects and third-party integrations), with Digest and OAuth authentication,
+//! uses (projects, third-party integrations, their events and the alert configurations that
+//! use them), with Digest and OAuth authentication,
 //! per-project roles, Atlas's validation, masking, errors and rate limits, plus opt-in test
 //! hooks. Ground truth, in order: the recorded responses, the official spec, then docs/atlas-facts.md.
 //! Every behaviour Atlas does not document is marked `[unverified]` where it is decided.
 //! Usage and the hook contract: this crate's README.md.
 
+mod alert_event_types;
+mod alerts;
 mod auth;
 mod counters;
 pub mod demo;

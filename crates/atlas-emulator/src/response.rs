@@ -73,6 +73,8 @@ pub const INTEGRATIONS_PATH: &str = "/api/atlas/v2/groups/{groupId}/integrations
 pub const INTEGRATION_PATH: &str = "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}";
 pub const EVENTS_PATH: &str = "/api/atlas/v2/groups/{groupId}/events";
 pub const EVENT_PATH: &str = "/api/atlas/v2/groups/{groupId}/events/{eventId}";
+pub const ALERT_CONFIGS_PATH: &str = "/api/atlas/v2/groups/{groupId}/alertConfigs";
+pub const ALERT_CONFIG_PATH: &str = "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}";
 
 /// One operation the emulator serves and the resource versions it has, oldest first.
 pub struct Operation {
@@ -146,6 +148,34 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         method: "GET",
         path: EVENT_PATH,
+        versions: ONLY_FIRST,
+    },
+    // listGroupAlertConfigs, createGroupAlertConfig (spec: 2023-01-01 only)
+    Operation {
+        method: "GET",
+        path: ALERT_CONFIGS_PATH,
+        versions: ONLY_FIRST,
+    },
+    Operation {
+        method: "POST",
+        path: ALERT_CONFIGS_PATH,
+        versions: ONLY_FIRST,
+    },
+    // getGroupAlertConfig, updateGroupAlertConfig, deleteGroupAlertConfig (spec: 2023-01-01
+    // only)
+    Operation {
+        method: "GET",
+        path: ALERT_CONFIG_PATH,
+        versions: ONLY_FIRST,
+    },
+    Operation {
+        method: "PUT",
+        path: ALERT_CONFIG_PATH,
+        versions: ONLY_FIRST,
+    },
+    Operation {
+        method: "DELETE",
+        path: ALERT_CONFIG_PATH,
         versions: ONLY_FIRST,
     },
 ];
@@ -305,13 +335,21 @@ pub fn paginated_with_query(
             params.include_count, params.items_per_page
         )
     };
+    // Recorded (listGroupAlertConfigs, a list of 104): `next` names `itemsPerPage` before
+    // `pageNum`, unlike `self`. `previous` was never recorded; it follows `self`.
+    let next_href = |page: usize| {
+        format!(
+            "{base}{path}?includeCount={}&itemsPerPage={}&pageNum={page}{and_filter}",
+            params.include_count, params.items_per_page
+        )
+    };
     let mut links = Vec::new();
     if params.page_num > 1 {
         links.push(link(href(params.page_num - 1), "previous"));
     }
     links.push(link(href(params.page_num), "self"));
     if start.saturating_add(params.items_per_page) < total {
-        links.push(link(href(params.page_num.saturating_add(1)), "next"));
+        links.push(link(next_href(params.page_num.saturating_add(1)), "next"));
     }
     let mut obj = Map::new();
     obj.insert("links".into(), Value::Array(links));
@@ -381,6 +419,10 @@ mod tests {
         assert_eq!(
             v["links"][1]["href"],
             "http://h/x?includeCount=true&pageNum=2&itemsPerPage=2"
+        );
+        assert_eq!(
+            v["links"][2]["href"],
+            "http://h/x?includeCount=true&itemsPerPage=2&pageNum=3"
         );
     }
 

@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde_json::Value;
 
+use super::alerts::{self, AlertConfig};
 use super::document::{
     ApiKeyDoc, Document, ProjectDoc, Role, ServiceAccountDoc, Tag, ALL_PROJECTS,
 };
-use super::identity::Principal;
+use super::identity::{derived_integration_id, Principal};
 use super::wire;
 use atlas_registry::{is_group_id, Integration, IntegrationKind};
 
@@ -26,6 +27,9 @@ pub struct Project {
     pub integrations: BTreeMap<IntegrationKind, Integration>,
     /// Integration events, oldest first, at most `events::MAX_EVENTS_PER_PROJECT`.
     pub events: VecDeque<super::events::Event>,
+    /// Alert configurations by id: Atlas lists them in id order (recorded), which for its
+    /// ObjectIds is creation order.
+    pub alert_configs: BTreeMap<String, AlertConfig>,
 }
 
 /// Everything "Atlas" knows.
@@ -79,7 +83,7 @@ impl Store {
                 wire::apply_defaults(kind, &mut values);
                 let id = match value.get("id").and_then(Value::as_str) {
                     Some(id) => id.to_string(),
-                    None => derived_id(&p.id, kind),
+                    None => derived_integration_id(&p.id, kind),
                 };
                 let integration = Integration {
                     id: Some(id),
@@ -92,6 +96,17 @@ impl Store {
                     p.id
                 );
             }
+            let mut alert_configs = BTreeMap::new();
+            for (index, value) in p.alert_configs.iter().enumerate() {
+                let config = alerts::from_document(&p.id, index, value, &integrations)
+                    .map_err(|e| anyhow::anyhow!("project {}: {e}", p.id))?;
+                let id = config.id.clone();
+                anyhow::ensure!(
+                    alert_configs.insert(id.clone(), config).is_none(),
+                    "project {}: alert configuration {id} listed twice",
+                    p.id
+                );
+            }
             let project = Project {
                 id: p.id.clone(),
                 name: p.name,
@@ -100,6 +115,7 @@ impl Store {
                 tags: p.tags,
                 integrations,
                 events: super::events::check_seeded(&p.id, p.events)?,
+                alert_configs,
             };
             anyhow::ensure!(
                 projects.insert(p.id.clone(), project).is_none(),
@@ -139,6 +155,7 @@ impl Store {
                 cluster_count: p.cluster_count,
                 tags: p.tags.clone(),
                 integrations: p.integrations.values().map(stored_json).collect(),
+                alert_configs: p.alert_configs.values().map(alerts::stored_json).collect(),
                 events: p.events.iter().cloned().collect(),
             })
             .collect();
@@ -206,13 +223,6 @@ impl Store {
 /// The stored object, unmasked: `type`, `id` and every stored field (what "Atlas" holds).
 pub fn stored_json(integration: &Integration) -> Value {
     serde_json::to_value(integration).unwrap_or(Value::Null)
-}
-
-/// A stable id for a seeded integration without one, so resets and restarts keep it.
-pub fn derived_id(group_id: &str, kind: IntegrationKind) -> String {
-    use md5::{Digest, Md5};
-    let digest = Md5::digest(format!("{group_id}/{kind}").as_bytes());
-    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -285,5 +295,68 @@ mod demo_data_tests {
         assert_eq!(count(demo::SANDBOX_PROJECT_ID), 0);
         let generated: Vec<u64> = (0..6).map(|i| count(&generated_project_id(i))).collect();
         assert_eq!(generated, [0, 1, 2, 3, 0, 1]);
+    }
+
+    /// The demo's alert configurations (issue #29): used integrations, own copies of keys,
+    /// unused integrations, as `demo::alerts` tabulates them; and they survive a save.
+    #[test]
+    fn demo_alerts_use_some_integrations_and_carry_some_keys_of_their_own() {
+        use atlas_registry::{IntegrationKind, NotificationKind};
+        let store = Store::from_document(demo_document()).unwrap();
+        let used = |group: &str, kind: IntegrationKind| {
+            let p = &store.projects[group];
+            let id = p.integrations[&kind].id.clone();
+            p.alert_configs
+                .values()
+                .filter(|c| c.notifications.iter().any(|n| n.integration_id == id))
+                .count()
+        };
+        assert_eq!(
+            used(demo::PRODUCTION_PROJECT_ID, IntegrationKind::PagerDuty),
+            1
+        );
+        assert_eq!(
+            used(demo::PRODUCTION_PROJECT_ID, IntegrationKind::Datadog),
+            2
+        );
+        assert_eq!(
+            used(demo::PRODUCTION_PROJECT_ID, IntegrationKind::Webhook),
+            0
+        );
+        assert_eq!(used(demo::STAGING_PROJECT_ID, IntegrationKind::Slack), 1);
+        assert_eq!(used(demo::STAGING_PROJECT_ID, IntegrationKind::OpsGenie), 0);
+        assert_eq!(used(demo::LEGACY_PROJECT_ID, IntegrationKind::VictorOps), 1);
+        assert_eq!(used(demo::LEGACY_PROJECT_ID, IntegrationKind::NewRelic), 0);
+        assert_eq!(
+            used(demo::ANALYTICS_PROJECT_ID, IntegrationKind::MicrosoftTeams),
+            1
+        );
+        assert_eq!(
+            used(demo::ANALYTICS_PROJECT_ID, IntegrationKind::Prometheus),
+            0
+        );
+        assert!(store.projects[demo::SANDBOX_PROJECT_ID]
+            .alert_configs
+            .is_empty());
+
+        let own_key = |group: &str, alert: &str, field: &str| -> String {
+            let n = &store.projects[group].alert_configs[alert].notifications[0];
+            n.values[field].as_str().unwrap().to_string()
+        };
+        let production = demo::PRODUCTION_PROJECT_ID;
+        assert_eq!(
+            own_key(production, demo::alerts::PRODUCTION_OPLOG, "serviceKey"),
+            demo::secrets::PAGER_DUTY_SERVICE_KEY
+        );
+        assert_eq!(
+            own_key(production, demo::alerts::PRODUCTION_MONGOS, "serviceKey"),
+            demo::secrets::ALERT_PAGER_DUTY_OTHER_KEY
+        );
+        let joined =
+            &store.projects[demo::LEGACY_PROJECT_ID].alert_configs[demo::alerts::LEGACY_JOINED];
+        assert_eq!(joined.notifications[0].kind, NotificationKind::HipChat);
+
+        let again = Store::from_document(store.to_document()).unwrap();
+        assert_eq!(again, store);
     }
 }

@@ -120,7 +120,13 @@ pub fn rotatable(field: &FieldSpec) -> bool {
 /// The hint of a stored value of `field`, from what Atlas returned for it (`shown`). `None`
 /// when it shows nothing to compare (a value of four characters or fewer, masked whole).
 pub fn hint_of_shown(field: &FieldSpec, shown: &str) -> Option<SecretHint> {
-    match field.secrecy {
+    hint_for(field.secrecy, shown)
+}
+
+/// [`hint_of_shown`] by the secrecy alone, for values that are not an integration's field
+/// (an alert notification's own copy of a key, `crate::NotificationField::hint_of_shown`).
+pub fn hint_for(secrecy: Secrecy, shown: &str) -> Option<SecretHint> {
+    match secrecy {
         Secrecy::MaskedLastFour => last_four(shown)
             .filter(|tail| tail.chars().count() == 4)
             .map(|tail| SecretHint::LastFour(tail.to_string())),
@@ -173,15 +179,19 @@ pub fn masked_for_read(field: &FieldSpec, value: &FieldValue) -> Option<FieldVal
     let FieldValue::Text(text) = value else {
         return Some(value.clone());
     };
-    let shown = match field.secrecy {
-        Secrecy::Plain => text.clone(),
+    shown_for(field.secrecy, text).map(FieldValue::Text)
+}
+
+/// What Atlas returns for a stored text of this secrecy; `None` when it never returns it.
+/// The one masking rule for integration fields and alert notifications alike.
+pub fn shown_for(secrecy: Secrecy, text: &str) -> Option<String> {
+    Some(match secrecy {
+        Secrecy::Plain | Secrecy::ClearOnRead => text.to_string(),
         Secrecy::MaskedLastFour => mask_secret(text),
         Secrecy::MaskedUrlPath => mask_url(text),
         Secrecy::WriteOnly => return None,
         Secrecy::Redacted => "******".to_string(),
-        Secrecy::ClearOnRead => text.clone(),
-    };
-    Some(FieldValue::Text(shown))
+    })
 }
 
 /// True when a value contains a run of four or more `*`, the way Atlas masks. Such a value

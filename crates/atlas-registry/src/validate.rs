@@ -93,7 +93,7 @@ pub fn check_value(field: &FieldSpec, value: &FieldValue) -> Option<FieldProblem
 }
 
 /// An absolute http(s) URL with a non-empty host and no whitespace.
-fn is_http_url(s: &str) -> bool {
+pub(crate) fn is_http_url(s: &str) -> bool {
     match authority(s) {
         Some(authority) => !authority.is_empty() && !s.chars().any(char::is_whitespace),
         None => false,

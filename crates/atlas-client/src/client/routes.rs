@@ -1,8 +1,9 @@
-//! The Admin API's routes: projects, integrations and events, paged where Atlas pages, with
-//! their paths and queries checked before anything is sent.
+//! The Admin API's routes: projects, integrations, events and alert configurations, paged
+//! where Atlas pages, with their paths and queries checked before anything is sent.
 
 use super::auth::token_key;
 use super::*;
+use crate::AlertConfig;
 
 pub(super) fn invalid_group_id(group_id: &str) -> AtlasError {
     // Checked here too, so a caller's mistake can never make a path like `groups/../..`.
@@ -277,6 +278,46 @@ impl AtlasApi for AtlasClient {
         };
         let answer = self.call(credential, &call).await?;
         wire::parse_page(&answer.body, wire::parse_event)
+    }
+
+    async fn list_alert_configs(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+    ) -> Result<Vec<AlertConfig>, AtlasError> {
+        let path = format!("{}/alertConfigs", groups_path(group_id)?);
+        let route = "/api/atlas/v2/groups/{groupId}/alertConfigs";
+        self.get_all(credential, route, &path, wire::parse_alert_config_item)
+            .await
+    }
+
+    async fn update_alert_config(
+        &self,
+        credential: &Credential,
+        group_id: &str,
+        alert_config: &AlertConfig,
+    ) -> Result<AlertConfig, AtlasError> {
+        let group = groups_path(group_id)?;
+        // The same pattern as a project id; checked so nothing odd reaches the signed path.
+        if !is_group_id(&alert_config.id) {
+            return Err(AtlasError::Invalid(ApiErrorInfo {
+                status: 400,
+                error_code: "INVALID_ALERT_CONFIG_ID".into(),
+                detail: "An alert configuration id is 24 hexadecimal characters.".into(),
+                parameters: vec![alert_config.id.chars().take(64).collect()],
+                fields: Vec::new(),
+            }));
+        }
+        let body = serde_json::to_vec(&alert_config.to_request_json())
+            .map_err(|e| AtlasError::UnexpectedResponse(format!("request body: {e}")))?;
+        let call = Call {
+            method: Method::PUT,
+            route: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}",
+            path_and_query: format!("{group}/alertConfigs/{}", alert_config.id),
+            body: Some(body),
+        };
+        let answer = self.call(credential, &call).await?;
+        wire::parse_alert_config(&answer.body)
     }
 
     async fn forget(&self, credential: &Credential) -> Result<(), AtlasError> {

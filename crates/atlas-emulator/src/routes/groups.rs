@@ -154,6 +154,7 @@ pub async fn create(
                 tags,
                 integrations: Default::default(),
                 events: Default::default(),
+                alert_configs: Default::default(),
             };
             let mut g = group_json(&base, &s.org_id, &project);
             if let Some(obj) = g.as_object_mut() {

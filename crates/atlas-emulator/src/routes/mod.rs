@@ -1,6 +1,7 @@
 //! The API handlers. Each checks, in order: path parameters (400), the project (404), the
 //! caller's role on it (401 not a member, 403 read-only on a write), then the body.
 
+pub mod alert_configs;
 pub mod events;
 pub mod groups;
 pub mod integrations;

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod alert_configs;
 mod auth;
 mod events;
 mod faults;

@@ -66,7 +66,9 @@ test.describe("Atlas errors", () => {
     await expect(form.alert).toContainText("500");
   });
 
-  test("an injected 429 says when to retry", async ({ page, demo, emulator }) => {
+  // A 429 applies nothing, so the client resends it after a Retry-After of up to 10 s; a
+  // longer wait is the person's to take, and the page says how long.
+  test("an injected 429 longer than the client waits says when to retry", async ({ page, demo, emulator }) => {
     const sandbox = demo.projects.find((p) => p.name === "Sandbox")!;
     await signIn(page, demo);
     const form = new IntegrationFormPage(page);
@@ -75,13 +77,32 @@ test.describe("Atlas errors", () => {
       method: "POST",
       pathPrefix: `/api/atlas/v2/groups/${sandbox.id}/integrations`,
       status: 429,
-      retryAfterSecs: 7,
+      retryAfterSecs: 40,
       count: 1,
     });
     await form.input("API key").fill("0f1e2d3c-4b5a-6978-8796-a5b4c3d29999");
     await form.input("Routing key").fill("ops");
     await form.submit("Create");
-    await expect(form.alert).toContainText("Try again in 7 seconds");
+    await expect(form.alert).toContainText("Try again in 40 seconds");
+  });
+
+  test("an injected 429 within the client's wait is resent, and the create lands", async ({ page, demo, emulator }) => {
+    const sandbox = demo.projects.find((p) => p.name === "Sandbox")!;
+    await signIn(page, demo);
+    const form = new IntegrationFormPage(page);
+    await form.open(sandbox.id, "VICTOR_OPS");
+    await emulator.addFault({
+      method: "POST",
+      pathPrefix: `/api/atlas/v2/groups/${sandbox.id}/integrations`,
+      status: 429,
+      retryAfterSecs: 1,
+      count: 1,
+    });
+    await form.input("API key").fill("0f1e2d3c-4b5a-6978-8796-a5b4c3d29999");
+    await form.input("Routing key").fill("ops");
+    await form.submit("Create");
+    await expect(page).toHaveURL(/\?saved=VICTOR_OPS$/);
+    expect(await emulator.stored(sandbox.id, "VICTOR_OPS")).not.toBeNull();
   });
 
   test("a create whose answer is lost is said to be unconfirmed, and Atlas holds it once", async ({ page, demo, emulator }) => {

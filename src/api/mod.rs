@@ -4,6 +4,7 @@
 //! before anything reaches Atlas, and returns through `server::respond`, which sets the HTTP
 //! status from the error. Endpoints are stable, readable paths under `/api/`.
 
+pub mod alerts;
 pub mod export;
 pub mod fleet;
 pub mod fleet_apply;

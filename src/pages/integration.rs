@@ -3,13 +3,18 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use super::alerts::{alerts_resource, when_read, DeleteWarning, UsedBy};
 use super::form::IntegrationForm;
 use super::layout::{async_view, outcome, Breadcrumbs, ErrorAlert, Header};
 use super::project::Values;
+use crate::api::alerts::ProjectAlerts;
 use crate::api::integrations::{list_integrations, DeleteIntegration, ProjectIntegrations};
+use crate::error::AppError;
 use crate::i18n::{self, t, Key};
 use crate::links;
-use atlas_registry::{Availability, Caution, IntegrationKind};
+use atlas_registry::{Availability, Caution, IntegrationKind, NotificationKind};
+
+type Alerts = Resource<Result<ProjectAlerts, AppError>>;
 
 fn route_params() -> (Memo<String>, Memo<Option<IntegrationKind>>) {
     let params = use_params_map();
@@ -27,19 +32,25 @@ fn route_params() -> (Memo<String>, Memo<Option<IntegrationKind>>) {
 pub fn IntegrationPage() -> impl IntoView {
     let (group_id, kind) = route_params();
     let data = Resource::new(move || group_id.get(), list_integrations);
+    let alerts = alerts_resource(group_id);
     view! {
         <Header/>
         {async_view(data, move |project| match kind.get() {
-            Some(kind) => view! { <IntegrationEditor project kind/> }.into_any(),
+            Some(kind) => view! { <IntegrationEditor project kind alerts/> }.into_any(),
             None => view! { <p class="alert" role="alert">{t(Key::UnknownType)}</p> }.into_any(),
         })}
     }
 }
 
 #[component]
-fn IntegrationEditor(project: ProjectIntegrations, kind: IntegrationKind) -> impl IntoView {
+fn IntegrationEditor(project: ProjectIntegrations, kind: IntegrationKind, alerts: Alerts) -> impl IntoView {
     let spec = kind.spec();
     let current = project.get(kind).cloned();
+    let configured = current.is_some();
+    // Prometheus and New Relic feed metrics: no alert can send through them.
+    let used_by = NotificationKind::for_integration(kind).map(|_| {
+        when_read(alerts, move |alerts| view! { <UsedBy kind configured alerts/> })
+    });
     let crumbs = Some((project.group_id.clone(), project.project_name.clone()));
     let title = match (&current, spec.availability) {
         (Some(_), Availability::Legacy) => i18n::kind_label(kind).to_string(),
@@ -70,6 +81,7 @@ fn IntegrationEditor(project: ProjectIntegrations, kind: IntegrationKind) -> imp
         <Breadcrumbs project=crumbs here=Some(i18n::kind_label(kind).to_string())/>
         <h1>{title}</h1>
         <p class="intro">{i18n::kind_help(kind)}</p>
+        {used_by}
         {body}
     }
 }
@@ -80,17 +92,18 @@ fn IntegrationEditor(project: ProjectIntegrations, kind: IntegrationKind) -> imp
 pub fn DeletePage() -> impl IntoView {
     let (group_id, kind) = route_params();
     let data = Resource::new(move || group_id.get(), list_integrations);
+    let alerts = alerts_resource(group_id);
     view! {
         <Header/>
         {async_view(data, move |project| match kind.get() {
-            Some(kind) => view! { <DeleteConfirm project kind/> }.into_any(),
+            Some(kind) => view! { <DeleteConfirm project kind alerts/> }.into_any(),
             None => view! { <p class="alert" role="alert">{t(Key::UnknownType)}</p> }.into_any(),
         })}
     }
 }
 
 #[component]
-fn DeleteConfirm(project: ProjectIntegrations, kind: IntegrationKind) -> impl IntoView {
+fn DeleteConfirm(project: ProjectIntegrations, kind: IntegrationKind, alerts: Alerts) -> impl IntoView {
     // A plain form post: the server function redirects to the project page.
     let delete = ServerAction::<DeleteIntegration>::new();
     let back = links::project(&project.group_id);
@@ -102,6 +115,9 @@ fn DeleteConfirm(project: ProjectIntegrations, kind: IntegrationKind) -> impl In
         {if configured {
             view! {
                 <p>{i18n::delete_question(kind, &project.project_name)}</p>
+                {NotificationKind::for_integration(kind).map(|_| {
+                    when_read(alerts, move |alerts| view! { <DeleteWarning kind alerts/> })
+                })}
                 <ActionForm action=delete attr:class="confirm" attr:aria-label=t(Key::Delete)>
                     <input type="hidden" name="group_id" value=project.group_id.clone()/>
                     <input type="hidden" name="kind" value=kind.as_wire()/>

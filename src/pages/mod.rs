@@ -1,5 +1,6 @@
 //! One module per page, plus the pieces they share.
 
+pub mod alerts;
 pub mod fleet;
 pub mod fleet_apply;
 pub mod fleet_export;

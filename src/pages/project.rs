@@ -4,11 +4,16 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::alerts::UsedBy;
 use super::layout::{Breadcrumbs, ErrorAlert, Header, Loading};
+use crate::api::alerts::{alert_usage, ProjectAlerts};
 use crate::api::integrations::{list_integrations, ProjectIntegrations};
+use crate::error::AppError;
 use crate::i18n::{self, t, Key};
 use crate::links;
-use atlas_registry::{Availability, Caution, IntegrationKind, IntegrationView, ShownValue};
+use atlas_registry::{
+    Availability, Caution, IntegrationKind, IntegrationView, NotificationKind, ShownValue,
+};
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
@@ -16,6 +21,8 @@ pub fn ProjectPage() -> impl IntoView {
     let query = use_query_map();
     let group_id = move || params.get().get("group_id").unwrap_or_default();
     let data = Resource::new(group_id, list_integrations);
+    // A second request beside the list, so the cards never wait on a failed read of alerts.
+    let alerts = Resource::new(group_id, alert_usage);
     let flash = move || {
         let q = query.get();
         let kind = |k: &str| q.get(k).and_then(|w| IntegrationKind::from_wire(&w));
@@ -27,7 +34,8 @@ pub fn ProjectPage() -> impl IntoView {
         <Header/>
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
-                match data.await {
+                let (data, alerts) = (data.await, alerts.await);
+                match data {
                     Ok(project) => view! {
                         <Breadcrumbs project=Some((project.group_id.clone(), project.project_name.clone())) here=None/>
                         <h1>{project.project_name.clone()}</h1>
@@ -38,7 +46,7 @@ pub fn ProjectPage() -> impl IntoView {
                             <a href=links::fleet_export("", Some(&project.group_id))>{t(Key::ExportAsCode)}</a>
                         </p>
                         {flash().map(|m| view! { <p class="notice" role="status">{m}</p> })}
-                        <ProjectCards project/>
+                        <ProjectCards project alerts/>
                     }
                     .into_any(),
                     Err(error) => view! { <Breadcrumbs project=None here=None/><ErrorAlert error/> }.into_any(),
@@ -49,12 +57,13 @@ pub fn ProjectPage() -> impl IntoView {
 }
 
 #[component]
-fn ProjectCards(project: ProjectIntegrations) -> impl IntoView {
+fn ProjectCards(project: ProjectIntegrations, alerts: Result<ProjectAlerts, AppError>) -> impl IntoView {
     let cards = IntegrationKind::ALL
         .into_iter()
         .map(|kind| {
             let current = project.get(kind).cloned();
-            view! { <IntegrationCard group_id=project.group_id.clone() atlas_ui_url=project.atlas_ui_url.clone() kind current/> }
+            let alerts = alerts.clone();
+            view! { <IntegrationCard group_id=project.group_id.clone() atlas_ui_url=project.atlas_ui_url.clone() kind current alerts/> }
         })
         .collect_view();
     view! { <ul class="cards" aria-label=t(Key::Integrations)>{cards}</ul> }
@@ -66,6 +75,7 @@ fn IntegrationCard(
     atlas_ui_url: String,
     kind: IntegrationKind,
     current: Option<IntegrationView>,
+    alerts: Result<ProjectAlerts, AppError>,
 ) -> impl IntoView {
     let spec = kind.spec();
     let href = links::integration(&group_id, kind);
@@ -74,6 +84,9 @@ fn IntegrationCard(
     let configured = current.is_some();
     // Unconfigured, the status line says it all.
     let body = current.map(|view| view! { <Values view/> });
+    // Prometheus and New Relic feed metrics: no alert can send through them.
+    let used_by = NotificationKind::for_integration(kind)
+        .map(|_| view! { <UsedBy kind configured alerts/> });
     let actions = match (configured, spec.availability) {
         (true, Availability::Legacy) => view! {
             <a class="button secondary" href=href>{t(Key::View)}</a>
@@ -105,6 +118,7 @@ fn IntegrationCard(
             </h2>
             <p class="status">{if configured { t(Key::Configured) } else { t(Key::NotConfiguredShort) }}</p>
             {body}
+            {used_by}
             <div class="actions">{actions}</div>
         </li>
     }

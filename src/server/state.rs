@@ -96,6 +96,13 @@ impl Settings {
             self.atlas_ui_base
         )
     }
+
+    /// The project's alert settings in the Atlas UI. The address of one alert configuration
+    /// in the UI is not documented [unverified], so the link opens the project's list, where
+    /// the page names the alert by what it watches.
+    pub fn alerts_ui_url(&self, group_id: &str) -> String {
+        format!("{}/v2/{group_id}#/alerts/settings", self.atlas_ui_base)
+    }
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -19,7 +19,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use atlas_client::{ApiErrorInfo, AtlasError, Credential, HeldToken, Project};
+use atlas_client::{AlertConfig, ApiErrorInfo, AtlasError, Credential, HeldToken, Project};
 use atlas_registry::{Integration, IntegrationKind};
 
 use super::audit;
@@ -141,6 +141,15 @@ impl UserAtlas {
             .state
             .atlas
             .list_integrations(&self.user.credential, group_id);
+        self.answer(call.await).await
+    }
+
+    /// The project's alert configurations, every page (docs/alerts.md).
+    pub async fn alert_configs(&self, group_id: &str) -> Result<Vec<AlertConfig>, AppError> {
+        let call = self
+            .state
+            .atlas
+            .list_alert_configs(&self.user.credential, group_id);
         self.answer(call.await).await
     }
 

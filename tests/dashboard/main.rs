@@ -5,6 +5,7 @@
 
 mod support;
 
+mod alerts;
 mod export;
 mod faults;
 mod fidelity;

@@ -76,7 +76,10 @@ try {
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
-  await page.goto(`${args.base}/fleet`, { waitUntil: "commit" });
+  // BENCH_MATRIX_QUERY: the matrix's filter, e.g. `alerts=1` (each cell counts its alerts:
+  // one more paginated call per project; docs/benchmarks.md).
+  const query = process.env.BENCH_MATRIX_QUERY ? `?${process.env.BENCH_MATRIX_QUERY}` : "";
+  await page.goto(`${args.base}/fleet${query}`, { waitUntil: "commit" });
   await page.locator("table.matrix tbody tr").first().waitFor({ state: "visible", timeout: 60_000 });
   const firstRow = performance.now() - started;
   await page.waitForFunction(

@@ -2,6 +2,8 @@
 
 use crate::i18n::{t, Key, Lang};
 use crate::links;
+use crate::pages::advisories::AdvisoriesPage;
+use crate::pages::alert_switch::AlertSwitchPage;
 use crate::pages::fleet::FleetPageView;
 use crate::pages::fleet_apply::ApplyPage;
 use crate::pages::fleet_export::ExportPage;
@@ -85,6 +87,8 @@ pub fn App() -> impl IntoView {
                     // `links::fleet_run`).
                     <Route path=path!("/fleet/apply") view=ApplyPage ssr=SsrMode::Async/>
                     <Route path=path!("/fleet/rotate") view=RotatePage ssr=SsrMode::Async/>
+                    <Route path=path!("/fleet/rotate/alerts") view=AlertSwitchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/fleet/advisories") view=AdvisoriesPage ssr=SsrMode::Async/>
                     <Route path=path!("/fleet/runs/:run_id") view=RunPage ssr=SsrMode::Async/>
                     // Export as code: the page; its file is `links::FLEET_EXPORT_DOWNLOAD`
                     // (`web::export`), outside the pages.

@@ -101,6 +101,27 @@ pub fn fleet_rotate(kind: IntegrationKind, field: &str, hint: Option<&str>) -> S
     url
 }
 
+/// The alerts that keep the old secret of a rotation, and the switch to the integration.
+pub const ALERT_SWITCH: &str = "/fleet/rotate/alerts";
+
+/// [`ALERT_SWITCH`] for one rotation's hint, with the outcomes of a switch just made
+/// (`done`, each `SwitchResult::to_param`).
+pub fn alert_switch(kind: IntegrationKind, field: &str, hint: &str, done: &[String]) -> String {
+    let mut url = format!(
+        "{ALERT_SWITCH}?type={}&field={}&hint={}",
+        kind.as_wire(),
+        encode(field),
+        encode(hint)
+    );
+    for d in done {
+        url.push_str(&format!("&done={}", encode(d)));
+    }
+    url
+}
+
+/// What across the fleet needs attention.
+pub const FLEET_ADVISORIES: &str = "/fleet/advisories";
+
 /// A fleet run's page: its preview, progress and report.
 pub fn fleet_run(run_id: &str) -> String {
     format!("/fleet/runs/{run_id}")
@@ -155,6 +176,10 @@ pub mod fleet_param {
     pub const LACKS: &str = "lacks";
     pub const REGION: &str = "region";
     pub const PAGE: &str = "page";
+    /// An advisory's code (`/fleet/advisories`): only the projects it concerns.
+    pub const ADVICE: &str = "advice";
+    /// `1`: count each integration's alerts (one more Atlas call per project).
+    pub const ALERTS: &str = "alerts";
     /// The types whose columns the matrix shows, once per type (`cols=SLACK&cols=DATADOG`);
     /// none: every type.
     pub const COLS: &str = "cols";
@@ -175,11 +200,16 @@ pub fn with_columns(url: String, shown: &[IntegrationKind]) -> String {
 }
 
 /// The fleet matrix filtered so (parameters left out when unset), at page `page` (1: none).
+/// `advice` is an advisory's code; `alerts` asks for each integration's alert count.
+/// (`FleetFilter::url` calls it with a whole filter.)
+#[allow(clippy::too_many_arguments)]
 pub fn fleet(
     q: &str,
     has: Option<IntegrationKind>,
     lacks: Option<IntegrationKind>,
     region: Option<&str>,
+    advice: Option<&str>,
+    alerts: bool,
     page: u32,
 ) -> String {
     use fleet_param::*;
@@ -189,6 +219,8 @@ pub fn fleet(
         (HAS, has.map(IntegrationKind::as_wire)),
         (LACKS, lacks.map(IntegrationKind::as_wire)),
         (REGION, region),
+        (ADVICE, advice),
+        (ALERTS, alerts.then_some("1")),
         (PAGE, page.as_deref()),
     ];
     let query: Vec<String> = params
@@ -271,16 +303,18 @@ mod tests {
 
     #[test]
     fn fleet_filters_in_the_url() {
-        assert_eq!(fleet("", None, None, None, 1), "/fleet");
+        assert_eq!(fleet("", None, None, None, None, false, 1), "/fleet");
         assert_eq!(
             fleet(
                 "a&b",
                 Some(IntegrationKind::PagerDuty),
                 Some(IntegrationKind::Slack),
                 Some("EU"),
+                Some("unused"),
+                true,
                 3
             ),
-            "/fleet?q=a%26b&has=PAGER_DUTY&lacks=SLACK&region=EU&page=3"
+            "/fleet?q=a%26b&has=PAGER_DUTY&lacks=SLACK&region=EU&advice=unused&alerts=1&page=3"
         );
     }
 
@@ -316,11 +350,11 @@ mod tests {
         assert_eq!(fleet_run("ab12"), "/fleet/runs/ab12");
         let slack = [IntegrationKind::Slack, IntegrationKind::Datadog];
         assert_eq!(
-            with_columns(fleet("", None, None, None, 2), &slack),
+            with_columns(fleet("", None, None, None, None, false, 2), &slack),
             "/fleet?page=2&cols=SLACK&cols=DATADOG"
         );
         assert_eq!(
-            with_columns(fleet("", None, None, None, 1), &slack),
+            with_columns(fleet("", None, None, None, None, false, 1), &slack),
             "/fleet?cols=SLACK&cols=DATADOG"
         );
         assert_eq!(

@@ -49,6 +49,12 @@ export class Emulator {
     return res.json();
   }
 
+  /** One alert configuration as "Atlas" stored it, its notifications' keys in clear. */
+  async alertConfig(groupId: string, id: string): Promise<AlertConfig> {
+    const url = `${EMULATOR_URL}/_emulator/state/groups/${groupId}/alertConfigs/${id}`;
+    return (await this.ok(this.request.get(url, { headers: HOOK_HEADERS }))).json();
+  }
+
   async putMode(mode: "merge" | "replace"): Promise<void> {
     await this.ok(this.request.post(`${EMULATOR_URL}/_emulator/put-mode`, { headers: HOOK_HEADERS, data: { mode } }));
   }

@@ -78,3 +78,97 @@ for (const lang of [
     });
   });
 }
+
+/**
+ * A rotation's alerts that keep the old secret (issue #29): listed on the rotate page once the
+ * hint is chosen, then switched to the project's integration on their own previewed page;
+ * the report names each alert's outcome and the emulator holds the switched alert.
+ */
+for (const lang of [
+  { tag: "en", locale: "en-GB" },
+  { tag: "ja", locale: "ja-JP" },
+]) {
+  test.describe(`${lang.tag} rotation`, () => {
+    const all = read(lang.tag);
+    const m = all.alerts;
+    test.use({ locale: lang.locale });
+
+    test("the rotation lists alerts with their own copy of the old key and switches them", async ({ page, demo, emulator }) => {
+      const production = demo.projects.find((p) => p.name === "Production")!;
+      await signIn(page, demo, all);
+      await page.goto("/fleet/rotate?type=PAGER_DUTY&field=serviceKey&hint=0022");
+      const section = page.getByRole("region", { name: m.old_key_title });
+      await expect(section).toContainText(m.old_key_intro);
+      const row = section.getByRole("row").filter({ has: page.getByRole("link", { name: "Production", exact: true }) });
+      await expect(row).toContainText("REPLICATION_OPLOG_WINDOW_RUNNING_OUT");
+      // The alert that carries another key (CLUSTER_MONGOS_IS_MISSING) is not the old secret's.
+      await expect(section).not.toContainText("CLUSTER_MONGOS_IS_MISSING");
+
+      await section.getByRole("link", { name: m.switch_link }).click();
+      await expect(page.getByRole("heading", { name: m.switch_title, level: 1 })).toBeVisible();
+      const tick = page.getByRole("checkbox", { name: /REPLICATION_OPLOG_WINDOW_RUNNING_OUT/ });
+      await expect(tick).toBeChecked();
+      await page.getByRole("button", { name: m.switch_button }).click();
+
+      await expect(page).toHaveURL(/done=[0-9a-f]{24}\.[0-9a-f]{24}\.switched\./);
+      const [, alertId] = /done=[0-9a-f]{24}\.([0-9a-f]{24})\./.exec(page.url())!;
+      const report = page.getByRole("region", { name: m.report_title });
+      const outcome = report.getByRole("row").filter({ hasText: "REPLICATION_OPLOG_WINDOW_RUNNING_OUT" });
+      await expect(outcome).toContainText(m.outcome_switched);
+      await expect(outcome.getByRole("link", { name: "Production", exact: true })).toBeVisible();
+      // Nothing is left on the old key, on this page and in Atlas.
+      await expect(page.getByRole("status").filter({ hasText: m.old_key_none })).toBeVisible();
+      const oplog = await emulator.alertConfig(production.id, alertId);
+      expect(oplog.eventTypeName).toBe("REPLICATION_OPLOG_WINDOW_RUNNING_OUT");
+      const pagerDuty = oplog.notifications.find((n) => n.typeName === "PAGER_DUTY")!;
+      expect(pagerDuty.integrationId).toMatch(/^[0-9a-f]{24}$/);
+      expect(pagerDuty.serviceKey).toBeUndefined();
+    });
+  });
+}
+
+/**
+ * Fleet advisories (issue #29): the page names each advisory with its source and the demo
+ * projects it concerns, and "Show them in the matrix" leads to the matrix filtered to them,
+ * each cell counting its alerts.
+ */
+for (const lang of [
+  { tag: "en", locale: "en-GB" },
+  { tag: "ja", locale: "ja-JP" },
+]) {
+  test.describe(`${lang.tag} advisories`, () => {
+    const all = read(lang.tag);
+    const v = all.advisories as unknown as Record<string, string>;
+    test.use({ locale: lang.locale });
+
+    test("the advisories page names what needs attention and leads to the matrix filtered to it", async ({ page, demo }) => {
+      await signIn(page, demo, all);
+      await page.goto("/fleet");
+      await page.getByRole("link", { name: v.link }).click();
+      await expect(page.getByRole("heading", { name: v.title, level: 1 })).toBeVisible();
+
+      const card = (title: string) =>
+        page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: title, level: 2 }) });
+      const opsgenie = card(v.opsgenie_title);
+      await expect(opsgenie).toContainText(v.opsgenie_body);
+      await expect(opsgenie.getByRole("link", { name: "support.atlassian.com" })).toHaveAttribute(
+        "href",
+        /^https:\/\/support\.atlassian\.com\//,
+      );
+      await expect(opsgenie.getByRole("list").getByRole("link")).toHaveText(["Staging"]);
+      await expect(card(v.hipchat_title)).toContainText(v.none);
+      await expect(card(v.teams_connector_title).getByRole("list").getByRole("link")).toHaveText(["Analytics"]);
+
+      const unused = card(v.unused_title);
+      await expect(unused.getByRole("list").getByRole("link")).toHaveText(["Production", "Staging"]);
+      await unused.getByRole("link", { name: v.show }).click();
+      await expect(page).toHaveURL(/\/fleet\?advice=unused$/);
+      const rows = page.locator("table.matrix tbody tr[data-id]");
+      await expect(rows).toHaveCount(2);
+      await expect(rows.first().getByRole("rowheader")).toContainText("Production");
+      const webhook = rows.first().locator('td[data-type="WEBHOOK"]');
+      await expect(webhook.locator(".alert-count")).toHaveText(all.alerts.cell_none);
+      await expect(page.getByLabel(all.filter_advice as string)).toHaveValue("unused");
+    });
+  });
+}

@@ -105,6 +105,9 @@ const FLEET_PAGES = [
   ["/fleet/apply?type=DATADOG", "fleet_apply_title"],
   ["/fleet/rotate?type=DATADOG&field=apiKey", "fleet_rotate_title"],
   ["/fleet/export?has=PAGER_DUTY", "export_as_code"],
+  ["/fleet/advisories", "advisories.title"],
+  ["/fleet/rotate/alerts?type=PAGER_DUTY&field=serviceKey&hint=0022", "alerts.switch_title"],
+  ["/fleet?advice=own-key-alerts", "fleet"],
 ] as const;
 
 const LANGUAGES = [
@@ -197,11 +200,11 @@ for (const lang of LANGUAGES) {
       expect(await emulator.stored(sandbox.id, "PAGER_DUTY")).toBeNull();
 
       // The fleet matrix and the history: translated too.
-      for (const [url, heading] of FLEET_PAGES) {
+      for (const [i, [url, heading]] of FLEET_PAGES.entries()) {
         await page.goto(url);
         await expect(page.getByRole("heading", { name: msg(m, heading), level: 1 })).toBeVisible();
         await expectNoEnglish(page, m);
-        await lookAt(page, lang.tag, heading);
+        await lookAt(page, lang.tag, `${i}-${heading}`);
       }
       await lookAtRunPreview(page, m, lang.tag, demo.projects.map((p) => p.id));
     });
@@ -212,10 +215,10 @@ test.describe("en", () => {
   test.use({ locale: "en-US" });
   test("every fleet page fits at both widths", async ({ page, demo }) => {
     await signIn(page, demo);
-    for (const [url, heading] of FLEET_PAGES) {
+    for (const [i, [url, heading]] of FLEET_PAGES.entries()) {
       await page.goto(url);
       await expect(page.getByRole("heading", { name: msg(EN, heading), level: 1 })).toBeVisible();
-      await lookAt(page, "en", heading);
+      await lookAt(page, "en", `${i}-${heading}`);
     }
     await lookAtRunPreview(page, EN, "en", demo.projects.map((p) => p.id));
   });

@@ -17,11 +17,23 @@ mod ssr {
 
     use atlas_export::{Export, Format};
 
-    use crate::api::fleet::{row_state, FleetFilter};
+    use crate::api::alerts::alert_counts;
+    use crate::api::fleet::{row_state, with_alert_counts, FleetFilter, RowState};
+    use crate::api::fleet_advice::CellAlerts;
     use crate::api::{input, lookup};
     use crate::error::AppError;
     use crate::i18n;
     use crate::server::UserAtlas;
+
+    fn counted(
+        state: RowState,
+        counts: &Option<Vec<(atlas_registry::IntegrationKind, CellAlerts)>>,
+    ) -> RowState {
+        match counts {
+            Some(counts) => with_alert_counts(state, counts),
+            None => state,
+        }
+    }
 
     /// What the download's URL asks for.
     #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -40,6 +52,10 @@ mod ssr {
         pub lacks: String,
         #[serde(default)]
         pub region: String,
+        #[serde(default)]
+        pub advice: String,
+        #[serde(default)]
+        pub alerts: String,
     }
 
     /// The format and the file's bytes as they come. Everything the request says is checked,
@@ -55,8 +71,18 @@ mod ssr {
                 request.format.chars().take(40).collect::<String>()
             ))
         })?;
-        let (filter, ignored) =
-            FleetFilter::from_url(&request.q, &request.has, &request.lacks, &request.region);
+        let (filter, ignored) = FleetFilter::from_url(|name| {
+            use crate::links::fleet_param as param;
+            match name {
+                param::Q => request.q.clone(),
+                param::HAS => request.has.clone(),
+                param::LACKS => request.lacks.clone(),
+                param::REGION => request.region.clone(),
+                param::ADVICE => request.advice.clone(),
+                param::ALERTS => request.alerts.clone(),
+                _ => String::new(),
+            }
+        });
         if let Some(name) = ignored.first() {
             return Err(AppError::BadRequest(format!("unknown value of {name}")));
         }
@@ -86,22 +112,36 @@ mod ssr {
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .begin(),
         );
+        // An alert advisory in the filter needs each project's alert counts, as the matrix.
+        let counts_alerts = filter.counts_alerts();
         let reads = lookup::bounded(projects, move |(id, name)| {
             let atlas = atlas.clone();
             async move {
-                let answer = atlas.integrations_or_reason(&id).await;
-                (id, name, answer)
+                let (answer, configs) = if counts_alerts {
+                    futures::join!(
+                        atlas.integrations_or_reason(&id),
+                        atlas.alert_configs_if_visible(&id)
+                    )
+                } else {
+                    (atlas.integrations_or_reason(&id).await, None)
+                };
+                // Unread alerts leave the counts unknown, never zero.
+                let counts = match (&answer, configs) {
+                    (Ok(list), Some(configs)) => Some(alert_counts(list, &configs)),
+                    _ => None,
+                };
+                (id, name, answer, counts)
             }
         });
         let for_projects = export.clone();
-        let projects = reads.filter_map(move |(id, name, answer)| {
+        let projects = reads.filter_map(move |(id, name, answer, counts)| {
             let mut export = for_projects
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             let chunk = match answer {
                 // A project whose cells do not match the filter is left out, as the matrix
                 // leaves out its row.
-                Ok(list) if !filter.matches(&row_state(Ok(list.clone()))) => None,
+                Ok(list) if !filter.matches(&counted(row_state(Ok(list.clone())), &counts)) => None,
                 Ok(list) => Some(export.project(&id, &name, &list)),
                 Err(error) => {
                     let reason = i18n::error_message(&error);

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use atlas_registry::{IntegrationKind, DATADOG_REGIONS, US_EU_REGIONS};
 
+use crate::api::fleet_advice::{Advice, CellAlerts, CellFacts};
 use crate::error::AppError;
-use crate::links::fleet_param as param;
+use crate::links::{self, fleet_param as param};
 
 /// Rows per page without JavaScript.
 pub const PER_PAGE: usize = 50;
@@ -39,6 +40,12 @@ pub struct FleetFilter {
     /// Only projects with an integration whose region is this.
     #[serde(default, deserialize_with = "empty_is_none")]
     pub region: Option<String>,
+    /// Only projects an advisory concerns (`/fleet/advisories`).
+    #[serde(default, deserialize_with = "empty_is_none")]
+    pub advice: Option<Advice>,
+    /// Count the alerts that use each integration: one more paginated Atlas call per project.
+    #[serde(default)]
+    pub alerts: bool,
 }
 
 /// An empty value is no choice, as the filter form's "any" option sends it (`has=`).
@@ -68,9 +75,17 @@ pub fn regions() -> Vec<&'static str> {
 }
 
 impl FleetFilter {
-    /// From the URL's raw values. An invalid value (unknown type, unknown region) is left out,
-    /// and its parameter's name returned, so the page can say what it ignored.
-    pub fn from_url(q: &str, has: &str, lacks: &str, region: &str) -> (Self, Vec<&'static str>) {
+    /// From the URL's raw values (`param` gives a parameter's value, empty when absent). An
+    /// invalid value (unknown type, region or advisory) is left out, and its parameter's name
+    /// returned, so the page can say what it ignored.
+    pub fn from_url(param: impl Fn(&str) -> String) -> (Self, Vec<&'static str>) {
+        let (q, has, lacks, region) = (
+            param(param::Q),
+            param(param::HAS),
+            param(param::LACKS),
+            param(param::REGION),
+        );
+        let (advice_code, alerts) = (param(param::ADVICE), param(param::ALERTS));
         let mut ignored = Vec::new();
         let mut kind = |raw: &str, name: &'static str| {
             if raw.is_empty() {
@@ -82,9 +97,9 @@ impl FleetFilter {
             }
             kind
         };
-        let has = kind(has, param::HAS);
-        let lacks = kind(lacks, param::LACKS);
-        let region = match region {
+        let has = kind(&has, param::HAS);
+        let lacks = kind(&lacks, param::LACKS);
+        let region = match region.as_str() {
             "" => None,
             r if regions().contains(&r) => Some(r.to_string()),
             _ => {
@@ -92,13 +107,44 @@ impl FleetFilter {
                 None
             }
         };
+        let advice = match advice_code.as_str() {
+            "" => None,
+            code => {
+                let advice = Advice::from_code(code);
+                if advice.is_none() {
+                    ignored.push(param::ADVICE);
+                }
+                advice
+            }
+        };
         let filter = FleetFilter {
             q: q.trim().to_string(),
             has,
             lacks,
             region,
+            advice,
+            alerts: matches!(alerts.as_str(), "1" | "on" | "true"),
         };
         (filter, ignored)
+    }
+
+    /// The matrix's address for this filter at `page` (parameters left out when unset).
+    pub fn url(&self, page: u32) -> String {
+        links::fleet(
+            &self.q,
+            self.has,
+            self.lacks,
+            self.region.as_deref(),
+            self.advice.map(Advice::as_code),
+            self.alerts,
+            page,
+        )
+    }
+
+    /// Whether rows need the projects' alert configurations: asked for, or an alert
+    /// advisory.
+    pub fn counts_alerts(&self) -> bool {
+        self.alerts || self.advice.is_some_and(Advice::needs_alerts)
     }
 
     /// As a server function received it: the types are checked by their deserialisation; a
@@ -118,7 +164,7 @@ impl FleetFilter {
 
     /// Whether rows must be loaded before it is known if they match.
     pub fn looks_at_cells(&self) -> bool {
-        self.has.is_some() || self.lacks.is_some() || self.region.is_some()
+        self.has.is_some() || self.lacks.is_some() || self.region.is_some() || self.advice.is_some()
     }
 
     /// Whether a loaded row is shown. A row that could not be loaded is shown whatever the
@@ -134,6 +180,9 @@ impl FleetFilter {
                 .region
                 .as_deref()
                 .is_none_or(|r| cells.iter().any(|c| c.setting("region") == Some(r)))
+            && self
+                .advice
+                .is_none_or(|a| cells.iter().any(|c| a.concerns(c.facts())))
     }
 }
 
@@ -146,9 +195,22 @@ pub struct Cell {
     pub hint: Option<String>,
     /// (field name, value), in the registry's field order.
     pub settings: Vec<(String, String)>,
+    /// The alerts that send through it, when the project's alerts were read.
+    #[serde(default)]
+    pub alerts: Option<CellAlerts>,
 }
 
 impl Cell {
+    /// What the advisories' rules read of it.
+    pub fn facts(&self) -> CellFacts<'_> {
+        CellFacts {
+            kind: self.kind,
+            hint: self.hint.as_deref(),
+            team_name: self.setting("teamName"),
+            alerts: self.alerts,
+        }
+    }
+
     pub fn setting(&self, name: &str) -> Option<&str> {
         self.settings
             .iter()
@@ -211,16 +273,25 @@ pub async fn load_fleet_page(
 #[server(prefix = "/api", endpoint = "fleet/rows")]
 pub async fn load_fleet_rows(
     #[server(default)] ids: Vec<String>,
+    /// Count each integration's alerts (one more paginated call per project).
+    #[server(default)]
+    alerts: bool,
 ) -> Result<Vec<FleetRow>, AppError> {
-    crate::server::respond(ssr::rows(ids).await)
+    crate::server::respond(ssr::rows(ids, alerts).await)
 }
 
 /// The rows of these projects for a page's server function that draws them (at most
-/// [`MAX_IDS_PER_REQUEST`] ids, in the order given; each id checked), for the signed-in user.
+/// [`MAX_IDS_PER_REQUEST`] ids, in the order given; each id checked), for the signed-in user;
+/// with each integration's alert counts when `alerts`.
 #[cfg(feature = "ssr")]
-pub async fn rows_for(ids: Vec<String>) -> Result<Vec<FleetRow>, AppError> {
-    ssr::rows(ids).await
+pub async fn rows_for(ids: Vec<String>, alerts: bool) -> Result<Vec<FleetRow>, AppError> {
+    ssr::rows(ids, alerts).await
 }
+
+/// Every row of the fleet the credential can see, with alert counts when `alerts`: for a
+/// page that reads the whole fleet (the advisories).
+#[cfg(feature = "ssr")]
+pub use ssr::lookup_rows;
 
 /// The ids a request names, checked before any Atlas call: at most
 /// [`MAX_IDS_PER_REQUEST`], each a project id, or a 400.
@@ -238,7 +309,7 @@ pub async fn project_names() -> Result<std::collections::HashMap<String, String>
 
 /// A project's row from its one list call: what the matrix shows and its filter reads.
 #[cfg(feature = "ssr")]
-pub use ssr::row_state;
+pub use ssr::{row_state, with_alert_counts};
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -249,6 +320,8 @@ mod ssr {
     use super::{
         Cell, FleetFilter, FleetPage, FleetRow, ProjectRef, RowState, MAX_IDS_PER_REQUEST, PER_PAGE,
     };
+    use crate::api::alerts::alert_counts;
+    use crate::api::fleet_advice::CellAlerts;
     use crate::api::{input, lookup};
     use crate::error::AppError;
     use crate::server::UserAtlas;
@@ -279,7 +352,7 @@ mod ssr {
             // page is full and one more match proves a next page.
             let wanted = skip.saturating_add(PER_PAGE + 1);
             let mut found = Vec::new();
-            let mut stream = std::pin::pin!(lookup_rows(&atlas, ids));
+            let mut stream = std::pin::pin!(lookup_rows(&atlas, ids, filter.counts_alerts()));
             while let Some(row) = stream.next().await {
                 if filter.matches(&row.state) {
                     found.push(row);
@@ -294,7 +367,9 @@ mod ssr {
             (found.into_iter().skip(skip).take(PER_PAGE).collect(), next)
         } else {
             let shown: Vec<String> = ids.into_iter().skip(skip).take(PER_PAGE).collect();
-            let rows = lookup_rows(&atlas, shown).collect().await;
+            let rows = lookup_rows(&atlas, shown, filter.counts_alerts())
+                .collect()
+                .await;
             (rows, projects.len() > skip.saturating_add(PER_PAGE))
         };
         Ok(FleetPage {
@@ -308,10 +383,10 @@ mod ssr {
         })
     }
 
-    pub async fn rows(ids: Vec<String>) -> Result<Vec<FleetRow>, AppError> {
+    pub async fn rows(ids: Vec<String>, alerts: bool) -> Result<Vec<FleetRow>, AppError> {
         let atlas = UserAtlas::current().await?;
         let ids = checked_ids(&ids)?;
-        Ok(lookup_rows(&atlas, ids).collect().await)
+        Ok(lookup_rows(&atlas, ids, alerts).collect().await)
     }
 
     /// At most [`MAX_IDS_PER_REQUEST`] ids, each one a project id, or a 400.
@@ -325,20 +400,66 @@ mod ssr {
         ids.iter().map(|id| input::group_id(id)).collect()
     }
 
-    /// Each project's row from its one list call, with bounded concurrency, in order.
-    fn lookup_rows(
+    /// Each project's row from its one list call, with bounded concurrency, in order. With
+    /// `alerts`, the project's alert configurations are read at the same time (a second,
+    /// paginated call) and each cell counts the alerts that send through it; a project whose
+    /// alerts cannot be read keeps its row, its counts unknown.
+    pub fn lookup_rows(
         atlas: &UserAtlas,
         ids: impl IntoIterator<Item = String>,
+        alerts: bool,
     ) -> impl futures::Stream<Item = FleetRow> {
         // Each lookup owns its handle: the server function's future must be `Send`.
         let atlas = atlas.clone();
         lookup::bounded(ids, move |id| {
             let atlas = atlas.clone();
             async move {
-                let state = row_state(atlas.integrations_or_reason(&id).await);
+                let state = if alerts {
+                    let (list, configs) = futures::join!(
+                        atlas.integrations_or_reason(&id),
+                        atlas.alert_configs_if_visible(&id)
+                    );
+                    // Unread alerts leave the counts unknown (`None`), never zero.
+                    let counts = match (&list, configs) {
+                        (Ok(list), Some(configs)) => Some(alert_counts(list, &configs)),
+                        _ => None,
+                    };
+                    let state = row_state(list);
+                    match counts {
+                        Some(counts) => with_alert_counts(state, &counts),
+                        None => state,
+                    }
+                } else {
+                    row_state(atlas.integrations_or_reason(&id).await)
+                };
                 FleetRow { id, state }
             }
         })
+    }
+
+    /// `state`'s cells with the alerts counted for their types (the others: none read).
+    pub fn with_alert_counts(
+        state: RowState,
+        counts: &[(atlas_registry::IntegrationKind, CellAlerts)],
+    ) -> RowState {
+        match state {
+            RowState::Loaded(cells) => RowState::Loaded(
+                cells
+                    .into_iter()
+                    .map(|mut cell| {
+                        cell.alerts = Some(
+                            counts
+                                .iter()
+                                .find(|(k, _)| *k == cell.kind)
+                                .map(|(_, c)| *c)
+                                .unwrap_or_default(),
+                        );
+                        cell
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
     }
 
     pub fn row_state(answer: Result<Vec<atlas_registry::Integration>, AppError>) -> RowState {
@@ -374,6 +495,7 @@ mod ssr {
             kind: view.kind,
             hint,
             settings,
+            alerts: None,
         }
     }
 }
@@ -392,6 +514,7 @@ mod tests {
                     settings: region
                         .map(|r| vec![("region".to_string(), r.to_string())])
                         .unwrap_or_default(),
+                    alerts: None,
                 })
                 .collect(),
         )
@@ -399,7 +522,26 @@ mod tests {
 
     #[test]
     fn the_url_filter_keeps_valid_values_and_names_the_rest() {
-        let (f, ignored) = FleetFilter::from_url(" prod ", "PAGER_DUTY", "NOPE", "MARS");
+        let url = [
+            (param::Q, " prod "),
+            (param::HAS, "PAGER_DUTY"),
+            (param::LACKS, "NOPE"),
+            (param::REGION, "MARS"),
+            (param::ADVICE, "unused"),
+            (param::ALERTS, "1"),
+        ];
+        let get = |name: &str| {
+            url.iter()
+                .find(|(n, _)| *n == name)
+                .map_or(String::new(), |(_, v)| v.to_string())
+        };
+        let (f, ignored) = FleetFilter::from_url(get);
+        assert_eq!(f.advice, Some(Advice::Unused));
+        assert!(f.alerts && f.counts_alerts());
+        assert_eq!(
+            f.url(2),
+            "/fleet?q=prod&has=PAGER_DUTY&advice=unused&alerts=1&page=2"
+        );
         assert_eq!(f.q, "prod");
         assert_eq!(f.has, Some(IntegrationKind::PagerDuty));
         assert_eq!(f.lacks, None);
@@ -418,10 +560,10 @@ mod tests {
         use IntegrationKind::*;
         let row = loaded(&[(PagerDuty, Some("EU")), (Webhook, None)]);
         let f = |has, lacks, region: Option<&str>| FleetFilter {
-            q: String::new(),
             has,
             lacks,
             region: region.map(str::to_string),
+            ..FleetFilter::default()
         };
         assert!(f(Some(PagerDuty), None, None).matches(&row));
         assert!(!f(Some(Datadog), None, None).matches(&row));

@@ -10,6 +10,7 @@ use atlas_registry::FormValues;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::api::alerts::OldKeyProject;
 use crate::api::fleet_apply::ProjectChoice;
 use crate::error::AppError;
 use crate::fleet_run::RunView;
@@ -35,6 +36,11 @@ pub struct HintMatches {
     pub matching: Vec<ProjectChoice>,
     /// Projects whose configuration could not be read: they may hold the secret too.
     pub unreadable: Vec<ProjectChoice>,
+    /// With a hint: the projects whose alerts carry their own copy of the old secret, which
+    /// the rotation does not change (issue #29).
+    pub old_key: Vec<OldKeyProject>,
+    /// With a hint: the names of projects whose alerts could not be read.
+    pub alerts_unreadable: Vec<String>,
 }
 
 /// Reads every project's configuration of `kind` and groups the hints of `field`; with a
@@ -69,37 +75,19 @@ mod ssr {
     use std::collections::{BTreeMap, HashMap};
 
     use atlas_registry::{
-        hint_of_shown, parse_hint, read_form, rotatable, validate_for_write, FieldError,
-        FieldProblem, FieldSpec, FormValues, Integration, IntegrationKind, SecretHint, WriteMode,
+        hint_of_shown, read_form, validate_for_write, FieldError, FieldProblem, FieldSpec,
+        FormValues, Integration, IntegrationKind, SecretHint, WriteMode,
     };
 
     use super::{HintGroup, HintMatches};
+    use crate::api::alerts::switch::old_key_projects;
     use crate::api::fleet_apply::{projects, selected, ProjectChoice};
-    use crate::api::input;
+    use crate::api::input::{hint, secret_field};
     use crate::error::AppError;
     use crate::fleet_run::{Cannot, Operation, Plan, RunView};
-    use crate::i18n;
     use crate::server::runs::plan::{overlay, update_plan};
     use crate::server::runs::{preview_run, read_all};
     use crate::server::UserAtlas;
-
-    /// The type and its secret field, checked: the field must show a hint.
-    pub fn secret_field(
-        kind: &str,
-        field: &str,
-    ) -> Result<(IntegrationKind, &'static FieldSpec), AppError> {
-        let kind = input::kind(kind)?;
-        let spec = kind
-            .spec()
-            .field(field)
-            .filter(|f| rotatable(f))
-            .ok_or_else(|| AppError::BadRequest(i18n::fleet::not_rotatable(kind, field)))?;
-        Ok((kind, spec))
-    }
-
-    pub fn hint(field: &FieldSpec, typed: &str) -> Result<SecretHint, AppError> {
-        parse_hint(field, typed).map_err(|e| AppError::BadRequest(i18n::fleet::hint_error(e)))
-    }
 
     /// The hint `current` shows for `field`, if configured and set.
     pub fn hint_of(current: Option<&Integration>, field: &FieldSpec) -> Option<SecretHint> {
@@ -121,9 +109,15 @@ mod ssr {
         let reads = read_all(&atlas, &ids, kind).await;
         let mut counts: HashMap<SecretHint, usize> = HashMap::new();
         let mut out = HintMatches::default();
+        // The readable projects, for the alerts' search.
+        let mut readable = Vec::new();
         for (project, read) in all.into_iter().zip(reads) {
             let shown = match read {
-                Ok(current) => hint_of(current.as_ref(), field),
+                Ok(current) => {
+                    let shown = hint_of(current.as_ref(), field);
+                    readable.push((project.id.clone(), project.name.clone(), current));
+                    shown
+                }
                 Err(_) => {
                     out.unreadable.push(project);
                     continue;
@@ -145,6 +139,11 @@ mod ssr {
                 count,
             })
             .collect();
+        if let Some(wanted) = &wanted {
+            // One more paginated read per project, only once a hint is chosen.
+            (out.old_key, out.alerts_unreadable) =
+                old_key_projects(&atlas, readable, kind, field, wanted).await;
+        }
         Ok(out)
     }
 

@@ -4,9 +4,11 @@
 //! before anything reaches Atlas, and returns through `server::respond`, which sets the HTTP
 //! status from the error. Endpoints are stable, readable paths under `/api/`.
 
+pub mod advisories;
 pub mod alerts;
 pub mod export;
 pub mod fleet;
+pub mod fleet_advice;
 pub mod fleet_apply;
 pub mod fleet_rotate;
 pub mod fleet_run;

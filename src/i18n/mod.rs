@@ -11,6 +11,7 @@
 //! - below: the other sentences with values, built from those messages the same way on both
 //!   targets.
 
+pub mod advisories;
 pub mod alerts;
 mod errors;
 pub mod fleet;

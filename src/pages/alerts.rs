@@ -126,7 +126,7 @@ fn AlertItem(alert: AlertRef, note: Option<&'static str>, url: String) -> impl I
 
 /// An Atlas name (`REPLICATION_OPLOG_WINDOW_RUNNING_OUT`) that may wrap after each `_` rather
 /// than mid-word: narrow cards and phones have no room for the longest ones.
-fn breakable(name: &str) -> impl IntoView {
+pub(crate) fn breakable(name: &str) -> impl IntoView {
     let parts: Vec<String> = name.split_inclusive('_').map(str::to_string).collect();
     parts
         .into_iter()
@@ -137,7 +137,10 @@ fn breakable(name: &str) -> impl IntoView {
 /// The delete confirmation's account of the alerts: those that send through the integration
 /// (and what is not known about them after the delete), and those with their own key.
 #[component]
-pub fn DeleteWarning(kind: IntegrationKind, alerts: Result<ProjectAlerts, AppError>) -> impl IntoView {
+pub fn DeleteWarning(
+    kind: IntegrationKind,
+    alerts: Result<ProjectAlerts, AppError>,
+) -> impl IntoView {
     let usage = match alerts {
         Ok(usage) => usage,
         Err(error) => {

@@ -9,7 +9,7 @@ use super::fleet::FilterFields;
 use super::layout::{Breadcrumbs, Header};
 use crate::api::fleet::FleetFilter;
 use crate::i18n::{t, Key};
-use crate::links::{self, fleet_param as param};
+use crate::links;
 
 /// The formats, as the download's `format` names them, with their label and what they hold.
 const FORMATS: [(&str, Key, Key); 3] = [
@@ -27,12 +27,7 @@ pub fn ExportPage() -> impl IntoView {
     let query = use_query_map();
     let raw = move |name: &str| query.get().get(name).unwrap_or_default();
     let project = raw("project");
-    let (filter, _) = FleetFilter::from_url(
-        &raw(param::Q),
-        &raw(param::HAS),
-        &raw(param::LACKS),
-        &raw(param::REGION),
-    );
+    let (filter, _) = FleetFilter::from_url(raw);
     let chosen = raw("format");
     let formats = FORMATS
         .into_iter()

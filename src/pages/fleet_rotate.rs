@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
+use super::alert_switch::OldKeySection;
 use super::fleet_run::RunFormShell;
 use super::layout::{async_view_or, outcome, ErrorAlert};
 use crate::api::fleet_rotate::{rotate_candidates, HintMatches, PreviewRotate};
@@ -158,10 +159,14 @@ fn Candidates(
         view! { <p class="alert">{i18n::fleet::unreadable_projects(&names)}</p> }
     });
     let chosen = (!hint.trim().is_empty()).then(|| {
-        if found.matching.is_empty() {
+        let form = if found.matching.is_empty() {
             view! { <p class="empty" role="status">{t(Key::NoMatch)}</p> }.into_any()
         } else {
             view! { <RotateForm kind field hint=hint.clone() matching=found.matching.clone() errors/> }.into_any()
+        };
+        view! {
+            {form}
+            <OldKeySection kind field=field.name hint=hint.clone() found=found.clone()/>
         }
     });
     view! {

@@ -43,13 +43,20 @@ pub fn IntegrationPage() -> impl IntoView {
 }
 
 #[component]
-fn IntegrationEditor(project: ProjectIntegrations, kind: IntegrationKind, alerts: Alerts) -> impl IntoView {
+fn IntegrationEditor(
+    project: ProjectIntegrations,
+    kind: IntegrationKind,
+    alerts: Alerts,
+) -> impl IntoView {
     let spec = kind.spec();
     let current = project.get(kind).cloned();
     let configured = current.is_some();
     // Prometheus and New Relic feed metrics: no alert can send through them.
     let used_by = NotificationKind::for_integration(kind).map(|_| {
-        when_read(alerts, move |alerts| view! { <UsedBy kind configured alerts/> })
+        when_read(
+            alerts,
+            move |alerts| view! { <UsedBy kind configured alerts/> },
+        )
     });
     let crumbs = Some((project.group_id.clone(), project.project_name.clone()));
     let title = match (&current, spec.availability) {
@@ -103,7 +110,11 @@ pub fn DeletePage() -> impl IntoView {
 }
 
 #[component]
-fn DeleteConfirm(project: ProjectIntegrations, kind: IntegrationKind, alerts: Alerts) -> impl IntoView {
+fn DeleteConfirm(
+    project: ProjectIntegrations,
+    kind: IntegrationKind,
+    alerts: Alerts,
+) -> impl IntoView {
     // A plain form post: the server function redirects to the project page.
     let delete = ServerAction::<DeleteIntegration>::new();
     let back = links::project(&project.group_id);

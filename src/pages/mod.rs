@@ -1,5 +1,7 @@
 //! One module per page, plus the pieces they share.
 
+pub mod advisories;
+pub mod alert_switch;
 pub mod alerts;
 pub mod fleet;
 pub mod fleet_apply;

@@ -57,7 +57,10 @@ pub fn ProjectPage() -> impl IntoView {
 }
 
 #[component]
-fn ProjectCards(project: ProjectIntegrations, alerts: Result<ProjectAlerts, AppError>) -> impl IntoView {
+fn ProjectCards(
+    project: ProjectIntegrations,
+    alerts: Result<ProjectAlerts, AppError>,
+) -> impl IntoView {
     let cards = IntegrationKind::ALL
         .into_iter()
         .map(|kind| {
@@ -85,8 +88,8 @@ fn IntegrationCard(
     // Unconfigured, the status line says it all.
     let body = current.map(|view| view! { <Values view/> });
     // Prometheus and New Relic feed metrics: no alert can send through them.
-    let used_by = NotificationKind::for_integration(kind)
-        .map(|_| view! { <UsedBy kind configured alerts/> });
+    let used_by =
+        NotificationKind::for_integration(kind).map(|_| view! { <UsedBy kind configured alerts/> });
     let actions = match (configured, spec.availability) {
         (true, Availability::Legacy) => view! {
             <a class="button secondary" href=href>{t(Key::View)}</a>

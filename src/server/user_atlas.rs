@@ -153,6 +153,39 @@ impl UserAtlas {
         self.answer(call.await).await
     }
 
+    /// `PUT` of one alert configuration as read and changed (the client leaves out read-only
+    /// fields and masked secrets). Logged by ids only.
+    pub async fn update_alert_config(
+        &self,
+        group_id: &str,
+        config: &AlertConfig,
+    ) -> Result<AlertConfig, AppError> {
+        let call = self
+            .state
+            .atlas
+            .update_alert_config(&self.user.credential, group_id, config);
+        let answer = self.answer(call.await).await;
+        tracing::info!(
+            group_id,
+            alert_config_id = config.id,
+            ok = answer.is_ok(),
+            "alert configuration written"
+        );
+        answer
+    }
+
+    /// The project's alert configurations, or `None` for any refusal or failure: for pages
+    /// over many projects, where one project out of reach must not end the session.
+    pub async fn alert_configs_if_visible(&self, group_id: &str) -> Option<Vec<AlertConfig>> {
+        let answer = self
+            .state
+            .atlas
+            .list_alert_configs(&self.user.credential, group_id)
+            .await;
+        self.keep_token().await;
+        answer.ok()
+    }
+
     /// The project's integrations, or `None` for any refusal: for lists of many projects,
     /// where one project out of reach must not end the session or cost a second call.
     pub async fn integrations_if_visible(&self, group_id: &str) -> Option<Vec<Integration>> {

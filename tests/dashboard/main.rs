@@ -5,6 +5,7 @@
 
 mod support;
 
+mod advisories;
 mod alerts;
 mod export;
 mod faults;

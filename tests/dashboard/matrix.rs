@@ -70,16 +70,6 @@ async fn counters(app: &TestApp) -> Value {
         .unwrap()
 }
 
-async fn reset_counters(app: &TestApp) {
-    let res = app
-        .hooks()
-        .post(app.hook_url("counters/reset"))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success());
-}
-
 fn list_calls(counters: &Value) -> u64 {
     counters["byRoute"][LIST].as_u64().unwrap_or(0)
 }
@@ -107,7 +97,7 @@ fn state_of<'a>(rows: &'a Value, id: &str) -> &'a Value {
 #[tokio::test]
 async fn the_matrix_shows_every_demo_project_with_masked_hints_and_one_call_each() {
     let mut app = signed_in().await;
-    reset_counters(&app).await;
+    app.reset_upstream_counters().await;
     let html = page(&mut app, "/fleet").await;
     // Sorted by name.
     assert_eq!(
@@ -166,7 +156,7 @@ async fn filters_in_the_url_narrow_the_rows_and_unknown_values_are_ignored_with_
         "has is selected"
     );
 
-    reset_counters(&app).await;
+    app.reset_upstream_counters().await;
     let bad = page(&mut app, "/fleet?has=NOPE&region=MARS&page=x").await;
     assert_eq!(row_ids(&bad).len(), 5, "bad values are left out");
     assert!(
@@ -180,7 +170,7 @@ async fn filters_in_the_url_narrow_the_rows_and_unknown_values_are_ignored_with_
 #[tokio::test]
 async fn bad_input_to_the_server_functions_is_refused_before_atlas() {
     let mut app = signed_in().await;
-    reset_counters(&app).await;
+    app.reset_upstream_counters().await;
     let too_many: Vec<&str> = std::iter::repeat_n(demo::SANDBOX_PROJECT_ID, 101).collect();
     for (what, (status, body)) in [
         ("101 ids", rows(&mut app, &too_many).await),
@@ -258,7 +248,7 @@ async fn a_failed_row_says_why_and_is_retried_on_its_own() {
     );
 
     app.clear_faults().await;
-    reset_counters(&app).await;
+    app.reset_upstream_counters().await;
     let (status, body) = rows(&mut app, &[demo::STAGING_PROJECT_ID]).await;
     assert_eq!(status, StatusCode::OK);
     let answer: Value = serde_json::from_str(&body).unwrap();
@@ -313,7 +303,7 @@ async fn a_generated_fleet_is_paged_by_name_and_cell_filters_page_over_matches()
     };
     let mut app = TestApp::with_emulator(settings(), options, |c| c).await;
     assert_eq!(app.login_service_account().await.0, StatusCode::OK);
-    reset_counters(&app).await;
+    app.reset_upstream_counters().await;
     let first = page(&mut app, "/fleet").await;
     assert_eq!(row_ids(&first).len(), 50);
     assert_eq!(
@@ -447,7 +437,7 @@ async fn the_islands_rows_name_projects_as_atlas_does_whatever_the_browser_says(
     assert!(!body.contains("Not Sandbox"), "{body}");
 
     // A row without its place, an unknown type or region, a bad id: refused before Atlas.
-    reset_counters(&app).await;
+    app.reset_upstream_counters().await;
     let (status, body) = app
         .call(
             "fleet/rows-html",

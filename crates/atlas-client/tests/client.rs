@@ -341,7 +341,8 @@ async fn stale_nonces_cost_each_call_in_flight_exactly_one_re_challenge() {
     // Every answer takes 150 ms, so the four calls of a round are in flight together: without
     // it, a call spawned late could take a nonce that an earlier call of its round had just
     // renewed, and the counts would depend on the scheduler (CI saw 7 requests, not 8).
-    emu.fault(json!({"pathPrefix": "/api/", "latencyMs": 150})).await;
+    emu.fault(json!({"pathPrefix": "/api/", "latencyMs": 150}))
+        .await;
     let client = emu.client();
     let round = || async {
         let calls = (0..4).map(|_| {

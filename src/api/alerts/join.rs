@@ -58,7 +58,7 @@ pub fn join(
     kinds
 }
 
-fn alert_ref(alert: &AlertConfig) -> AlertRef {
+pub(super) fn alert_ref(alert: &AlertConfig) -> AlertRef {
     let metric = alert
         .other
         .get("metricThreshold")
@@ -197,7 +197,10 @@ mod tests {
             Some(vec![KeyMatch::Same, KeyMatch::Different])
         );
         // No PagerDuty integration in the project: nothing to compare with.
-        assert_eq!(own(IntegrationKind::PagerDuty), Some(vec![KeyMatch::Unknown]));
+        assert_eq!(
+            own(IntegrationKind::PagerDuty),
+            Some(vec![KeyMatch::Unknown])
+        );
         // Registry order.
         assert_eq!(kinds[0].0, IntegrationKind::PagerDuty);
     }

@@ -78,6 +78,120 @@ impl ProjectAlerts {
     }
 }
 
+/// A project where alerts carry their own copy of the secret a rotation replaces: they will
+/// keep sending with the old one after it (issue #29).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OldKeyProject {
+    pub group_id: String,
+    pub name: String,
+    /// Whether the project has an integration of the type, which the alerts could use instead.
+    pub has_integration: bool,
+    pub alerts: Vec<AlertRef>,
+}
+
+/// What switching one alert's notifications to the project's integration came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SwitchOutcome {
+    Switched,
+    /// Atlas refused the write (403): the credential may not write alert configurations.
+    Refused,
+    /// The alert no longer carries the old key (or is gone): nothing was sent.
+    Changed,
+    /// The project has no integration of the type to switch to: nothing was sent.
+    NoIntegration,
+    /// Atlas failed to answer or refused for another reason.
+    Failed,
+}
+
+impl SwitchOutcome {
+    pub const ALL: [SwitchOutcome; 5] = [
+        SwitchOutcome::Switched,
+        SwitchOutcome::Refused,
+        SwitchOutcome::Changed,
+        SwitchOutcome::NoIntegration,
+        SwitchOutcome::Failed,
+    ];
+
+    /// Its word in the report page's address (`done=<project>.<alert>.<word>`).
+    pub fn as_code(self) -> &'static str {
+        match self {
+            SwitchOutcome::Switched => "switched",
+            SwitchOutcome::Refused => "refused",
+            SwitchOutcome::Changed => "changed",
+            SwitchOutcome::NoIntegration => "no-integration",
+            SwitchOutcome::Failed => "failed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_code() == code)
+    }
+}
+
+/// One alert's outcome, as the report page's address carries it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwitchResult {
+    pub group_id: String,
+    pub alert_id: String,
+    /// What the alert watches (`eventTypeName`), to name it in the report; empty if unread.
+    pub event_type: String,
+    pub outcome: SwitchOutcome,
+}
+
+impl SwitchResult {
+    /// `<project>.<alert>.<outcome>.<EVENT_TYPE>`: ids, a word and an Atlas name, nothing
+    /// typed by a person.
+    pub fn to_param(&self) -> String {
+        format!(
+            "{}.{}.{}.{}",
+            self.group_id,
+            self.alert_id,
+            self.outcome.as_code(),
+            self.event_type
+        )
+    }
+
+    pub fn from_param(param: &str) -> Option<Self> {
+        let mut parts = param.splitn(4, '.');
+        let (group_id, alert_id, code) = (parts.next()?, parts.next()?, parts.next()?);
+        let event_type = parts.next().unwrap_or_default();
+        let id = |s: &str| s.len() == 24 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        let atlas_name = event_type
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+        (id(group_id) && id(alert_id) && atlas_name).then_some(())?;
+        Some(SwitchResult {
+            group_id: group_id.to_string(),
+            alert_id: alert_id.to_string(),
+            event_type: event_type.to_string(),
+            outcome: SwitchOutcome::from_code(code)?,
+        })
+    }
+}
+
+/// The control name of one alert's tick box in the switch form
+/// (`alerts[a-<project>.<alert>]`: the form decoder reads a key that starts with a digit as a
+/// list index, so the key starts with [`ALERT_PREFIX`]).
+pub fn alert_control(group_id: &str, alert_id: &str) -> String {
+    format!("alerts[{ALERT_PREFIX}{group_id}.{alert_id}]")
+}
+
+/// What [`alert_control`] puts before a project id.
+pub const ALERT_PREFIX: &str = "a-";
+
+/// Switches the ticked alerts' notifications that carry their own copy of the old secret
+/// (`hint`) to the project's integration (`integrationId`), each re-read first; a plain form
+/// is sent to the report (`links::alert_switch` with each outcome).
+#[server(prefix = "/api", endpoint = "alerts/switch")]
+pub async fn switch_alerts(
+    kind: String,
+    field: String,
+    hint: String,
+    #[server(default)] alerts: std::collections::BTreeMap<String, String>,
+) -> Result<Vec<SwitchResult>, AppError> {
+    respond(switch::switch(kind, field, hint, alerts).await)
+}
+
 #[server(prefix = "/api", endpoint = "alerts/usage")]
 pub async fn alert_usage(group_id: String) -> Result<ProjectAlerts, AppError> {
     respond(ssr::usage(group_id).await)
@@ -85,6 +199,28 @@ pub async fn alert_usage(group_id: String) -> Result<ProjectAlerts, AppError> {
 
 #[cfg(feature = "ssr")]
 mod join;
+
+/// Per integration type, how many alerts use the project's integration and how many carry
+/// their own key for the same service (the matrix's cells and the advisories).
+#[cfg(feature = "ssr")]
+pub fn alert_counts(
+    integrations: &[atlas_registry::Integration],
+    alerts: &[atlas_client::AlertConfig],
+) -> Vec<(IntegrationKind, crate::api::fleet_advice::CellAlerts)> {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    join::join(integrations, alerts)
+        .into_iter()
+        .map(|(kind, a)| {
+            let counts = crate::api::fleet_advice::CellAlerts {
+                using: count(a.using.len()),
+                own_key: count(a.own_key.len()),
+            };
+            (kind, counts)
+        })
+        .collect()
+}
+#[cfg(feature = "ssr")]
+pub(crate) mod switch;
 
 #[cfg(feature = "ssr")]
 mod ssr {

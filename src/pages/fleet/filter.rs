@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::fleet::{regions, FleetFilter};
+use crate::api::fleet_advice::Advice;
 use crate::i18n::{self, t, Key};
 use crate::links::{self, fleet_param as param};
 use atlas_registry::IntegrationKind;
@@ -52,6 +53,10 @@ pub fn FilterFields(filter: FleetFilter) -> impl IntoView {
             |r| view! { <option value=r selected=filter.region.as_deref() == Some(r)>{r}</option> },
         )
         .collect_view();
+    let advice_options = Advice::ALL
+        .into_iter()
+        .map(|a| view! { <option value=a.as_code() selected=filter.advice == Some(a)>{i18n::advisories::title(a)}</option> })
+        .collect_view();
     view! {
             <label>{t(Key::FilterSearch)}
                 <input type="search" name=param::Q value=filter.q.clone() placeholder=t(Key::SearchPlaceholder)/>
@@ -64,6 +69,13 @@ pub fn FilterFields(filter: FleetFilter) -> impl IntoView {
             </label>
             <label>{t(Key::FilterRegion)}
                 <select name=param::REGION><option value="">{t(Key::AnyRegion)}</option>{region_options}</select>
+            </label>
+            <label>{t(Key::FilterAdvice)}
+                <select name=param::ADVICE><option value="">{t(Key::AnyAdvice)}</option>{advice_options}</select>
+            </label>
+            <label class="check">
+                <input type="checkbox" name=param::ALERTS value="1" checked=filter.alerts/>
+                {t(Key::FilterAlerts)}
             </label>
     }
 }

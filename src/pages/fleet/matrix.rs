@@ -87,16 +87,7 @@ pub fn FleetMatrix(fleet: FleetPage, shown: Vec<IntegrationKind>) -> impl IntoVi
         .fold("matrix".to_string(), |class, k| {
             format!("{class} hide-{}", k.as_wire())
         });
-    let link = move |p: u32| {
-        let url = links::fleet(
-            &filter.q,
-            filter.has,
-            filter.lacks,
-            filter.region.as_deref(),
-            p,
-        );
-        links::with_columns(url, &columns)
-    };
+    let link = move |p: u32| links::with_columns(filter.url(p), &columns);
     let prev = (page > 1).then(|| link(page - 1));
     let following = next.then(|| link(page + 1));
     let headers = IntegrationKind::ALL

@@ -31,13 +31,7 @@ use matrix::FleetMatrix;
 
 /// The export page for the matrix's filter as it stands.
 fn export_link(filter: &FleetFilter) -> String {
-    let matrix = links::fleet(
-        &filter.q,
-        filter.has,
-        filter.lacks,
-        filter.region.as_deref(),
-        1,
-    );
+    let matrix = filter.url(1);
     let query = matrix.split_once('?').map_or("", |(_, q)| q);
     links::fleet_export(query, None)
 }
@@ -46,14 +40,7 @@ fn export_link(filter: &FleetFilter) -> String {
 pub fn FleetPageView() -> impl IntoView {
     let query = use_query_map();
     let raw = move |name: &str| query.get().get(name).unwrap_or_default();
-    let parsed = move || {
-        FleetFilter::from_url(
-            &raw(param::Q),
-            &raw(param::HAS),
-            &raw(param::LACKS),
-            &raw(param::REGION),
-        )
-    };
+    let parsed = move || FleetFilter::from_url(raw);
     // The columns asked for (`cols`, once per type); unknown types are left out, none: all.
     let shown = move || -> Vec<IntegrationKind> {
         let asked = query.get().get_all(param::COLS).unwrap_or_default();
@@ -86,6 +73,8 @@ pub fn FleetPageView() -> impl IntoView {
             <a href=links::FLEET_ROTATE>{t(Key::FleetRotateTitle)}</a>
             " "
             <a href=export_href>{t(Key::ExportAsCode)}</a>
+            " "
+            <a href=links::FLEET_ADVISORIES>{t(Key::AdvisoriesLink)}</a>
         </p>
     }
     .into_any();

@@ -34,7 +34,7 @@ pub fn MatrixRow(index: u32, id: String, name: String, state: RowState) -> impl 
         RowState::Failed(error) => {
             // Without JavaScript, the retry is this project's own matrix (looked up afresh);
             // with it, the island asks for this row alone.
-            let alone = links::fleet(&id, None, None, None, 1);
+            let alone = links::fleet(&id, None, None, None, None, false, 1);
             view! {
                 <td class="row-problem failed" colspan=IntegrationKind::ALL.len()>
                     <span role="alert">{error_message(&error)}</span>
@@ -70,6 +70,7 @@ fn MatrixCell(group_id: String, kind: IntegrationKind, cell: Option<Cell>) -> im
                         view! { <span class="settings" title=whole>{joined}</span> }
                     })}
                     {badge.map(|b| view! { <span class="badge">{b}</span> })}
+                    {cell.alerts.map(|a| view! { <span class="alert-count">{i18n::alerts::cell_counts(a)}</span> })}
                 </td>
             }
             .into_any()

@@ -266,6 +266,17 @@ impl TestApp {
             .unwrap_or(0)
     }
 
+    /// Sets the emulator's request counters to zero.
+    pub async fn reset_upstream_counters(&self) {
+        let res = self
+            .hooks()
+            .post(self.hook_url("counters/reset"))
+            .send()
+            .await
+            .expect("counters/reset");
+        assert!(res.status().is_success());
+    }
+
     /// Requests the emulator has answered so far (its counters hook).
     pub async fn total_upstream_calls(&self) -> u64 {
         self.hooks()

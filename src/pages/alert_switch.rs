@@ -210,7 +210,7 @@ fn SwitchForm(
             <input type="hidden" name="kind" value=kind.as_wire()/>
             <input type="hidden" name="field" value=field/>
             <input type="hidden" name="hint" value=hint/>
-            <fieldset class="picker">
+            <fieldset>
                 <legend>{t(Key::AlertsOldKeyTitle)}</legend>
                 <table class="project-list">
                     <thead><tr>

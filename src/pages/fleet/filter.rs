@@ -74,7 +74,7 @@ pub fn FilterFields(filter: FleetFilter) -> impl IntoView {
                 <select name=param::ADVICE><option value="">{t(Key::AnyAdvice)}</option>{advice_options}</select>
             </label>
             <label class="check">
-                <input type="checkbox" name=param::ALERTS value="1" checked=filter.alerts/>
+                <input type="checkbox" name=param::ALERTS value="1" checked=filter.counts_alerts()/>
                 {t(Key::FilterAlerts)}
             </label>
     }

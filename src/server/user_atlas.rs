@@ -17,6 +17,7 @@
 //! is made (another replica may have obtained it), written back when this process obtained a
 //! new one, so every replica uses one token per session and any can revoke it.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use atlas_client::{AlertConfig, ApiErrorInfo, AtlasError, Credential, HeldToken, Project};
@@ -126,6 +127,15 @@ impl UserAtlas {
             .project_names
             .remember(who, [(project.id.as_str(), project.name.as_str())]);
         Ok(project.name)
+    }
+
+    /// The names of all of `ids` as the projects list said them lately, or `None` if any is
+    /// not known (then list the projects again).
+    pub fn known_project_names(&self, ids: &[String]) -> Option<HashMap<String, String>> {
+        let who = self.user.credential.public_id();
+        ids.iter()
+            .map(|id| Some((id.clone(), self.state.project_names.get(who, id)?)))
+            .collect()
     }
 
     pub async fn project(&self, group_id: &str) -> Result<Project, AppError> {

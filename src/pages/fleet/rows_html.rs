@@ -59,7 +59,7 @@ mod ssr {
         let ids = checked_ids(&ids)?;
         // The names and the rows at once: the names cost one list of the projects (a page
         // per 500), the rows one call per project.
-        let (names, rows) = futures::join!(project_names(), rows_for(ids, filter.counts_alerts()));
+        let (names, rows) = futures::join!(project_names(&ids), rows_for(ids.clone(), filter.counts_alerts()));
         let (names, rows) = (names?, rows?);
         Ok(rows
             .into_iter()

@@ -28,8 +28,6 @@ pub struct Advisories {
     /// Projects whose integrations were read but not their alerts: the alert advisories
     /// leave them out.
     pub alerts_unreadable: Vec<ProjectRef>,
-    /// Projects read in all.
-    pub total: usize,
 }
 
 #[server(prefix = "/api", endpoint = "fleet/advisories")]
@@ -42,24 +40,14 @@ mod ssr {
     use futures::StreamExt;
 
     use super::{Advisories, Finding};
-    use crate::api::fleet::{lookup_rows, FleetFilter, ProjectRef, RowState};
+    use crate::api::fleet::{by_name, lookup_rows, FleetFilter, RowState};
     use crate::api::fleet_advice::Advice;
     use crate::error::AppError;
     use crate::server::UserAtlas;
 
     pub async fn advisories() -> Result<Advisories, AppError> {
         let atlas = UserAtlas::current().await?;
-        let mut projects: Vec<ProjectRef> = atlas
-            .all_projects()
-            .await?
-            .into_iter()
-            .map(|p| ProjectRef {
-                id: p.id,
-                name: p.name,
-            })
-            .collect();
-        projects
-            .sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
+        let projects = by_name(atlas.all_projects().await?.into_iter());
         let ids: Vec<String> = projects.iter().map(|p| p.id.clone()).collect();
         let rows: Vec<_> = lookup_rows(&atlas, ids, true).collect().await;
         let mut out = Advisories {
@@ -72,7 +60,6 @@ mod ssr {
                 .collect(),
             unreadable: Vec::new(),
             alerts_unreadable: Vec::new(),
-            total: projects.len(),
         };
         // `lookup_rows` answers in the order asked: each row is its project's.
         for (project, row) in projects.into_iter().zip(rows) {

@@ -291,7 +291,7 @@ pub async fn rows_for(ids: Vec<String>, alerts: bool) -> Result<Vec<FleetRow>, A
 /// Every row of the fleet the credential can see, with alert counts when `alerts`: for a
 /// page that reads the whole fleet (the advisories).
 #[cfg(feature = "ssr")]
-pub use ssr::lookup_rows;
+pub use ssr::{by_name, lookup_rows};
 
 /// The ids a request names, checked before any Atlas call: at most
 /// [`MAX_IDS_PER_REQUEST`], each a project id, or a 400.
@@ -340,16 +340,10 @@ mod ssr {
         let page = page.max(1);
         let all = atlas.all_projects().await?;
         let total = all.len();
-        let mut projects: Vec<ProjectRef> = all
-            .into_iter()
-            .filter(|p| lookup::search_matches(p, &filter.q))
-            .map(|p| ProjectRef {
-                id: p.id,
-                name: p.name,
-            })
-            .collect();
-        projects
-            .sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
+        let projects = by_name(
+            all.into_iter()
+                .filter(|p| lookup::search_matches(p, &filter.q)),
+        );
         // Saturating: a huge page number is an empty page, not an overflow.
         let skip = (page as usize - 1).saturating_mul(PER_PAGE);
         // Owned ids: a borrowing iterator would make the server function's future not `Send`.
@@ -389,6 +383,19 @@ mod ssr {
             next,
             total,
         })
+    }
+
+    /// `projects` as the fleet pages list them: by name (any case), then id.
+    pub fn by_name(projects: impl Iterator<Item = atlas_client::Project>) -> Vec<ProjectRef> {
+        let mut projects: Vec<ProjectRef> = projects
+            .map(|p| ProjectRef {
+                id: p.id,
+                name: p.name,
+            })
+            .collect();
+        projects
+            .sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
+        projects
     }
 
     pub async fn rows(ids: Vec<String>, alerts: bool) -> Result<Vec<FleetRow>, AppError> {

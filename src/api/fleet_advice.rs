@@ -76,18 +76,6 @@ impl Advice {
         Self::ALL.into_iter().find(|a| a.as_code() == code)
     }
 
-    /// The type it is about, where it is about one.
-    pub fn kind(self) -> Option<IntegrationKind> {
-        match self {
-            Advice::NewRelicRetired => Some(IntegrationKind::NewRelic),
-            Advice::HipChat => Some(IntegrationKind::HipChat),
-            Advice::TeamsConnector => Some(IntegrationKind::MicrosoftTeams),
-            Advice::OpsgenieEndOfSupport => Some(IntegrationKind::OpsGenie),
-            Advice::SlackLegacyToken => Some(IntegrationKind::Slack),
-            Advice::Unused | Advice::OwnKeyAlerts => None,
-        }
-    }
-
     /// Whether finding it needs the projects' alert configurations.
     pub fn needs_alerts(self) -> bool {
         matches!(self, Advice::Unused | Advice::OwnKeyAlerts)

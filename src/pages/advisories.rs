@@ -14,12 +14,18 @@ use crate::links;
 /// Projects named on a card; the matrix link shows them all.
 const NAMED: usize = 12;
 
+/// The first [`NAMED`] projects' names, then "and N more".
 fn names(projects: &[ProjectRef]) -> String {
-    projects
+    let mut text = projects
         .iter()
+        .take(NAMED)
         .map(|p| p.name.as_str())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if projects.len() > NAMED {
+        text = format!("{text} {}", say::more(projects.len() - NAMED));
+    }
+    text
 }
 
 #[component]
@@ -42,7 +48,6 @@ fn Findings(found: Advisories) -> impl IntoView {
         mut findings,
         unreadable,
         alerts_unreadable,
-        ..
     } = found;
     // Those that concern a project first, each group in the advisories' own order.
     findings.sort_by_key(|f| f.projects.is_empty());

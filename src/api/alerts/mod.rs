@@ -219,6 +219,7 @@ pub fn alert_counts(
         })
         .collect()
 }
+
 #[cfg(feature = "ssr")]
 pub(crate) mod switch;
 

@@ -57,9 +57,12 @@ mod ssr {
         let ids: Vec<String> = asked.iter().map(|r| r.id.clone()).collect();
         // Every id checked before the first Atlas call (the names' list would be one).
         let ids = checked_ids(&ids)?;
-        // The names and the rows at once: the names cost one list of the projects (a page
-        // per 500), the rows one call per project.
-        let (names, rows) = futures::join!(project_names(&ids), rows_for(ids.clone(), filter.counts_alerts()));
+        // The names and the rows at once: the names come from the list the matrix page read
+        // (else one list of the projects, a page per 500), the rows one call per project.
+        let (names, rows) = futures::join!(
+            project_names(&ids),
+            rows_for(ids.clone(), filter.counts_alerts())
+        );
         let (names, rows) = (names?, rows?);
         Ok(rows
             .into_iter()

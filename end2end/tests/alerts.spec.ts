@@ -16,6 +16,12 @@ const read = (tag: string): Messages =>
 const fill = (text: string, values: Record<string, string>) =>
   text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name) => values[name]);
 
+/** English and one other language, as the issue asks. */
+const LANGUAGES = [
+  { tag: "en", locale: "en-GB" },
+  { tag: "ja", locale: "ja-JP" },
+] as const;
+
 /** Signs in with the demo API key through the login page, in the page's language. */
 async function signIn(page: Page, demo: Demo, m: Messages) {
   await page.goto("/login");
@@ -26,10 +32,7 @@ async function signIn(page: Page, demo: Demo, m: Messages) {
   await expect(page.getByRole("heading", { name: m.projects as string, level: 1 })).toBeVisible();
 }
 
-for (const lang of [
-  { tag: "en", locale: "en-GB" },
-  { tag: "ja", locale: "ja-JP" },
-]) {
+for (const lang of LANGUAGES) {
   test.describe(lang.tag, () => {
     const all = read(lang.tag);
     const m = all.alerts;
@@ -84,10 +87,7 @@ for (const lang of [
  * hint is chosen, then switched to the project's integration on their own previewed page;
  * the report names each alert's outcome and the emulator holds the switched alert.
  */
-for (const lang of [
-  { tag: "en", locale: "en-GB" },
-  { tag: "ja", locale: "ja-JP" },
-]) {
+for (const lang of LANGUAGES) {
   test.describe(`${lang.tag} rotation`, () => {
     const all = read(lang.tag);
     const m = all.alerts;
@@ -132,10 +132,7 @@ for (const lang of [
  * projects it concerns, and "Show them in the matrix" leads to the matrix filtered to them,
  * each cell counting its alerts.
  */
-for (const lang of [
-  { tag: "en", locale: "en-GB" },
-  { tag: "ja", locale: "ja-JP" },
-]) {
+for (const lang of LANGUAGES) {
   test.describe(`${lang.tag} advisories`, () => {
     const all = read(lang.tag);
     const v = all.advisories as unknown as Record<string, string>;

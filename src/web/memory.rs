@@ -1,7 +1,18 @@
-//! Giving freed memory back to the system. glibc's allocator keeps the pages a burst of
-//! sessions freed (one arena per worker thread), so after 200 sessions signed out the process
-//! still held three times its start-up memory (docs/proofs.md). A periodic `malloc_trim`
-//! returns them; it takes milliseconds on an idle heap and runs only when sessions ended.
+//! The server's allocator, and giving freed memory back to the system.
+//!
+//! The allocator is mimalloc. With glibc's, a server function spent about a quarter of its
+//! CPU time in malloc and free, much of it waiting on arena locks: tokio moves tasks between
+//! worker threads, so memory is often freed on another thread than the one that allocated it
+//! (docs/benchmarks.md, "Server function path"). Declared here, in the library, so the
+//! server binary and the tests run on the same allocator.
+//!
+//! Giving memory back: after a burst of sessions ends, the freed pages stay with the process
+//! until the allocator purges them. Once sessions ended, a periodic collection returns them
+//! at once (with glibc, 200 sessions signed out left the process at three times its start-up
+//! memory until `malloc_trim`; docs/proofs.md).
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -30,16 +41,14 @@ pub fn spawn_trimmer() {
     });
 }
 
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn trim() {
     unsafe extern "C" {
-        fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        // libmimalloc-sys builds and links mimalloc; it declares `mi_collect` only behind its
+        // `extended` feature, so the one function needed is declared here.
+        fn mi_collect(force: bool);
     }
-    // SAFETY: glibc's malloc_trim takes no pointer and may be called from any thread at any
-    // time; it only releases free memory at the top of each arena and in free pages.
-    let released = unsafe { malloc_trim(0) };
-    tracing::debug!(released = released != 0, "freed memory given back");
+    // SAFETY: mi_collect takes no pointer and may be called from any thread at any time; with
+    // `force` it frees this thread's and the abandoned heaps' unused pages to the system.
+    unsafe { mi_collect(true) };
+    tracing::debug!("freed memory given back");
 }
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn trim() {}

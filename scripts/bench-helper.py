@@ -236,6 +236,10 @@ def cmd_page(path):
     }))
 
 
+def check(ok):
+    return "✔" if ok else "✘"
+
+
 def cmd_table(work):
     def load(name):
         return json.load(open(os.path.join(work, name)))
@@ -259,8 +263,8 @@ def cmd_table(work):
     p = load("params.json")
     rows = []
 
-    def row(section, what, value, how=""):
-        rows.append((section, what, value, how))
+    def row(section, what, value, how="", target=""):
+        rows.append((section, what, value, target, how))
 
     def ms(us, sign=""):
         return f"{us / 1000:{sign}.2f} ms"
@@ -277,7 +281,8 @@ def cmd_table(work):
         dash64 = load_wrk(f"dash-{kind}", p["conns"])
         row(1, f"Throughput, {p['conns']} connections: dashboard, signed in with {label}",
             f"{dash64['rps']:,.0f} req/s = **{dash64['rps'] / direct64['rps']:.2f}×** direct",
-            "`POST /api/integrations/list` with the session cookie; ratio = dashboard / direct")
+            "`POST /api/integrations/list` with the session cookie; ratio = dashboard / direct",
+            f"≥ 0.30× {check(dash64['rps'] / direct64['rps'] >= 0.30)}")
     row(1, "Latency, 1 connection: direct to the emulator, p50 / p99",
         f"{ms(direct1['latency_us']['p50'])} / {ms(direct1['latency_us']['p99'])}",
         f"wrk -t1 -c1, {slices}; median of the slices' percentiles; "
@@ -289,7 +294,8 @@ def cmd_table(work):
         row(1, f"Latency, 1 connection: dashboard ({label.split(' (')[0]}), p50 / p99",
             f"{ms(dash1['latency_us']['p50'])} / {ms(dash1['latency_us']['p99'])}; "
             f"added **{ms(d50, '+')}** / **{ms(d99, '+')}**",
-            f"added = dashboard − direct; {dash1['requests']:,} requests")
+            f"added = dashboard − direct; {dash1['requests']:,} requests",
+            f"p50 ≤ +1 ms {check(d50 <= 1000)}")
     for kind, label in (("api_key", "API key (Digest)"), ("service_account", "service account (OAuth)")):
         u = load(f"upstream-{kind}.json")
         per = lambda n: f"{n / u['calls']:.2f}"  # noqa: E731
@@ -298,11 +304,23 @@ def cmd_table(work):
         auths = ", ".join(f"{k} {per(v)}" for k, v in sorted(u["by_auth"].items()))
         row(2, f"Upstream requests per dashboard call, {label}",
             f"**{u['per_call']:.2f}** ({u['total']:,} for {u['calls']:,} calls)",
-            f"{routes}; by auth: {auths}; calls on {p['call_concurrency']} connections at once")
+            f"{routes}; by auth: {auths}; calls on {p['call_concurrency']} connections at once",
+            f"≤ 1.01 {check(u['per_call'] <= 1.01)}")
     pg = load("page.json")
     row(3, f"Projects page `GET /`, {p['projects']:,} generated projects: first byte / full page",
         f"{pg['ttfb_ms']:.1f} ms / {pg['total_ms']:.1f} ms",
         f"median of {pg['runs']} runs, signed in with the API key; {pg['bytes']:,} bytes of HTML")
+    for w in (json.loads(line) for line in open(os.path.join(work, "weights.jsonl")) if line.strip()):
+        kb = lambda n: f"{n / 1024:.1f}"  # noqa: E731
+        t = w["total"]
+        shown = re.sub(r"[0-9a-f]{24}", "{id}", w["path"])
+        row(6, f"Opening the {w['page']} page cold (`{shown}`): raw / gzip / brotli",
+            f"{kb(t['raw'])} / {kb(t['gzip'])} / **{kb(t['br'])} KB**",
+            f"HTML {kb(w['html']['raw'])} KB raw, of it the messages {kb(w['texts'])} KB; "
+            f"{len(w['files'])} files ({', '.join(f['url'].rsplit('/', 1)[-1] for f in w['files'])}); "
+            "scripts/page-weight.mjs",
+            ("WASM: yes" if w["wasm"] else "no WASM ✔") if w["page"] in ("login", "form", "matrix")
+            else ("no WASM ✔" if not w["wasm"] else "no WASM ✘"))
     m = load("memory.json")
     row(4, "Server RSS, idle after start", f"{m['idle_kb'] / 1024:.1f} MiB",
         "VmRSS of the one process: dashboard and embedded emulator")
@@ -318,12 +336,13 @@ def cmd_table(work):
             name = "WASM+JS (total download)" if parts[0] == "WASM+JS" else f"`{parts[0]}`"
             value = f"{parts[1]} / {parts[3]} / {parts[5]} KB"
             row(5, f"Bundle {name}: raw / gzip / brotli",
-                f"**{value}**" if parts[0] == "WASM+JS" else value, "scripts/size (gzip -9, brotli q11)")
+                f"**{value}**" if parts[0] == "WASM+JS" else value, "scripts/size (gzip -9, brotli q11)",
+                f"brotli ≤ 150 KB {check(float(parts[5]) <= 150)}" if parts[0] == "WASM+JS" else "")
 
-    print("| # | figure | measured | how |")
-    print("|---|---|---|---|")
-    for section, what, value, how in rows:
-        print(f"| {section} | {what} | {value} | {how} |")
+    print("| # | figure | measured | target (issue #28) | how |")
+    print("|---|---|---|---|---|")
+    for section, what, value, target, how in sorted(rows, key=lambda r: r[0]):
+        print(f"| {section} | {what} | {value} | {target} | {how} |")
 
 
 COMMANDS = {

@@ -79,7 +79,7 @@ build_fingerprint() {
     {
       # shellcheck disable=SC2086
       sed -e 's/^[^:]*://' -e 's/\\ /\x01/g' $dfiles | tr ' ' '\n' | tr '\001' ' ' | grep "^$ROOT/"
-      printf '%s\n' "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT"/crates/*/Cargo.toml
+      printf '%s\n' "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/.cargo/config.toml" "$ROOT"/crates/*/Cargo.toml
       [ -f "$ROOT/rust-toolchain.toml" ] && echo "$ROOT/rust-toolchain.toml"
       echo "$ROOT/build.rs"
       find "$ROOT/style" "$ROOT/public" "$ROOT/locales" -type f

@@ -29,11 +29,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = crate::i18n::current_lang();
     #[cfg(feature = "ssr")]
     crate::i18n::provide_lang(lang);
-    // The islands' messages in this language only (`i18n::texts`).
+    // What the page's islands register as they render: their messages, and that the page
+    // needs the hydration scripts at all (`i18n::page_texts`).
     #[cfg(feature = "ssr")]
-    let texts = crate::i18n::Texts::of(lang).to_script_json();
+    provide_context(crate::i18n::page_texts::PageTexts::default());
+    // `HydrationScripts` turns hydration markers off for what is not an island before the
+    // body renders; it now comes after the body (`island_scripts`), so that is done here.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    #[cfg(feature = "ssr")]
+    let tail = island_scripts(options.clone(), lang).into_any();
     #[cfg(not(feature = "ssr"))]
-    let texts = String::new();
+    let tail = ().into_any();
     #[cfg(feature = "ssr")]
     if let (Some(nonce), Some(response)) =
         (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
@@ -52,15 +60,32 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" id="leptos" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
-                <script type="application/json" id=crate::i18n::ELEMENT_ID inner_html=texts></script>
                 <App/>
+                {tail}
             </body>
         </html>
     }
+}
+
+/// After the body: the page's messages and the hydration scripts, on a page with islands only
+/// (`i18n::page_texts`); a page without them downloads no JS and no WASM. The stream renders
+/// this when its turn comes, after everything above it, so every island has registered.
+#[cfg(feature = "ssr")]
+fn island_scripts(options: LeptosOptions, lang: Lang) -> impl IntoView {
+    use crate::i18n::page_texts::{after_what_precedes, PageTexts};
+    let page = expect_context::<PageTexts>();
+    Suspend::new(async move {
+        after_what_precedes().await;
+        page.script_json(lang).map(|texts| {
+            view! {
+                <script type="application/json" id=crate::i18n::ELEMENT_ID inner_html=texts></script>
+                <HydrationScripts options islands=true/>
+            }
+        })
+    })
 }
 
 #[component]

@@ -9,7 +9,7 @@ async fn main() -> std::process::ExitCode {
     use clap::Parser;
 
     let cli = Cli::parse();
-    web::init_tracing(cli.log_format);
+    let _log = web::init_tracing(cli.log_format);
     let result = match cli.command {
         Some(Command::Emulator(args)) => {
             atlas_emulator::run_standalone(args, web::shutdown_signal()).await

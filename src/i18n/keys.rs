@@ -16,6 +16,15 @@ macro_rules! keys {
 
         impl Key {
             pub const ALL: &'static [Key] = &[$(Key::$variant,)*];
+
+            /// The key whose variant is called `name` (`page_texts` reads them from sources).
+            #[cfg(feature = "ssr")]
+            pub fn from_name(name: &str) -> Option<Key> {
+                match name {
+                    $(stringify!($variant) => Some(Key::$variant),)*
+                    _ => None,
+                }
+            }
         }
 
         /// Every message of `locale`, in `Key` order, placeholders left as `{name}`.

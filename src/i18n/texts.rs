@@ -4,10 +4,10 @@
 //!   request's language comes from the Leptos context (`provide_lang`, else what the router
 //!   worked out once for the request: `web::language::detect`).
 //! - Browser: the islands are the only code that runs there, and they need the page's
-//!   language only. The shell writes that language's `Texts` into the page as JSON
-//!   (`<script type="application/json" id="texts">`), and the first lookup reads it. No
-//!   translation is compiled into the WASM, so the bundle stays the same size whatever the
-//!   number of languages (docs/i18n.md).
+//!   language only, and of it only what the page's islands show (`page_texts`). The shell
+//!   writes those messages into the page as JSON (`<script type="application/json"
+//!   id="texts">`), and the first lookup reads it. No translation is compiled into the WASM,
+//!   so the bundle stays the same size whatever the number of languages (docs/i18n.md).
 
 use std::sync::OnceLock;
 
@@ -22,14 +22,16 @@ pub const ELEMENT_ID: &str = "texts";
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Texts {
     pub lang: Lang,
-    /// In `Key` order.
-    strings: Vec<String>,
-    /// Label and help, in `IntegrationKind::ALL` order.
+    /// (`Key` as a number, its text), by key: every message on the server, a page's islands'
+    /// in the browser.
+    strings: Vec<(u16, String)>,
+    /// Label and help, in `IntegrationKind::ALL` order (all of them, or none on a page).
     kinds: Vec<(String, String)>,
+    /// Every field's, or none on a page whose islands show no field.
     fields: Vec<FieldText>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct FieldText {
     kind: IntegrationKind,
     name: String,
@@ -39,7 +41,15 @@ struct FieldText {
 
 impl Texts {
     pub fn get(&self, key: Key) -> &str {
-        self.strings.get(key as usize).map_or("", String::as_str)
+        let n = key as u16;
+        // The server's table holds every key at its own index; a page's, some of them.
+        match self.strings.get(n as usize) {
+            Some((k, text)) if *k == n => text,
+            _ => match self.strings.binary_search_by_key(&n, |(k, _)| *k) {
+                Ok(i) => &self.strings[i].1,
+                Err(_) => missing(key),
+            },
+        }
     }
 
     pub fn kind(&self, kind: IntegrationKind) -> (&str, &str) {
@@ -67,7 +77,28 @@ impl Texts {
             .map(|f| f.label.as_str())
     }
 
-    /// The page's `Texts` as the shell writes it: JSON that cannot end its `<script>` early.
+    /// The messages numbered in `keys`, the types' names, and the fields' labels if `fields`:
+    /// what a page's islands need (`page_texts`).
+    #[cfg(feature = "ssr")]
+    pub fn subset(&self, keys: &std::collections::BTreeSet<u16>, fields: bool) -> Texts {
+        Texts {
+            lang: self.lang,
+            strings: self
+                .strings
+                .iter()
+                .filter(|(k, _)| keys.contains(k))
+                .cloned()
+                .collect(),
+            kinds: self.kinds.clone(),
+            fields: if fields {
+                self.fields.clone()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// `Texts` as the shell writes it: JSON that cannot end its `<script>` early.
     #[cfg(feature = "ssr")]
     pub fn to_script_json(&self) -> String {
         serde_json::to_string(self)
@@ -101,7 +132,7 @@ impl Texts {
             .collect();
         Texts {
             lang,
-            strings: super::keys::strings(locale),
+            strings: (0..).zip(super::keys::strings(locale)).collect(),
             kinds: IntegrationKind::ALL
                 .into_iter()
                 .map(|kind| kind_strings(locale, kind))
@@ -118,6 +149,20 @@ impl Texts {
         // `Lang::ALL` lists the languages in the enum's order.
         &all[lang as usize]
     }
+}
+
+/// A message the page did not carry: in the browser, a page's `Texts` holds only what its
+/// islands name (`page_texts`), so this is a key an island uses without naming it in the
+/// files it registers. Shown empty, and said on the console (which fails end-to-end tests).
+fn missing(key: Key) -> &'static str {
+    // The key's number, not its name: `Debug` of `Key` would put every name into the WASM.
+    #[cfg(feature = "hydrate")]
+    leptos::logging::error!(
+        "atlas-integrations: this page carries no text for message {} (src/i18n/keys.rs)",
+        key as u16
+    );
+    let _ = key;
+    ""
 }
 
 /// Sets the language of what is rendered from here down (the shell, per request).

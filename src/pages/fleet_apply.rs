@@ -145,6 +145,11 @@ fn matches(search: &str, typed: &str) -> bool {
     search.contains(typed.trim().to_lowercase().as_str())
 }
 
+/// What [`NameFilter`]'s browser code shows (`i18n::page_texts`).
+#[cfg(feature = "ssr")]
+static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
+    crate::i18n::page_texts::IslandTexts::new(&[include_str!("fleet_apply.rs")], false);
+
 /// The name filter in the browser: typing (or "Filter") hides the projects whose name and id
 /// do not match, in place, so nothing ticked or typed in the form below is lost, as it was
 /// when the filter loaded the page again; a ticked project always stays in view. Without
@@ -152,6 +157,8 @@ fn matches(search: &str, typed: &str) -> bool {
 /// `data-search`, which [`ApplyForm`] writes from [`search_text`].
 #[island]
 fn NameFilter(children: Children) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::i18n::page_texts::uses(&ISLAND_TEXTS);
     let root = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {

@@ -152,6 +152,17 @@ pub async fn fleet_run_progress(run_id: String) -> Result<RunProgressHtml, AppEr
     })
 }
 
+/// What [`RunProgress`]'s browser code shows (`i18n::page_texts`).
+#[cfg(feature = "ssr")]
+static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
+    crate::i18n::page_texts::IslandTexts::new(
+        &[
+            include_str!("fleet_run.rs"),
+            include_str!("../i18n/fleet.rs"),
+        ],
+        false,
+    );
+
 /// The run's progress. An island: while the run goes on it asks the server for the run's
 /// status line and table (`fleet_run_progress`, drawn on the server like the first ones, which
 /// are its children) every second and puts them in place; when the run ends it reloads the
@@ -163,6 +174,8 @@ pub fn RunProgress(
     status: String,
     children: Children,
 ) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::i18n::page_texts::uses(&ISLAND_TEXTS);
     let status = RwSignal::new(status);
     let table = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]

@@ -83,10 +83,17 @@ fn CredentialForm(
     }
 }
 
+/// What [`ServerCheck`]'s browser code shows (`i18n::page_texts`).
+#[cfg(feature = "ssr")]
+static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
+    crate::i18n::page_texts::IslandTexts::new(&[include_str!("login.rs")], false);
+
 /// Asks the server for its version and backend: a public server-function round trip that
 /// also tells the user where the dashboard points. An island: it needs the browser.
 #[island]
 fn ServerCheck() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::i18n::page_texts::uses(&ISLAND_TEXTS);
     let check = ServerAction::<ServerInfo>::new();
     view! {
         <footer class="server-check">

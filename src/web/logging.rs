@@ -42,11 +42,26 @@ fn on_response<B>(response: &Response<B>, latency: Duration, span: &Span) {
     );
 }
 
+/// What is still queued for stderr is written when this is dropped: keep it until exit.
+pub type LogGuard = tracing_appender::non_blocking::WorkerGuard;
+
 /// Logs to stderr, as text or JSON lines; `RUST_LOG` filters (default: info).
-pub fn init_tracing(format: LogFormat) {
+///
+/// A thread of its own writes the lines, in batches (`tracing_appender::non_blocking` over a
+/// buffered stderr, flushed whenever the queue runs empty): a request formats its line and
+/// goes on, rather than taking stderr's lock and making a system call of its own. That was
+/// 6 % of a server-function call (docs/benchmarks.md, issue #28). Not lossy: when 128k lines
+/// wait, requests wait for the writer rather than drop lines. A line still queued when the
+/// process is killed outright is lost; a normal stop writes it (the guard).
+pub fn init_tracing(format: LogFormat) -> LogGuard {
     // (`try_init` also routes the `log` records of dependencies into it.)
     use tracing_subscriber::util::SubscriberInitExt;
-    let _ = subscriber(format, std::io::stderr).try_init();
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("log-writer")
+        .finish(std::io::BufWriter::new(std::io::stderr()));
+    let _ = subscriber(format, writer).try_init();
+    guard
 }
 
 /// The subscriber `init_tracing` installs, writing to `writer` (tests capture it).

@@ -291,6 +291,32 @@ async fn pages_carry_security_headers_and_a_nonce_policy() {
     assert_ne!(header(&again, "content-security-policy"), Some(csp));
 }
 
+/// Only a page with islands loads the bundle, and it carries only its islands' messages
+/// (`i18n::page_texts`).
+#[tokio::test]
+async fn only_pages_with_islands_load_the_bundle() {
+    let mut app = TestApp::start().await;
+    app.login_api_key().await;
+    let project = format!("/projects/{}", demo::PRODUCTION_PROJECT_ID);
+    let (status, _, body) = app.send(page_request(&project)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !body.contains("<leptos-island"),
+        "a project page has no island"
+    );
+    assert!(!body.contains(".wasm"), "so no WASM: {body}");
+    assert!(!body.contains("id=\"texts\""), "and no messages");
+
+    let form = format!("{project}/integrations/PAGER_DUTY");
+    let (status, _, body) = app.send(page_request(&form)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<leptos-island"));
+    assert!(
+        body.contains(".wasm\"") && body.contains("id=\"texts\""),
+        "{body}"
+    );
+}
+
 #[tokio::test]
 async fn bad_input_gets_field_errors_and_no_upstream_call() {
     let mut app = TestApp::start().await;

@@ -42,12 +42,22 @@ pub struct MatrixLoad {
     pub counts: Vec<usize>,
 }
 
+/// What [`MatrixLoader`]'s browser code shows (`i18n::page_texts`).
+#[cfg(feature = "ssr")]
+static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
+    crate::i18n::page_texts::IslandTexts::new(
+        &[include_str!("loader.rs"), include_str!("mod.rs")],
+        false,
+    );
+
 /// Loads the rest of the filtered fleet, `CHUNK` projects a request, one request at a time,
 /// and puts each matching row in its place by name; keeps the column counts and the progress
 /// line; retries a failed row alone. The rows come drawn by the server (`fleet/rows-html`), so
 /// this island holds no code to draw one. Its children are the server's matrix.
 #[island]
 pub fn MatrixLoader(load: MatrixLoad, children: Children) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::i18n::page_texts::uses(&ISLAND_TEXTS);
     let root = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     {

@@ -31,6 +31,19 @@ use fields::Field;
 pub use fields::FieldControls;
 use prometheus::PrometheusDone;
 
+/// What [`IntegrationForm`]'s browser code shows (`i18n::page_texts`).
+#[cfg(feature = "ssr")]
+static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
+    crate::i18n::page_texts::IslandTexts::new(
+        &[
+            include_str!("mod.rs"),
+            include_str!("fields.rs"),
+            include_str!("prometheus.rs"),
+            include_str!("secret.rs"),
+        ],
+        true,
+    );
+
 /// An island: the browser hydrates it (live checks, secret controls, the save without a page
 /// load); its props travel in the page as JSON, so they hold only what the page may show.
 #[island]
@@ -39,6 +52,8 @@ pub fn IntegrationForm(
     kind: IntegrationKind,
     current: Option<IntegrationView>,
 ) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::i18n::page_texts::uses(&ISLAND_TEXTS);
     let mode = if current.is_some() {
         WriteMode::Update
     } else {

@@ -1,0 +1,167 @@
+//! What a page sends to the browser: the messages its islands can show there, and the
+//! hydration scripts, only when it has an island.
+//!
+//! Only islands run in the browser. Each island names the source files its browser code runs
+//! (`IslandTexts`); the messages named there (`Key::…`, the whole files scanned: a superset),
+//! those of the helpers every island shares (`HELPERS`), the types' names, and the fields'
+//! labels when it asks for them are what the page carries. An island registers itself while
+//! the server renders it (`uses`), and the shell writes the page's messages and the scripts
+//! after the body, once every island has rendered. A page without islands (the projects
+//! list, a project) gets neither: it downloads no JS, no WASM and no messages.
+//!
+//! A message the page lacks is an empty string in the browser and a console error, which
+//! fails any end-to-end test that reaches it (end2end/support/fixtures.ts).
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::{Key, Lang, Texts};
+
+/// The files whose `Key::…` every island may reach in the browser: the sentences built from
+/// messages (`i18n`), the errors' sentences, and the layout's helpers islands call.
+const HELPERS: &[&str] = &[
+    include_str!("mod.rs"),
+    include_str!("errors.rs"),
+    include_str!("format.rs"),
+    include_str!("../pages/layout.rs"),
+];
+
+/// One island's needs in the browser: the sources its code runs there (`include_str!` of
+/// its module and what it calls outside `HELPERS`), and whether it shows field labels.
+pub struct IslandTexts {
+    sources: &'static [&'static str],
+    fields: bool,
+    keys: OnceLock<Vec<Key>>,
+}
+
+impl IslandTexts {
+    pub const fn new(sources: &'static [&'static str], fields: bool) -> Self {
+        IslandTexts {
+            sources,
+            fields,
+            keys: OnceLock::new(),
+        }
+    }
+
+    /// Every message named in the island's sources and the helpers, scanned once.
+    fn keys(&self) -> &[Key] {
+        self.keys.get_or_init(|| {
+            let mut keys: Vec<Key> = self
+                .sources
+                .iter()
+                .chain(HELPERS)
+                .flat_map(|source| named_keys(source))
+                .collect();
+            keys.sort_by_key(|k| *k as u16);
+            keys.dedup();
+            keys
+        })
+    }
+}
+
+/// The `Key::Name`s in a source text.
+fn named_keys(source: &str) -> impl Iterator<Item = Key> + '_ {
+    source
+        .match_indices("Key::")
+        .filter_map(move |(at, prefix)| {
+            let rest = &source[at + prefix.len()..];
+            let end = rest
+                .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .unwrap_or(rest.len());
+            Key::from_name(&rest[..end])
+        })
+}
+
+/// The page being rendered: what its islands registered. Provided by the shell.
+#[derive(Clone, Default)]
+pub struct PageTexts(Arc<Mutex<Needs>>);
+
+#[derive(Default)]
+struct Needs {
+    islands: bool,
+    keys: BTreeSet<u16>,
+    fields: bool,
+}
+
+impl PageTexts {
+    fn needs(&self) -> std::sync::MutexGuard<'_, Needs> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn has_islands(&self) -> bool {
+        self.needs().islands
+    }
+
+    /// The page's messages as the shell writes them (JSON that cannot end its `<script>`
+    /// early), or `None` for a page without islands.
+    pub fn script_json(&self, lang: Lang) -> Option<String> {
+        let needs = self.needs();
+        needs.islands.then(|| {
+            Texts::of(lang)
+                .subset(&needs.keys, needs.fields)
+                .to_script_json()
+        })
+    }
+}
+
+/// Pending once: a view that awaits it first is rendered when the page's stream reaches it
+/// (in-order streaming renders a pending part only after every part before it), not while
+/// the parts before it still wait for their data and have not rendered their islands.
+pub async fn after_what_precedes() {
+    let mut polled = false;
+    std::future::poll_fn(|cx| {
+        if polled {
+            std::task::Poll::Ready(())
+        } else {
+            polled = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    })
+    .await
+}
+
+/// Called by an island as the server renders it: the page will carry what it needs.
+pub fn uses(island: &'static IslandTexts) {
+    let Some(page) = leptos::prelude::use_context::<PageTexts>() else {
+        return;
+    };
+    let mut needs = page.needs();
+    needs.islands = true;
+    needs.fields |= island.fields;
+    needs.keys.extend(island.keys().iter().map(|k| *k as u16));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static SAMPLE: IslandTexts = IslandTexts::new(&["t(Key::SignIn); t(Key::CheckServer)"], false);
+
+    #[test]
+    fn keys_are_those_named_in_the_sources_and_the_helpers() {
+        let keys = SAMPLE.keys();
+        assert!(keys.contains(&Key::SignIn) && keys.contains(&Key::CheckServer));
+        // From the errors' sentences (a helper).
+        assert!(keys.contains(&Key::ErrorNotSignedIn));
+        // Named nowhere in them: a projects-page message.
+        assert!(!keys.contains(&Key::ProjectsIntro));
+        assert!(named_keys("Key::ALL, Key::NoSuchKey, Key::SignIn.").eq([Key::SignIn]));
+    }
+
+    #[test]
+    fn a_page_carries_its_islands_messages_only() {
+        let page = PageTexts::default();
+        assert_eq!(page.script_json(Lang::En), None, "no island: nothing");
+        let owner = leptos::prelude::Owner::new();
+        owner.with(|| {
+            leptos::prelude::provide_context(page.clone());
+            uses(&SAMPLE);
+        });
+        let json = page.script_json(Lang::Ko).expect("an island: its messages");
+        let texts: Texts = serde_json::from_str(&json).unwrap();
+        assert_eq!(texts.get(Key::SignIn), Texts::of(Lang::Ko).get(Key::SignIn));
+        assert_eq!(texts.get(Key::ProjectsIntro), "");
+        assert!(json.len() * 4 < Texts::of(Lang::Ko).to_script_json().len());
+    }
+}

@@ -8,9 +8,15 @@ use crate::api::fleet::FleetFilter;
 
 /// Projects per `fleet/rows-html` request while the island loads the fleet: one request's
 /// lookups run `LOOKUPS_IN_FLIGHT` at a time on the server, and the requests go one after
-/// another, so a whole multiple of it keeps every lookup slot busy to a request's end.
+/// another, so a whole multiple of it keeps every lookup slot busy to a request's end. Between
+/// two requests the slots wait for a round trip through the browser, so the largest multiple
+/// the server takes in one request (`MAX_IDS_PER_REQUEST`) has the fewest such waits: 96
+/// rows a request, about 0.6 s at Atlas's 50 ms, so the progress line still moves often.
 #[cfg(feature = "hydrate")]
-const CHUNK: usize = 6 * crate::api::LOOKUPS_IN_FLIGHT;
+const CHUNK: usize = {
+    use crate::api::{fleet::MAX_IDS_PER_REQUEST, LOOKUPS_IN_FLIGHT};
+    MAX_IDS_PER_REQUEST / LOOKUPS_IN_FLIGHT * LOOKUPS_IN_FLIGHT
+};
 
 /// The parts of the server's matrix the island finds again: named once, for the markup's
 /// `data-part` and the island's lookups, so a change to one cannot miss the other. (Rows and

@@ -88,10 +88,6 @@ impl PageTexts {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn has_islands(&self) -> bool {
-        self.needs().islands
-    }
-
     /// The page's messages as the shell writes them (JSON that cannot end its `<script>`
     /// early), or `None` for a page without islands.
     pub fn script_json(&self, lang: Lang) -> Option<String> {

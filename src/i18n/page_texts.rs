@@ -100,21 +100,12 @@ impl PageTexts {
     }
 }
 
-/// Pending once: a view that awaits it first is rendered when the page's stream reaches it
-/// (in-order streaming renders a pending part only after every part before it), not while
-/// the parts before it still wait for their data and have not rendered their islands.
+/// Pending once (a yield to the runtime): a view that awaits it first is rendered when the
+/// page's stream reaches it (in-order streaming renders a pending part only after every part
+/// before it), not while the parts before it still wait for their data and have not rendered
+/// their islands.
 pub async fn after_what_precedes() {
-    let mut polled = false;
-    std::future::poll_fn(|cx| {
-        if polled {
-            std::task::Poll::Ready(())
-        } else {
-            polled = true;
-            cx.waker().wake_by_ref();
-            std::task::Poll::Pending
-        }
-    })
-    .await
+    tokio::task::yield_now().await
 }
 
 /// Called by an island as the server renders it: the page will carry what it needs.

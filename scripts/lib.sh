@@ -5,11 +5,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # Versions the project pins. wasm-bindgen must equal the crate's version in Cargo.lock.
-CARGO_LEPTOS_VERSION="0.3.11"
+# binaryen (wasm-opt), esbuild and lightningcss-cli come from npm, into target/tools.
 BINARYEN_VERSION="132.0.0"
+ESBUILD_VERSION="0.28.2"
+LIGHTNINGCSS_VERSION="1.33.0"
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
 
-# Project-local tools (wasm-opt from npm) come first on PATH; cargo-installed tools next.
+# Project-local tools (wasm-opt, esbuild, lightningcss from npm) come first on PATH;
+# cargo-installed tools next.
 TOOLS_DIR="$ROOT/target/tools"
 export PATH="$TOOLS_DIR/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
@@ -34,6 +37,20 @@ elapsed() { # seconds -> "1 m 05 s" or "7 s"
 }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# Runs a cargo command with clippy's driver compiling the workspace's own crates, as
+# `cargo clippy -- -D warnings` does for `cargo check` (the same two variables, read from what
+# cargo-clippy sets): `with_clippy cargo test …` lints every target it builds and fails on a
+# warning. One build serves clippy and the tests, where `cargo clippy` then `cargo test` checked
+# every dependency once and compiled it once more (about 4 minutes of CI, issue #28). The
+# dependencies are built as by a plain `cargo test`; the workspace's crates are rebuilt once
+# when the next plain cargo run finds another wrapper in their fingerprint.
+with_clippy() {
+  local driver
+  driver="$(rustc --print sysroot)/bin/clippy-driver"
+  [ -x "$driver" ] || die "no clippy-driver at $driver (rustup component add clippy)"
+  CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__" RUSTC_WORKSPACE_WRAPPER="$driver" "$@"
+}
+
 # A fresh token for the emulator's /_emulator/* hooks (EMULATOR_HOOK_TOKEN); callers send it
 # in the x-emulator-token header.
 new_hook_token() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
@@ -43,13 +60,14 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# The release build (`cargo leptos build --release`) is skipped when none of its inputs changed
-# since the last one: cargo-leptos re-runs wasm-bindgen and wasm-opt on every build, about
-# half a minute even when cargo itself has nothing to do. "Inputs" are read from the build's
+# The release build (scripts/build-site) is skipped when none of its inputs changed since the
+# last one: even with nothing for cargo to do, asking cargo twice and checking the WASM takes
+# seconds a warm start need not spend. "Inputs" are read from the build's
 # own record, never guessed: cargo's dep-info files (`*.d`) list every source file that went
 # into the server binary and into the WASM, and to those come the manifests, `style/`,
 # `public/`, `locales/` and `build.rs` (read by the build script, which dep-info does not
-# list), the tool versions and the environment variables that change a build. The
+# list), the build script itself, the tool versions and the environment variables that change
+# a build. The
 # outputs' size and mtime are part of the record too, so a build by other means (another
 # profile, other features) into the same files is noticed.
 BUILD_STAMP="$ROOT/target/.release-build-inputs"
@@ -67,9 +85,10 @@ build_fingerprint() {
   {
     echo "tools:"
     rustc -vV
-    cargo leptos --version
     wasm-bindgen --version
     wasm-opt --version 2>/dev/null || echo "no wasm-opt"
+    esbuild --version 2>/dev/null || echo "no esbuild"
+    lightningcss --version 2>/dev/null || echo "no lightningcss"
     echo "environment:"
     # (`|| true`: none of them set is the usual case, and grep then exits 1.)
     { env | grep -E '^(RUSTFLAGS|RUSTC[A-Z_]*|CARGO_[A-Z_]+|LEPTOS_(OUTPUT_NAME|SITE_PKG_DIR|HASH_FILES|BIN_TARGET)[A-Z_]*)=' || true; } | sort
@@ -79,7 +98,8 @@ build_fingerprint() {
     {
       # shellcheck disable=SC2086
       sed -e 's/^[^:]*://' -e 's/\\ /\x01/g' $dfiles | tr ' ' '\n' | tr '\001' ' ' | grep "^$ROOT/"
-      printf '%s\n' "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/.cargo/config.toml" "$ROOT"/crates/*/Cargo.toml
+      printf '%s\n' "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/.cargo/config.toml" "$ROOT"/crates/*/Cargo.toml \
+        "$ROOT/scripts/build-site"
       [ -f "$ROOT/rust-toolchain.toml" ] && echo "$ROOT/rust-toolchain.toml"
       echo "$ROOT/build.rs"
       find "$ROOT/style" "$ROOT/public" "$ROOT/locales" -type f
@@ -103,6 +123,6 @@ release_build() {
     return 0
   fi
   rm -f "$BUILD_STAMP"
-  step "release build (cargo leptos build --release)" cargo leptos build --release
+  step "release build (scripts/build-site)" scripts/build-site
   build_fingerprint >"$BUILD_STAMP"
 }

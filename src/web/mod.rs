@@ -30,8 +30,8 @@ use crate::app::{shell, App};
 use crate::links;
 use crate::server::AppState;
 
-/// Leptos's options, from one source: cargo-leptos passes the bundle's name and folder (from
-/// Cargo.toml's `[package.metadata.leptos]`) to the build as `LEPTOS_OUTPUT_NAME` and
+/// Leptos's options, from one source: scripts/build-site (and cargo-leptos) pass the bundle's
+/// name and folder (from Cargo.toml's `[package.metadata.leptos]`) to the build as `LEPTOS_OUTPUT_NAME` and
 /// `LEPTOS_SITE_PKG_DIR`; a plain `cargo build` (tests) falls back to the package name, which
 /// is what that metadata names too.
 pub fn leptos_options(site_root: &str, listen: SocketAddr) -> LeptosOptions {

@@ -19,7 +19,7 @@ export PATH="$TOOLS_DIR/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # Runs one named step and says how long it took, so a person waiting sees where the minutes
-# go: `step "release build" cargo leptos build --release`.
+# go: `step "release build" scripts/build-site`.
 step() {
   local name="$1" start=$SECONDS rc=0
   shift
@@ -94,7 +94,7 @@ build_fingerprint() {
     { env | grep -E '^(RUSTFLAGS|RUSTC[A-Z_]*|CARGO_[A-Z_]+|LEPTOS_(OUTPUT_NAME|SITE_PKG_DIR|HASH_FILES|BIN_TARGET)[A-Z_]*)=' || true; } | sort
     echo "inputs:"
     # Every path in the dep-info files that lies inside the project (crates from the registry
-    # are pinned by Cargo.lock), plus what cargo-leptos reads besides Rust sources.
+    # are pinned by Cargo.lock), plus what the build reads besides Rust sources.
     {
       # shellcheck disable=SC2086
       sed -e 's/^[^:]*://' -e 's/\\ /\x01/g' $dfiles | tr ' ' '\n' | tr '\001' ' ' | grep "^$ROOT/"

@@ -72,7 +72,7 @@ pub struct ServeArgs {
     #[arg(long, env = "ATLAS_DEMO")]
     pub demo: bool,
 
-    /// Folder holding the built site (pkg/ and public assets), as cargo-leptos writes it.
+    /// Folder holding the built site (pkg/ and public assets), as scripts/build-site (or cargo-leptos) writes it.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 

@@ -13,7 +13,8 @@ mod locales {
     use std::collections::{BTreeMap, BTreeSet};
     use std::path::PathBuf;
 
-    use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
+    use leptos_i18n_parser::parse_locales::options::{Config, ParseOptions};
+    use leptos_i18n_parser::parse_locales::parse_locales;
     use serde_json::Value;
 
     /// English first: it is the default and the reference the others are checked against.
@@ -37,11 +38,27 @@ mod locales {
         }
         // Interpolated strings as plain strings (td_string!), not only as views.
         let config = config.parse_options(ParseOptions::default().interpolate_display(true));
-        let infos = TranslationsInfos::parse(config).expect("locales/ parse");
-        infos.rerun_if_locales_changed();
-        infos.emit_diagnostics();
-        let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("i18n");
-        infos.generate_i18n_module(out).expect("i18n module");
+        // leptos_i18n's parser and code generator, as its `load_locales!` macro and its
+        // leptos_i18n_build crate call them. Not leptos_i18n_build itself: it also exports
+        // ICU data (which this project does not use) and so brings in most of ICU4X, zip, tar
+        // and ndarray, about two minutes of CPU in each profile built (docs/benchmarks.md).
+        let parsed = parse_locales(None, config).unwrap_or_else(|e| panic!("locales/: {e}"));
+        for path in parsed.tracked_files.iter().flatten() {
+            println!("cargo::rerun-if-changed={path}");
+        }
+        for warning in parsed.diag.warnings().iter() {
+            println!("cargo::warning={warning}");
+        }
+        for error in parsed.diag.errors().iter() {
+            println!("cargo::error={error}");
+        }
+        // No crate path of our own, no diagnostics emitted as code (a build script has no
+        // span to put them on), documented accessors: leptos_i18n_build's defaults.
+        let code = leptos_i18n_codegen::gen_code(&parsed, None, false, None, true)
+            .unwrap_or_else(|e| panic!("locales/: {e}"));
+        let dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("i18n");
+        std::fs::create_dir_all(&dir).expect("OUT_DIR/i18n");
+        std::fs::write(dir.join("mod.rs"), code.to_string()).expect("OUT_DIR/i18n/mod.rs");
     }
 
     fn read(locale: &str) -> BTreeMap<String, String> {

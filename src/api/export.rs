@@ -114,7 +114,7 @@ mod ssr {
         );
         // An alert advisory in the filter needs each project's alert counts, as the matrix.
         let counts_alerts = filter.counts_alerts();
-        let reads = lookup::bounded(projects, move |(id, name)| {
+        let reads = lookup::bounded(lookup::slots_for(&atlas), projects, move |(id, name)| {
             let atlas = atlas.clone();
             async move {
                 let (answer, configs) = if counts_alerts {

@@ -426,7 +426,7 @@ mod ssr {
     ) -> impl futures::Stream<Item = FleetRow> {
         // Each lookup owns its handle: the server function's future must be `Send`.
         let atlas = atlas.clone();
-        lookup::bounded(ids, move |id| {
+        lookup::bounded(lookup::slots_for(&atlas), ids, move |id| {
             let atlas = atlas.clone();
             async move {
                 let state = if alerts {

@@ -67,7 +67,7 @@ mod ssr {
             .collect();
         // Each lookup owns its handle: the server function's future must be `Send`, and one
         // borrowed across these futures is not (the compiler cannot prove it for all lifetimes).
-        let projects = lookup::bounded(shown, |(id, name)| {
+        let projects = lookup::bounded(lookup::slots_for(&atlas), shown, |(id, name)| {
             let atlas = atlas.clone();
             async move { summary(&atlas, id, name).await }
         })

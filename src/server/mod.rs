@@ -5,6 +5,7 @@
 pub mod audit;
 mod context;
 pub mod journal;
+mod lookup_slots;
 mod project_names;
 pub mod proxy;
 pub mod runs;

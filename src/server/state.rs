@@ -7,6 +7,7 @@ use leptos::prelude::LeptosOptions;
 use atlas_client::AtlasApi;
 
 use super::journal::Journal;
+use super::lookup_slots::LookupSlots;
 use super::project_names::ProjectNames;
 use super::runs::store::RunStore;
 use super::sealing::SessionKeys;
@@ -55,6 +56,8 @@ pub struct Shared {
     pub journal: Journal,
     /// Project names seen lately, per credential (`project_names`).
     pub project_names: Arc<ProjectNames>,
+    /// The Atlas lookups each credential has in flight (`lookup_slots`).
+    pub lookup_slots: Arc<LookupSlots>,
 }
 
 impl AppState {
@@ -73,6 +76,7 @@ impl AppState {
             sessions: None,
             journal: Journal::memory(),
             project_names: Arc::default(),
+            lookup_slots: Arc::default(),
             settings: Arc::new(settings),
         }))
     }

@@ -138,6 +138,12 @@ impl UserAtlas {
             .collect()
     }
 
+    /// The slots this credential's lookups share, `size` of them (`lookup_slots`).
+    pub fn lookup_slots(&self, size: usize) -> Arc<tokio::sync::Semaphore> {
+        let who = self.user.credential.public_id();
+        self.state.lookup_slots.of(who, size)
+    }
+
     pub async fn project(&self, group_id: &str) -> Result<Project, AppError> {
         let call = self
             .state

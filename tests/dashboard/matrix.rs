@@ -453,3 +453,56 @@ async fn the_islands_rows_name_projects_as_atlas_does_whatever_the_browser_says(
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(app.total_upstream_calls().await, 0, "nothing reached Atlas");
 }
+
+/// The matrix's island keeps two `fleet/rows-html` requests in flight; the lookups of both
+/// take their turns in the credential's 8 slots, so Atlas never sees more than 8 at once
+/// (it would see 16 if each request kept its own 8), and each answer keeps its order.
+#[tokio::test]
+async fn overlapping_requests_of_one_credential_share_its_lookup_slots() {
+    let options = EmulatorOptions {
+        projects: 40,
+        latency_ms: 20,
+        ..Default::default()
+    };
+    let mut app = TestApp::with_emulator(settings(), options, |c| c).await;
+    assert_eq!(app.login_service_account().await.0, StatusCode::OK);
+    // The page's projects list: the rows' names come from it, so the rows cost no list.
+    let (status, body) = app.call("fleet/page", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    let ids: Vec<String> = answer["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 45);
+    let asked: Vec<(&str, u32)> = ids.iter().map(String::as_str).zip(0..).collect();
+    let (first, second) = asked.split_at(20);
+    let mut tab = app.another_browser();
+    tab.cookie = app.cookie.clone();
+    app.reset_upstream_counters().await;
+
+    let ((a, first_rows), (b, second_rows)) = tokio::join!(
+        rows_html(&mut app, first, &[]),
+        rows_html(&mut tab, second, &[])
+    );
+    assert_eq!((a, b), (StatusCode::OK, StatusCode::OK));
+    let counters = counters(&app).await;
+    assert_eq!(list_calls(&counters), 45, "one list call per project");
+    assert_eq!(
+        counters["peakInFlight"], 8,
+        "Atlas saw at most the credential's 8 lookups at once, and the two requests overlapped"
+    );
+    for (answer, asked) in [(first_rows, first), (second_rows, second)] {
+        let answer: Value = serde_json::from_str(&answer).unwrap();
+        let answered: Vec<&str> = answer
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["id"].as_str().unwrap())
+            .collect();
+        let asked: Vec<&str> = asked.iter().map(|(id, _)| *id).collect();
+        assert_eq!(answered, asked, "the rows in the order asked");
+    }
+}

@@ -1,7 +1,9 @@
-//! Requests received, per templated route and per authentication method, for tests and
-//! benchmarks that must prove how many calls reached "Atlas".
+//! Requests received, per templated route and per authentication method, and the most
+//! answered at once, for tests and benchmarks that must prove how many calls reached "Atlas"
+//! and how many a client had in flight.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
@@ -26,6 +28,9 @@ pub struct Counters {
     pub total: u64,
     pub by_route: BTreeMap<String, u64>,
     pub by_auth: BTreeMap<&'static str, u64>,
+    /// The most requests being answered at once (latency included) since the last reset:
+    /// what bounds a client's concurrency, as the fleet matrix's benchmark checks.
+    pub peak_in_flight: u64,
 }
 
 impl Counters {
@@ -38,6 +43,7 @@ impl Counters {
             total: 0,
             by_route: BTreeMap::new(),
             by_auth,
+            peak_in_flight: 0,
         }
     }
 
@@ -52,5 +58,56 @@ impl Counters {
             AuthKind::None => "none",
         };
         *self.by_auth.entry(key).or_default() += 1;
+    }
+}
+
+/// Requests being answered now and the most at once: atomics, not under the counters' lock,
+/// since every request enters and leaves.
+#[derive(Default)]
+pub struct InFlight {
+    now: AtomicU64,
+    peak: AtomicU64,
+}
+
+impl InFlight {
+    pub fn enter(&self) {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+    }
+
+    pub fn leave(&self) {
+        self.now.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    pub fn peak(&self) -> u64 {
+        self.peak.load(Ordering::SeqCst)
+    }
+
+    /// The peak starts again from the requests in flight now.
+    pub fn reset_peak(&self) {
+        self.peak
+            .store(self.now.load(Ordering::SeqCst), Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_peak_is_the_most_at_once_since_the_reset() {
+        let flight = InFlight::default();
+        flight.enter();
+        flight.enter();
+        flight.leave();
+        flight.enter();
+        assert_eq!(flight.peak(), 2);
+        flight.leave();
+        flight.reset_peak();
+        assert_eq!(flight.peak(), 1, "one still in flight");
+        flight.leave();
+        flight.enter();
+        flight.enter();
+        assert_eq!(flight.peak(), 2);
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::auth::digest::NonceStore;
 use super::auth::tokens::TokenStore;
-use super::counters::{AuthKind, Counters};
+use super::counters::{AuthKind, Counters, InFlight};
 use super::errors::ApiError;
 use super::faults::Faults;
 use super::options::PutMode;
@@ -31,6 +31,7 @@ struct Inner {
     limiter: Mutex<RateLimiter>,
     faults: Mutex<Faults>,
     counters: Mutex<Counters>,
+    in_flight: InFlight,
     latency_ms: u64,
     hook_token: Option<String>,
 }
@@ -71,6 +72,7 @@ impl Emulator {
             )),
             faults: Mutex::new(c.faults),
             counters: Mutex::new(Counters::zeroed()),
+            in_flight: InFlight::default(),
             latency_ms: c.latency_ms,
             hook_token: c.hook_token,
         }))
@@ -122,7 +124,7 @@ impl Emulator {
             })
             .await;
         lock(&self.0.faults).clear();
-        *lock(&self.0.counters) = Counters::zeroed();
+        self.reset_counters();
         lock(&self.0.limiter).clear();
     }
 
@@ -150,6 +152,24 @@ impl Emulator {
         f(&mut lock(&self.0.counters))
     }
 
+    /// The counters as they stand, with the most requests answered at once.
+    pub fn counters(&self) -> Counters {
+        let mut counters = lock(&self.0.counters).clone();
+        counters.peak_in_flight = self.0.in_flight.peak();
+        counters
+    }
+
+    pub fn reset_counters(&self) {
+        *lock(&self.0.counters) = Counters::zeroed();
+        self.0.in_flight.reset_peak();
+    }
+
+    /// A request is being answered until the guard drops (`counters().peak_in_flight`).
+    pub(crate) fn answering(&self) -> Answering {
+        self.0.in_flight.enter();
+        Answering(self.clone())
+    }
+
     pub(crate) fn record(&self, route: &str, auth: AuthKind) {
         lock(&self.0.counters).record(route, auth);
     }
@@ -167,5 +187,14 @@ impl Emulator {
     /// The token every `/_emulator/*` request must carry; `None` when the hooks are off.
     pub fn hook_token(&self) -> Option<&str> {
         self.0.hook_token.as_deref()
+    }
+}
+
+/// See [`Emulator::answering`].
+pub(crate) struct Answering(Emulator);
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        self.0 .0.in_flight.leave();
     }
 }

@@ -215,11 +215,11 @@ async fn stored_alert_config(
 }
 
 async fn counters(State(emu): State<Emulator>) -> Response {
-    Json(emu.with_counters(|c| c.clone())).into_response()
+    Json(emu.counters()).into_response()
 }
 
 async fn reset_counters(State(emu): State<Emulator>) -> Response {
-    emu.with_counters(|c| *c = super::counters::Counters::zeroed());
+    emu.reset_counters();
     Json(json!({"ok": true})).into_response()
 }
 

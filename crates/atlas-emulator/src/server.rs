@@ -193,6 +193,8 @@ async fn pipeline(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let scheme = scheme_of(auth_header.as_deref());
+    // Until the answer is made (its body is already in memory then), latency included.
+    let _answering = emu.answering();
 
     if !emu.latency().is_zero() {
         tokio::time::sleep(emu.latency()).await;

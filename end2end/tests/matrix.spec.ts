@@ -190,6 +190,9 @@ test.describe("over a generated fleet of 300 projects", () => {
     await waitForHydration(page);
     await expect(progress(page)).toContainText("Loaded 305 of 305 projects; 305 shown");
     await expect(rows(page)).toHaveCount(305);
+    // Loaded two requests at a time, the rows still stand in name order, each once.
+    const places = await rows(page).evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.index)));
+    expect(places).toEqual([...Array(305).keys()]);
     // Every 3rd generated project has PagerDuty (100), and Production; every 5th Datadog.
     await expect(page.locator('td.column-count[data-type="PAGER_DUTY"]')).toHaveText("101");
     await expect(page.locator('td.column-count[data-type="DATADOG"]')).toHaveText("61");

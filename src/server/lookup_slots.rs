@@ -21,7 +21,8 @@ pub struct LookupSlots {
 
 impl LookupSlots {
     /// The slots of credential `who`: `size` of them, shared with every request of `who`
-    /// that holds them now. A lookup holds one while it waits for Atlas. Tokio's semaphore is
+    /// that holds them now (whose `size` they keep: every caller passes
+    /// `api::LOOKUPS_IN_FLIGHT`, which this layer may not name). A lookup holds one while it waits for Atlas. Tokio's semaphore is
     /// fair: lookups get a slot in the order they asked, so no request waits behind another
     /// for long.
     pub fn of(&self, who: &str, size: usize) -> Arc<Semaphore> {

@@ -85,6 +85,15 @@ async fn rows(app: &mut TestApp, ids: &[&str]) -> (StatusCode, String) {
     app.call("fleet/rows", &form).await
 }
 
+/// The `id` of each item of a JSON list (rows, projects), in order.
+fn ids_of(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap())
+        .collect()
+}
+
 fn state_of<'a>(rows: &'a Value, id: &str) -> &'a Value {
     &rows
         .as_array()
@@ -223,13 +232,7 @@ async fn a_failed_row_says_why_and_is_retried_on_its_own() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_no_secret("fleet/rows", &body);
     let answer: Value = serde_json::from_str(&body).unwrap();
-    let ids: Vec<&str> = answer
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, all, "in the order asked");
+    assert_eq!(ids_of(&answer), all, "in the order asked");
     assert!(
         state_of(&answer, demo::STAGING_PROJECT_ID)["Failed"]["Atlas"]["status"] == 500,
         "{body}"
@@ -470,14 +473,9 @@ async fn overlapping_requests_of_one_credential_share_its_lookup_slots() {
     let (status, body) = app.call("fleet/page", &[]).await;
     assert_eq!(status, StatusCode::OK);
     let answer: Value = serde_json::from_str(&body).unwrap();
-    let ids: Vec<String> = answer["projects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap().to_string())
-        .collect();
+    let ids = ids_of(&answer["projects"]);
     assert_eq!(ids.len(), 45);
-    let asked: Vec<(&str, u32)> = ids.iter().map(String::as_str).zip(0..).collect();
+    let asked: Vec<(&str, u32)> = ids.into_iter().zip(0..).collect();
     let (first, second) = asked.split_at(20);
     let mut tab = app.another_browser();
     tab.cookie = app.cookie.clone();
@@ -496,13 +494,7 @@ async fn overlapping_requests_of_one_credential_share_its_lookup_slots() {
     );
     for (answer, asked) in [(first_rows, first), (second_rows, second)] {
         let answer: Value = serde_json::from_str(&answer).unwrap();
-        let answered: Vec<&str> = answer
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|row| row["id"].as_str().unwrap())
-            .collect();
         let asked: Vec<&str> = asked.iter().map(|(id, _)| *id).collect();
-        assert_eq!(answered, asked, "the rows in the order asked");
+        assert_eq!(ids_of(&answer), asked, "the rows in the order asked");
     }
 }

@@ -204,34 +204,40 @@ mod live {
                 .flatten()
         }
 
-        /// New rows, in name order among those shown.
+        /// New rows, in name order among those shown. A chunk whose rows all come after the
+        /// last shown (the usual case: the fleet loads in name order) goes in as one piece of
+        /// HTML, parsed once; otherwise each row finds its place.
         fn put(&mut self, rows: Vec<RowHtml>, asked: &[RowRequest]) {
             let Some(body) = self.find(part::ROWS) else {
                 return;
             };
-            // The server answers in the order asked.
-            for (row, RowRequest { index, .. }) in rows.into_iter().zip(asked) {
-                let index = *index;
-                let Some(html) = row.html else { continue };
-                // The last shown row before this one; rows mostly come after all shown.
-                let mut before = body.last_element_child();
-                while let Some(candidate) = before.clone() {
-                    let at = candidate
-                        .get_attribute("data-index")
-                        .and_then(|i| i.parse::<u32>().ok())
-                        .unwrap_or_default();
-                    if at < index {
-                        break;
-                    }
-                    before = candidate.previous_element_sibling();
-                }
-                let _ = match before {
-                    Some(element) => element.insert_adjacent_html("afterend", &html),
-                    None => body.insert_adjacent_html("afterbegin", &html),
+            // The server answers in the order asked; rows that do not match the filter
+            // have no HTML.
+            let shown: Vec<(&RowHtml, u32)> = rows
+                .iter()
+                .zip(asked)
+                .filter(|(row, _)| row.html.is_some())
+                .map(|(row, asked)| (row, asked.index))
+                .collect();
+            let last_shown = body.last_element_child().map(|last| index_of(&last));
+            let at_the_end = shown.windows(2).all(|w| w[0].1 < w[1].1)
+                && match (last_shown, shown.first()) {
+                    (Some(last), Some((_, first))) => last < *first,
+                    _ => true,
                 };
-                self.load.shown += 1;
-                self.count(&row.configured, 1);
+            if at_the_end {
+                let html: String = shown
+                    .iter()
+                    .filter_map(|(row, _)| row.html.as_deref())
+                    .collect();
+                let _ = body.insert_adjacent_html("beforeend", &html);
+            } else {
+                for (row, index) in &shown {
+                    insert_in_order(&body, row.html.as_deref().unwrap_or_default(), *index);
+                }
             }
+            self.load.shown += shown.len();
+            self.count(&tally(shown.iter().map(|(row, _)| *row)));
             self.load.loaded += asked.len();
             self.show_progress();
         }
@@ -242,22 +248,27 @@ mod live {
                 let Some(old) = self.row(&row.id) else {
                     continue;
                 };
-                match row.html {
-                    Some(html) => old.set_outer_html(&html),
+                match &row.html {
+                    Some(html) => old.set_outer_html(html),
                     None => {
                         old.remove();
                         self.load.shown -= 1;
                     }
                 }
-                self.count(&row.configured, 1);
+                self.count(&tally([&row]));
             }
             self.show_progress();
         }
 
-        fn count(&mut self, kinds: &[IntegrationKind], add: usize) {
-            for kind in kinds {
-                self.load.counts[*kind as usize] += add;
-                let count = self.load.counts[*kind as usize].to_string();
+        /// Adds to the column counts (one figure a type) and shows the ones that changed.
+        fn count(&mut self, added: &[usize; IntegrationKind::ALL.len()]) {
+            for kind in IntegrationKind::ALL {
+                let add = added[kind as usize];
+                if add == 0 {
+                    continue;
+                }
+                self.load.counts[kind as usize] += add;
+                let count = self.load.counts[kind as usize].to_string();
                 let selector = format!(
                     "{}[data-type=\"{}\"]",
                     part::selector(part::COLUMN_COUNT),
@@ -295,5 +306,38 @@ mod live {
             }
             self.set_hidden(part::PAGER, false);
         }
+    }
+
+    /// How many of the rows have each type configured, by `IntegrationKind as usize`.
+    fn tally<'a>(
+        rows: impl IntoIterator<Item = &'a RowHtml>,
+    ) -> [usize; IntegrationKind::ALL.len()] {
+        let mut added = [0; IntegrationKind::ALL.len()];
+        for kind in rows.into_iter().flat_map(|row| &row.configured) {
+            added[*kind as usize] += 1;
+        }
+        added
+    }
+
+    /// A row's place in the name-sorted fleet (`data-index`).
+    fn index_of(row: &Element) -> u32 {
+        row.get_attribute("data-index")
+            .and_then(|i| i.parse::<u32>().ok())
+            .unwrap_or_default()
+    }
+
+    /// One row after the last shown row with a smaller index (rows mostly come after all).
+    fn insert_in_order(body: &Element, html: &str, index: u32) {
+        let mut before = body.last_element_child();
+        while let Some(candidate) = before.clone() {
+            if index_of(&candidate) < index {
+                break;
+            }
+            before = candidate.previous_element_sibling();
+        }
+        let _ = match before {
+            Some(element) => element.insert_adjacent_html("afterend", html),
+            None => body.insert_adjacent_html("afterbegin", html),
+        };
     }
 }

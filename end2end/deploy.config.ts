@@ -8,6 +8,8 @@ export default defineConfig({
   ...base,
   testDir: "./deploy",
   webServer: undefined,
+  // One stack, shared by the specs (the base config runs a server per worker).
+  workers: 1,
   reporter: [["list"]],
   use: {
     ...base.use,

@@ -1,15 +1,16 @@
 import { defineConfig, devices } from "@playwright/test";
-import { DASHBOARD_URL, DASHBOARD_ADDR, EMULATOR_ADDR, HOOK_TOKEN } from "./support/env";
+import { DASHBOARD_URL, HOOK_TOKEN, WORKERS, dashboardAddr, emulatorAddr } from "./support/env";
 
 // The suite drives Debian's Chromium (no browser download is possible here) against the real
 // release binary, which serves the dashboard and its embedded emulator with test hooks on.
-// One worker: tests share the emulator's state and reset it between tests.
+// Each worker has a binary of its own (support/env.ts gives its ports): a test resets its
+// worker's emulator and changes nothing another worker sees. Within a file, tests run in order.
 export default defineConfig({
   testDir: "./tests",
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  workers: 1,
+  workers: WORKERS,
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [["list"], ["html", { open: "never" }]],
@@ -31,21 +32,21 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
-  webServer: {
+  webServer: Array.from({ length: WORKERS }, (_, worker) => ({
     command: "../target/release/atlas-integrations",
     cwd: __dirname,
-    url: `${DASHBOARD_URL}/login`,
+    url: `http://${dashboardAddr(worker)}/login`,
     reuseExistingServer: false,
     timeout: 30_000,
-    stdout: "pipe",
-    stderr: "pipe",
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
     env: {
       LEPTOS_SITE_ROOT: "../target/site",
-      LEPTOS_SITE_ADDR: DASHBOARD_ADDR,
-      EMULATOR_LISTEN: EMULATOR_ADDR,
+      LEPTOS_SITE_ADDR: dashboardAddr(worker),
+      EMULATOR_LISTEN: emulatorAddr(worker),
       EMULATOR_TEST_HOOKS: "true",
       EMULATOR_HOOK_TOKEN: HOOK_TOKEN,
       RUST_LOG: "info",
     },
-  },
+  })),
 });

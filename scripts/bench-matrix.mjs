@@ -143,6 +143,22 @@ try {
     }, marks.allRows);
     console.error("  the page's last 1.5 s, in ms since it was asked for:");
     for (const e of events) console.error(`  ${Math.round(e.at)}: ${e.what}`);
+    // The start: when the page's HTML came, when the island asked for its first rows, and
+    // Atlas's requests meanwhile (the counters' samples, ms since the bench asked for the page).
+    const start = await page.evaluate(() => {
+      const nav = performance.getEntriesByType("navigation")[0];
+      const asked = performance.getEntriesByType("resource").filter((r) => r.name.includes("rows")).slice(0, 3);
+      return [
+        { at: nav.responseStart, what: "the page's first byte" },
+        { at: nav.responseEnd, what: "the page's last byte" },
+        { at: nav.domContentLoadedEventEnd, what: "DOMContentLoaded" },
+        ...asked.map((r) => ({ at: r.requestStart, what: `rows asked (answer ${Math.round(r.encodedBodySize / 1024)} KB at ${Math.round(r.responseEnd)})` })),
+      ];
+    });
+    console.error("  the page's first second (page clock, ms since it was asked for):");
+    for (const e of start) console.error(`  ${Math.round(e.at)}: ${e.what}`);
+    console.error("  Atlas requests in the first 1.2 s (bench clock, ms since the bench asked for the page):");
+    console.error("  " + samples.filter(([t]) => t < 1200).map(([t, n]) => `${Math.round(t)}:${n}`).join(" "));
   }
   sampling = false;
   await sampler;

@@ -1,23 +1,17 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { DASHBOARD_ADDR, EMULATOR_ADDR, HOOK_TOKEN } from "./env";
-
-/** `host:port` with the port moved by `by`. */
-function nextTo(addr: string, by: number): string {
-  const at = addr.lastIndexOf(":");
-  return `${addr.slice(0, at)}:${Number(addr.slice(at + 1)) + by}`;
-}
+import { DASHBOARD_ADDR, EMULATOR_ADDR, HOOK_TOKEN, portPlus } from "./env";
 
 export type Server = { url: string; emulatorUrl: string; stop: () => Promise<void> };
 
 /**
  * A second release binary beside the suite's own, for a spec that needs other emulator
  * options (a generated fleet): the suite's server and its demo data stay as every other spec
- * expects. It listens one port above the suite's dashboard and emulator addresses.
+ * expects. It listens one port above its worker's dashboard and emulator addresses.
  */
 export async function startSecondServer(env: Record<string, string>): Promise<Server> {
-  const addr = nextTo(DASHBOARD_ADDR, 1);
-  const emulatorAddr = nextTo(EMULATOR_ADDR, 1);
+  const addr = portPlus(DASHBOARD_ADDR, 1);
+  const emulatorAddr = portPlus(EMULATOR_ADDR, 1);
   const cwd = path.resolve(__dirname, "..");
   const child: ChildProcess = spawn("../target/release/atlas-integrations", [], {
     cwd,

@@ -45,13 +45,40 @@ where
     Fut: Future + Send + 'static,
     Fut::Output: Send + 'static,
 {
+    bounded_work(slots, items, move |item| Work::Slot(lookup(item)))
+}
+
+/// What one item of [`bounded_work`] does: call Atlas, holding a slot while it does, or wait
+/// for an answer already on its way (a prefetched lookup, which holds a slot of its own).
+pub enum Work<Fut> {
+    Slot(Fut),
+    NoSlot(Fut),
+}
+
+/// [`bounded`], where `lookup` says for each item whether it needs a slot.
+pub fn bounded_work<I, F, Fut>(
+    slots: Arc<Semaphore>,
+    items: I,
+    mut lookup: F,
+) -> impl futures::Stream<Item = Fut::Output>
+where
+    I: IntoIterator,
+    F: FnMut(I::Item) -> Work<Fut>,
+    Fut: Future + Send + 'static,
+    Fut::Output: Send + 'static,
+{
     futures::stream::iter(items.into_iter().map(move |item| {
         let slots = slots.clone();
         let work = lookup(item);
         Task(tokio::spawn(async move {
-            // The semaphore is never closed, so this is always a slot.
-            let _slot = slots.acquire_owned().await;
-            work.await
+            match work {
+                Work::Slot(work) => {
+                    // The semaphore is never closed, so this is always a slot.
+                    let _slot = slots.acquire_owned().await;
+                    work.await
+                }
+                Work::NoSlot(work) => work.await,
+            }
         }))
     }))
     .buffered(QUEUED)

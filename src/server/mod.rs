@@ -6,6 +6,7 @@ pub mod audit;
 mod context;
 pub mod journal;
 mod lookup_slots;
+mod prefetch;
 mod project_names;
 pub mod proxy;
 pub mod runs;

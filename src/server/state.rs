@@ -8,6 +8,7 @@ use atlas_client::AtlasApi;
 
 use super::journal::Journal;
 use super::lookup_slots::LookupSlots;
+use super::prefetch::Prefetched;
 use super::project_names::ProjectNames;
 use super::runs::store::RunStore;
 use super::sealing::SessionKeys;
@@ -58,6 +59,8 @@ pub struct Shared {
     pub project_names: Arc<ProjectNames>,
     /// The Atlas lookups each credential has in flight (`lookup_slots`).
     pub lookup_slots: Arc<LookupSlots>,
+    /// Lookups started before they were asked for (`prefetch`).
+    pub prefetched: Arc<Prefetched>,
 }
 
 impl AppState {
@@ -77,6 +80,7 @@ impl AppState {
             journal: Journal::memory(),
             project_names: Arc::default(),
             lookup_slots: Arc::default(),
+            prefetched: Arc::default(),
             settings: Arc::new(settings),
         }))
     }

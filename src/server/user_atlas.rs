@@ -138,6 +138,33 @@ impl UserAtlas {
             .collect()
     }
 
+    /// Starts the integrations lists of `ids` now, each holding one of `slots` (the
+    /// credential's, [`Self::lookup_slots`]) while it runs, for this credential's next lookups
+    /// of them to take ([`Self::take_prefetched`]; `prefetch`).
+    pub fn prefetch_integrations(
+        &self,
+        ids: impl IntoIterator<Item = String>,
+        slots: Arc<tokio::sync::Semaphore>,
+    ) {
+        let who = self.user.credential.public_id();
+        for id in ids {
+            let (atlas, slots, group_id) = (self.clone(), slots.clone(), id.clone());
+            self.state.prefetched.start(who, &id, async move {
+                // The semaphore is never closed, so this is always a slot.
+                let _slot = slots.acquire_owned().await;
+                atlas.integrations_or_reason(&group_id).await
+            });
+        }
+    }
+
+    /// The integrations list of `group_id` that [`Self::prefetch_integrations`] started for
+    /// this credential, if any (taken: the next lookup goes to Atlas). Awaiting it holds no
+    /// lookup slot: the prefetch holds one while it runs.
+    pub fn take_prefetched(&self, group_id: &str) -> Option<super::prefetch::Pending> {
+        let who = self.user.credential.public_id();
+        self.state.prefetched.take(who, group_id)
+    }
+
     /// The slots this credential's lookups share, `size` of them (`lookup_slots`).
     pub fn lookup_slots(&self, size: usize) -> Arc<tokio::sync::Semaphore> {
         let who = self.user.credential.public_id();
@@ -319,6 +346,8 @@ impl UserAtlas {
         at: i64,
         result: &Result<T, AppError>,
     ) {
+        // Whatever was read of the project before this write is not what it holds now.
+        self.state.prefetched.forget(group_id);
         let (set, removed) = audit::field_names(integration);
         let entry = Entry {
             at,

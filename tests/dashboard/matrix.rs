@@ -74,6 +74,24 @@ fn list_calls(counters: &Value) -> u64 {
     counters["byRoute"][LIST].as_u64().unwrap_or(0)
 }
 
+/// Projects whose lookups `fleet/page` starts for the island (`api::fleet::PREFETCH`).
+const PREFETCH: u64 = 48;
+
+/// The list calls Atlas has answered, once no more arrive (the page's prefetched lookups run
+/// on after its answer): the count unchanged over 100 ms.
+async fn settled_list_calls(app: &TestApp) -> u64 {
+    let mut last = list_calls(&counters(app).await);
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let now = list_calls(&counters(app).await);
+        if now == last {
+            return now;
+        }
+        last = now;
+    }
+    panic!("Atlas's list calls did not settle: {last}");
+}
+
 /// `fleet/rows` for these ids, form-encoded as the island's call is.
 async fn rows(app: &mut TestApp, ids: &[&str]) -> (StatusCode, String) {
     let names: Vec<String> = (0..ids.len()).map(|i| format!("ids[{i}]")).collect();
@@ -310,9 +328,9 @@ async fn a_generated_fleet_is_paged_by_name_and_cell_filters_page_over_matches()
     let first = page(&mut app, "/fleet").await;
     assert_eq!(row_ids(&first).len(), 50);
     assert_eq!(
-        list_calls(&counters(&app).await),
-        50,
-        "only the shown page is looked up"
+        settled_list_calls(&app).await,
+        50 + PREFETCH,
+        "the shown page is looked up, and the island's first projects started"
     );
     assert!(first.contains("href=\"/fleet?page=2\""), "next page link");
     let last = page(&mut app, "/fleet?page=3").await;
@@ -497,4 +515,75 @@ async fn overlapping_requests_of_one_credential_share_its_lookup_slots() {
         let asked: Vec<&str> = asked.iter().map(|(id, _)| *id).collect();
         assert_eq!(ids_of(&answer), asked, "the rows in the order asked");
     }
+}
+
+/// The matrix page starts the lookups of the first projects its island will ask for, so the
+/// credential's slots work while the page reaches the browser. Each answer is taken once,
+/// within the credential's slots; a write to a project forgets what was read of it before.
+#[tokio::test]
+async fn the_page_starts_the_islands_first_lookups_and_each_is_taken_once() {
+    let options = EmulatorOptions {
+        projects: 120,
+        latency_ms: 20,
+        ..Default::default()
+    };
+    let mut app = TestApp::with_emulator(settings(), options, |c| c).await;
+    assert_eq!(app.login_service_account().await.0, StatusCode::OK);
+    app.reset_upstream_counters().await;
+    let (status, body) = app.call("fleet/page", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    let ids = ids_of(&answer["projects"]);
+    assert_eq!(ids_of(&answer["rows"]), ids[..50]);
+    // The island's first request: the next projects in the fleet's order.
+    let next: Vec<(&str, u32)> = ids[50..98].iter().copied().zip(50..).collect();
+    assert_eq!(settled_list_calls(&app).await, 50 + PREFETCH);
+
+    let (status, rows) = rows_html(&mut app, &next, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{rows}");
+    let rows: Value = serde_json::from_str(&rows).unwrap();
+    let asked: Vec<&str> = next.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids_of(&rows), asked, "the rows in the order asked");
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["html"].as_str().unwrap().starts_with("<tr data-id=")));
+    let seen = counters(&app).await;
+    assert_eq!(
+        list_calls(&seen),
+        50 + PREFETCH,
+        "no project looked up twice"
+    );
+    assert!(seen["peakInFlight"].as_u64().unwrap() <= 8, "{seen}");
+
+    // Taken once: asked again, the rows are looked up again.
+    assert_eq!(rows_html(&mut app, &next, &[]).await.0, StatusCode::OK);
+    assert_eq!(list_calls(&counters(&app).await), 50 + 2 * PREFETCH);
+
+    // A write through the dashboard forgets what the page read of that project before it.
+    let (status, body) = app.call("fleet/page", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let before = settled_list_calls(&app).await;
+    let written = next[0].0;
+    let form = [
+        ("group_id", written),
+        ("kind", "OPS_GENIE"),
+        ("values[apiKey]", "3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f"),
+        ("values[region]", "EU"),
+    ];
+    let (status, body) = app.call("integrations/create", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, rows) = rows_html(&mut app, &next[..2], &[]).await;
+    assert_eq!(status, StatusCode::OK, "{rows}");
+    let rows: Value = serde_json::from_str(&rows).unwrap();
+    assert!(
+        rows[0]["configured"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("OPS_GENIE")),
+        "the row shows the write: {rows}"
+    );
+    // The written project looked up afresh, the other taken from the page's lookups.
+    assert_eq!(list_calls(&counters(&app).await), before + 1);
 }

@@ -18,6 +18,12 @@ pub const PER_PAGE: usize = 50;
 /// Most projects one `fleet/rows` request may name: it bounds the time and the Atlas calls
 /// one request can cost.
 pub const MAX_IDS_PER_REQUEST: usize = 100;
+/// Projects whose lookups `fleet/page` starts as it answers, the first the island will ask for
+/// (`server::prefetch`): six rounds of the credential's lookup slots, about 0.3 s at Atlas's
+/// 50 ms, more than the 170 ms between the page's answer and the island's first request
+/// (docs/benchmarks.md). A reader without JavaScript takes them with the next page.
+#[cfg(feature = "ssr")]
+const PREFETCH: usize = 6 * crate::api::LOOKUPS_IN_FLIGHT;
 
 mod cell;
 mod filter;
@@ -115,16 +121,18 @@ pub use ssr::{row_state, with_alert_counts};
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use futures::StreamExt;
+    use futures::{FutureExt, StreamExt};
 
     use atlas_registry::{FieldInput, IntegrationView, ShownValue};
 
     use super::{
-        Cell, FleetFilter, FleetPage, FleetRow, ProjectRef, RowState, MAX_IDS_PER_REQUEST, PER_PAGE,
+        Cell, FleetFilter, FleetPage, FleetRow, ProjectRef, RowState, MAX_IDS_PER_REQUEST,
+        PER_PAGE, PREFETCH,
     };
     use crate::api::alerts::alert_counts;
     use crate::api::fleet_advice::CellAlerts;
-    use crate::api::{input, lookup};
+    use crate::api::input;
+    use crate::api::lookup::{self, Work};
     use crate::error::AppError;
     use crate::server::UserAtlas;
 
@@ -163,11 +171,25 @@ mod ssr {
             (found.into_iter().skip(skip).take(PER_PAGE).collect(), next)
         } else {
             let shown: Vec<String> = ids.into_iter().skip(skip).take(PER_PAGE).collect();
-            let rows = lookup_rows(&atlas, shown, filter.counts_alerts())
+            let rows: Vec<FleetRow> = lookup_rows(&atlas, shown, filter.counts_alerts())
                 .collect()
                 .await;
             (rows, projects.len() > skip.saturating_add(PER_PAGE))
         };
+        if !filter.counts_alerts() {
+            // The island asks next for the projects not looked up, in this order (`matrix`).
+            let looked_up: std::collections::HashSet<&str> = rows
+                .iter()
+                .map(|r| r.id.as_str())
+                .chain(not_matching.iter().map(String::as_str))
+                .collect();
+            let next = projects
+                .iter()
+                .filter(|p| !looked_up.contains(p.id.as_str()))
+                .take(PREFETCH)
+                .map(|p| p.id.clone());
+            atlas.prefetch_integrations(next.collect::<Vec<_>>(), lookup::slots_for(&atlas));
+        }
         Ok(FleetPage {
             filter,
             projects,
@@ -220,29 +242,45 @@ mod ssr {
     ) -> impl futures::Stream<Item = FleetRow> {
         // Each lookup owns its handle: the server function's future must be `Send`.
         let atlas = atlas.clone();
-        lookup::bounded(lookup::slots_for(&atlas), ids, move |id| {
-            let atlas = atlas.clone();
-            async move {
-                let state = if alerts {
-                    let (list, configs) = futures::join!(
-                        atlas.integrations_or_reason(&id),
-                        atlas.alert_configs_if_visible(&id)
-                    );
-                    // Unread alerts leave the counts unknown (`None`), never zero.
-                    let counts = match (&list, configs) {
-                        (Ok(list), Some(configs)) => Some(alert_counts(list, &configs)),
-                        _ => None,
-                    };
-                    let state = row_state(list);
-                    match counts {
-                        Some(counts) => with_alert_counts(state, &counts),
-                        None => state,
+        lookup::bounded_work(lookup::slots_for(&atlas), ids, move |id| {
+            // A list the matrix page started for its island (`fleet/page`) is awaited without
+            // a slot: its prefetch holds one. Not with alerts, which the page does not prefetch.
+            if let Some(pending) = (!alerts).then(|| atlas.take_prefetched(&id)).flatten() {
+                return Work::NoSlot(
+                    async move {
+                        FleetRow {
+                            state: row_state(pending.await),
+                            id,
+                        }
                     }
-                } else {
-                    row_state(atlas.integrations_or_reason(&id).await)
-                };
-                FleetRow { id, state }
+                    .boxed(),
+                );
             }
+            let atlas = atlas.clone();
+            Work::Slot(
+                async move {
+                    let state = if alerts {
+                        let (list, configs) = futures::join!(
+                            atlas.integrations_or_reason(&id),
+                            atlas.alert_configs_if_visible(&id)
+                        );
+                        // Unread alerts leave the counts unknown (`None`), never zero.
+                        let counts = match (&list, configs) {
+                            (Ok(list), Some(configs)) => Some(alert_counts(list, &configs)),
+                            _ => None,
+                        };
+                        let state = row_state(list);
+                        match counts {
+                            Some(counts) => with_alert_counts(state, &counts),
+                            None => state,
+                        }
+                    } else {
+                        row_state(atlas.integrations_or_reason(&id).await)
+                    };
+                    FleetRow { id, state }
+                }
+                .boxed(),
+            )
         })
     }
 

@@ -115,6 +115,10 @@ try {
   // BENCH_MATRIX_QUERY: the matrix's filter, e.g. `alerts=1` (each cell counts its alerts:
   // one more paginated call per project; docs/benchmarks.md).
   const query = process.env.BENCH_MATRIX_QUERY ? `?${process.env.BENCH_MATRIX_QUERY}` : "";
+  // BENCH_MATRIX_TRACE=FILE: a Chromium performance trace of the run (open it in the
+  // browser's Performance panel), for where the page's own time goes.
+  const trace = process.env.BENCH_MATRIX_TRACE;
+  if (trace) await browser.startTracing(page, { path: `${trace}.${args.label}.json`, screenshots: false });
   await page.goto(`${args.base}/fleet${query}`, { waitUntil: "commit" });
   await page.locator("table.matrix tbody tr").first().waitFor({ state: "visible", timeout: 60_000 });
   // Both figures noted (the page's init script above), so every row is loaded and drawn.
@@ -160,6 +164,7 @@ try {
     console.error("  Atlas requests in the first 1.2 s (bench clock, ms since the bench asked for the page):");
     console.error("  " + samples.filter(([t]) => t < 1200).map(([t, n]) => `${Math.round(t)}:${n}`).join(" "));
   }
+  if (trace) await browser.stopTracing();
   sampling = false;
   await sampler;
   const counters = await hook("counters");

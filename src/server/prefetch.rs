@@ -13,8 +13,9 @@
 //!   answer fetched with another.
 //!
 //! Per process: behind several replicas, the island's request may reach another one, which
-//! then looks the projects up itself (the answers here expire unused). Bounded: past
-//! [`MAX_ENTRIES`] the expired go, and if that is not enough nothing more is prefetched.
+//! then looks the projects up itself (the answers here expire unused). Answers never taken
+//! are dropped once expired, at the next page that prefetches ([`Prefetched::sweep`]).
+//! Bounded: past [`MAX_ENTRIES`] nothing more is prefetched.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -80,6 +81,14 @@ impl Prefetched {
         (at.elapsed() < TTL).then_some(pending)
     }
 
+    /// Drops the answers started more than [`TTL`] ago and never taken (a page whose island
+    /// never asked): what they hold, a project's integrations as Atlas answered them, is not
+    /// kept longer than it can be used.
+    pub fn sweep(&self) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.retain(|_, (_, at)| at.elapsed() < TTL);
+    }
+
     /// Forgets every credential's answer for `group_id`: it was written to.
     pub fn forget(&self, group_id: &str) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
@@ -142,6 +151,24 @@ mod tests {
         *at = at.checked_sub(TTL).unwrap();
         drop(entries);
         assert!(table.take("keyone00", GROUP).is_none());
+    }
+
+    #[tokio::test]
+    async fn a_sweep_drops_what_was_never_taken() {
+        let table = Prefetched::default();
+        table.start("keyone00", GROUP, async { answer("ops") });
+        table.start("keyone00", "65f0a1b2c3d4e5f6a7b8c902", async {
+            answer("dev")
+        });
+        let key = ("keyone00".to_string(), GROUP.to_string());
+        let mut entries = table.entries.lock().unwrap();
+        let at = &mut entries.get_mut(&key).unwrap().1;
+        *at = at.checked_sub(TTL).unwrap();
+        drop(entries);
+        table.sweep();
+        let entries = table.entries.lock().unwrap();
+        assert_eq!(entries.len(), 1, "only the fresh one is kept");
+        assert!(!entries.contains_key(&key));
     }
 
     #[tokio::test]

@@ -147,6 +147,7 @@ impl UserAtlas {
         slots: Arc<tokio::sync::Semaphore>,
     ) {
         let who = self.user.credential.public_id();
+        self.state.prefetched.sweep();
         for id in ids {
             let (atlas, slots, group_id) = (self.clone(), slots.clone(), id.clone());
             self.state.prefetched.start(who, &id, async move {

@@ -13,8 +13,9 @@
 //!   answer fetched with another.
 //!
 //! Per process: behind several replicas, the island's request may reach another one, which
-//! then looks the projects up itself (the answers here expire unused). Answers never taken
-//! are dropped once expired, at the next page that prefetches ([`Prefetched::sweep`]).
+//! then looks the projects up itself (the answers here expire unused). An answer never taken
+//! is dropped [`TTL`] after it was started (`UserAtlas::prefetch_integrations` sweeps then):
+//! what it holds, a project's integrations as Atlas answered them, is not kept past its use.
 //! Bounded: past [`MAX_ENTRIES`] nothing more is prefetched.
 
 use std::collections::HashMap;
@@ -81,9 +82,8 @@ impl Prefetched {
         (at.elapsed() < TTL).then_some(pending)
     }
 
-    /// Drops the answers started more than [`TTL`] ago and never taken (a page whose island
-    /// never asked): what they hold, a project's integrations as Atlas answered them, is not
-    /// kept longer than it can be used.
+    /// Drops the answers started [`TTL`] or more ago and never taken (a page whose island
+    /// never asked).
     pub fn sweep(&self) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.retain(|_, (_, at)| at.elapsed() < TTL);

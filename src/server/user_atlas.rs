@@ -147,7 +147,6 @@ impl UserAtlas {
         slots: Arc<tokio::sync::Semaphore>,
     ) {
         let who = self.user.credential.public_id();
-        self.state.prefetched.sweep();
         for id in ids {
             let (atlas, slots, group_id) = (self.clone(), slots.clone(), id.clone());
             self.state.prefetched.start(who, &id, async move {
@@ -156,6 +155,12 @@ impl UserAtlas {
                 atlas.integrations_or_reason(&group_id).await
             });
         }
+        // What was not taken by then goes (`Prefetched::sweep`).
+        let table = self.state.prefetched.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(super::prefetch::TTL).await;
+            table.sweep();
+        });
     }
 
     /// The integrations list of `group_id` that [`Self::prefetch_integrations`] started for

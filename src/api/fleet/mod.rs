@@ -59,6 +59,22 @@ pub struct FleetPage {
     pub total: usize,
 }
 
+impl FleetPage {
+    /// The projects not looked up for this page, in the fleet's order: what the matrix's
+    /// island loads next, in this order (and what `fleet/page` starts looking up for it).
+    pub fn not_looked_up(&self) -> impl Iterator<Item = &ProjectRef> {
+        let looked_up: std::collections::HashSet<&str> = self
+            .rows
+            .iter()
+            .map(|r| r.id.as_str())
+            .chain(self.not_matching.iter().map(String::as_str))
+            .collect();
+        self.projects
+            .iter()
+            .filter(move |p| !looked_up.contains(p.id.as_str()))
+    }
+}
+
 /// The filtered fleet and one page of its rows (1-based), loaded with bounded concurrency.
 /// With a filter on cells, projects are looked up in name order until the page is full.
 #[server(prefix = "/api", endpoint = "fleet/page")]
@@ -176,21 +192,7 @@ mod ssr {
                 .await;
             (rows, projects.len() > skip.saturating_add(PER_PAGE))
         };
-        if !filter.counts_alerts() {
-            // The island asks next for the projects not looked up, in this order (`matrix`).
-            let looked_up: std::collections::HashSet<&str> = rows
-                .iter()
-                .map(|r| r.id.as_str())
-                .chain(not_matching.iter().map(String::as_str))
-                .collect();
-            let next = projects
-                .iter()
-                .filter(|p| !looked_up.contains(p.id.as_str()))
-                .take(PREFETCH)
-                .map(|p| p.id.clone());
-            atlas.prefetch_integrations(next.collect::<Vec<_>>(), lookup::slots_for(&atlas));
-        }
-        Ok(FleetPage {
+        let answer = FleetPage {
             filter,
             projects,
             rows,
@@ -198,7 +200,12 @@ mod ssr {
             page,
             next,
             total,
-        })
+        };
+        if !answer.filter.counts_alerts() {
+            let next = answer.not_looked_up().take(PREFETCH).map(|p| p.id.clone());
+            atlas.prefetch_integrations(next.collect::<Vec<_>>(), lookup::slots_for(&atlas));
+        }
+        Ok(answer)
     }
 
     /// `projects` as the fleet pages list them: by name (any case), then id.

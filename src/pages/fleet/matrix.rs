@@ -21,14 +21,15 @@ use atlas_registry::IntegrationKind;
 #[component]
 pub fn FleetMatrix(fleet: FleetPage, shown: Vec<IntegrationKind>) -> impl IntoView {
     let columns = shown;
+    // The island loads the rest (`FleetPage::not_looked_up`, as `fleet/page` prefetches it).
+    let missing: Vec<String> = fleet.not_looked_up().map(|p| p.id.clone()).collect();
     let FleetPage {
         filter,
         projects,
         rows,
-        not_matching,
         page,
         next,
-        total: _,
+        ..
     } = fleet;
     let index: HashMap<&str, u32> = projects
         .iter()
@@ -47,28 +48,22 @@ pub fn FleetMatrix(fleet: FleetPage, shown: Vec<IntegrationKind>) -> impl IntoVi
             }
         }
     }
-    let looked_up: std::collections::HashSet<String> = rows
-        .iter()
-        .map(|r| r.id.clone())
-        .chain(not_matching)
-        .collect();
+    let (total, shown) = (projects.len(), rows.len());
+    let loaded = total - missing.len();
     let load = MatrixLoad {
-        missing: projects
-            .iter()
-            .filter(|p| !looked_up.contains(&p.id))
-            .map(|p| RowRequest {
-                id: p.id.clone(),
-                index: index[p.id.as_str()],
+        missing: missing
+            .into_iter()
+            .map(|id| RowRequest {
+                index: index[id.as_str()],
+                id,
             })
             .collect(),
         filter: filter.clone(),
-        total: projects.len(),
-        loaded: looked_up.len(),
-        shown: rows.len(),
+        total,
+        loaded,
+        shown,
         counts: counts.clone(),
     };
-    let shown = rows.len();
-    let (loaded, total) = (looked_up.len(), projects.len());
     let body = rows
         .into_iter()
         .map(|row| {

@@ -56,6 +56,35 @@ test.describe("over the demo projects", () => {
     await expect(page.getByRole("navigation", { name: "Pages" })).toBeHidden();
   });
 
+  test("all ten columns fit a 1280-pixel window, whole names; on a phone it scrolls, names in view", async ({ page, demo }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await signIn(page, demo);
+    await page.goto("/fleet");
+    await waitForHydration(page);
+    await expect(progress(page)).toContainText("Loaded 5 of 5 projects");
+    const box = page.locator(".matrix-scroll");
+    const fits = () => box.evaluate((el) => el.scrollWidth <= el.clientWidth);
+    expect(await fits(), "nothing to scroll sideways").toBe(true);
+    // No column's name is cut: each header's text fits its cell.
+    const cut = await page.locator("table.matrix thead th").evaluateAll((ths) =>
+      ths.filter((th) => th.scrollWidth > th.clientWidth).map((th) => th.textContent),
+    );
+    expect(cut).toEqual([]);
+    // Every row's cells line up under their column's header.
+    const lefts = await page.locator("table.matrix tr").evaluateAll((trs) =>
+      trs.map((tr) => [...tr.children].map((c) => Math.round(c.getBoundingClientRect().left)).join(",")),
+    );
+    expect(new Set(lefts).size, lefts.join(" / ")).toBe(1);
+
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await fits(), "the box scrolls sideways").toBe(false);
+    const name = rows(page).first().locator("th");
+    const before = await name.boundingBox();
+    await box.evaluate((el) => el.scrollBy(300, 0));
+    await expect.poll(() => box.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+    expect((await name.boundingBox())!.x, "the project's name stays where it was").toBe(before!.x);
+  });
+
   test("filters live in the URL; unknown values are ignored with a notice", async ({ page, demo }) => {
     await signIn(page, demo);
     await page.goto("/fleet");

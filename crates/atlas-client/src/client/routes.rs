@@ -70,45 +70,40 @@ impl AtlasClient {
         items_per_page: u32,
         item: impl FnMut(&serde_json::Value) -> Result<Option<T>, AtlasError>,
     ) -> Result<Page<T>, AtlasError> {
+        let body = self
+            .get_page_body(credential, route, &path, page_num, items_per_page)
+            .await?;
+        wire::parse_page(&body, item)
+    }
+
+    async fn get_page_body(
+        &self,
+        credential: &Credential,
+        route: &'static str,
+        path: &str,
+        page_num: u32,
+        items_per_page: u32,
+    ) -> Result<Bytes, AtlasError> {
         let call = Call {
             method: Method::GET,
             route,
             path_and_query: format!("{path}?pageNum={page_num}&itemsPerPage={items_per_page}"),
             body: None,
         };
-        let answer = self.call(credential, &call).await?;
-        wire::parse_page(&answer.body, item)
+        Ok(self.call(credential, &call).await?.body)
     }
 
-    /// Every item of a paginated list, 500 at a time. Stops at the first short page, or once
-    /// `totalCount` items are in (it is an estimate, so a full page alone does not stop it).
+    /// Every item of a paginated list, 500 at a time: [`read_all`].
     pub(super) async fn get_all<T>(
         &self,
         credential: &Credential,
         route: &'static str,
         path: &str,
-        mut item: impl FnMut(&serde_json::Value) -> Result<Option<T>, AtlasError>,
+        item: impl FnMut(&serde_json::Value) -> Result<Option<T>, AtlasError>,
     ) -> Result<Vec<T>, AtlasError> {
-        let mut all = Vec::new();
-        for page_num in 1..=MAX_PAGES {
-            let page = self
-                .get_page(
-                    credential,
-                    route,
-                    path.to_string(),
-                    page_num,
-                    MAX_ITEMS_PER_PAGE,
-                    &mut item,
-                )
-                .await?;
-            let n = page.results.len();
-            all.extend(page.results);
-            let complete = page.total_count.is_some_and(|t| all.len() as u64 >= t);
-            if n < MAX_ITEMS_PER_PAGE as usize || complete {
-                break;
-            }
-        }
-        Ok(all)
+        let page =
+            |page_num| self.get_page_body(credential, route, path, page_num, MAX_ITEMS_PER_PAGE);
+        read_all(page, MAX_ITEMS_PER_PAGE, item).await
     }
 
     pub(super) fn integration_call(
@@ -140,6 +135,50 @@ impl AtlasClient {
         let answer = self.call(credential, &call).await?;
         Ok(wire::parse_page(&answer.body, wire::parse_integration_item)?.results)
     }
+}
+
+/// Every item of a paginated list, `per_page` at a time, each page's body from `page(n)`.
+/// Stops at the first short page, or once `totalCount` items are in (it is an estimate, so a
+/// full page alone does not stop it).
+///
+/// Once a page has said how many items there are, the pages that count still needs are
+/// asked for [`PAGES_AT_ONCE`] at a time rather than one after another: at 1,005 projects the
+/// list takes two round trips instead of three. The items come out in page order and the
+/// stops are those of one page at a time: an overstated count costs at most the pages of one
+/// batch asked for in vain after a short page, an understated one stops where one page at a
+/// time would.
+async fn read_all<T, F, Fut>(
+    page: F,
+    per_page: u32,
+    mut item: impl FnMut(&serde_json::Value) -> Result<Option<T>, AtlasError>,
+) -> Result<Vec<T>, AtlasError>
+where
+    F: Fn(u32) -> Fut,
+    Fut: std::future::Future<Output = Result<Bytes, AtlasError>>,
+{
+    let mut all = Vec::new();
+    let mut total = None;
+    let mut next = 1;
+    while next <= MAX_PAGES {
+        let still_counted = total.map_or(1, |t: u64| {
+            t.saturating_sub(all.len() as u64).div_ceil(per_page.into())
+        });
+        let at_once = still_counted.clamp(1, PAGES_AT_ONCE.into()) as u32;
+        let last = next.saturating_add(at_once - 1).min(MAX_PAGES);
+        let bodies = futures::future::try_join_all((next..=last).map(&page)).await?;
+        for body in bodies {
+            let page = wire::parse_page(&body, &mut item)?;
+            let n = page.results.len();
+            all.extend(page.results);
+            total = page.total_count.or(total);
+            let complete = page.total_count.is_some_and(|t| all.len() as u64 >= t);
+            if n < per_page as usize || complete {
+                return Ok(all);
+            }
+        }
+        next = last + 1;
+    }
+    Ok(all)
 }
 
 #[async_trait]
@@ -353,5 +392,110 @@ impl AtlasApi for AtlasClient {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// A list of `actual` items whose pages all claim `claimed` as their `totalCount`
+    /// (Atlas's estimate), `per_page` a page. Records the pages asked for and the most asked
+    /// for at once.
+    struct Pages {
+        actual: u64,
+        claimed: Option<u64>,
+        per_page: u64,
+        seen: Mutex<(Vec<u32>, usize, usize)>,
+    }
+
+    impl Pages {
+        fn new(actual: u64, claimed: Option<u64>) -> Self {
+            let seen = Mutex::new((Vec::new(), 0, 0));
+            Pages {
+                actual,
+                claimed,
+                per_page: 3,
+                seen,
+            }
+        }
+
+        async fn page(&self, n: u32) -> Result<Bytes, AtlasError> {
+            {
+                let mut s = self.seen.lock().unwrap();
+                s.0.push(n);
+                s.1 += 1;
+                s.2 = s.2.max(s.1);
+            }
+            // Lets the other pages of a batch start before this one answers.
+            tokio::task::yield_now().await;
+            self.seen.lock().unwrap().1 -= 1;
+            let first = (u64::from(n) - 1) * self.per_page;
+            let ids: Vec<u64> = (first..(first + self.per_page).min(self.actual)).collect();
+            let mut body = serde_json::json!({ "results": ids.iter().map(|id| serde_json::json!({ "id": id })).collect::<Vec<_>>() });
+            if let Some(c) = self.claimed {
+                body["totalCount"] = c.into();
+            }
+            Ok(serde_json::to_vec(&body).unwrap().into())
+        }
+
+        async fn read(&self) -> (Vec<u64>, Vec<u32>, usize) {
+            let all = read_all(
+                |n| self.page(n),
+                self.per_page as u32,
+                |v| Ok(v["id"].as_u64()),
+            )
+            .await
+            .unwrap();
+            let s = self.seen.lock().unwrap();
+            let mut asked = s.0.clone();
+            asked.sort();
+            (all, asked, s.2)
+        }
+    }
+
+    #[tokio::test]
+    async fn pages_after_the_first_are_asked_for_together_once_the_count_is_known() {
+        // 14 items, 3 a page: pages 2-5 (4 at once), then none: the count is reached.
+        let (all, asked, most) = Pages::new(14, Some(14)).read().await;
+        assert_eq!(
+            all,
+            (0..14).collect::<Vec<_>>(),
+            "every item, in page order"
+        );
+        assert_eq!(asked, vec![1, 2, 3, 4, 5]);
+        assert_eq!(most, 4, "pages 2 to 5 at once");
+        // 30 items: pages 2-5, then 6-9, then 10.
+        let (all, asked, most) = Pages::new(30, Some(30)).read().await;
+        assert_eq!(all, (0..30).collect::<Vec<_>>());
+        assert_eq!(asked, (1..=10).collect::<Vec<_>>());
+        assert_eq!(most, usize::from(PAGES_AT_ONCE));
+    }
+
+    #[tokio::test]
+    async fn without_a_count_pages_are_read_one_after_another_to_the_first_short_one() {
+        let (all, asked, most) = Pages::new(7, None).read().await;
+        assert_eq!(all, (0..7).collect::<Vec<_>>());
+        assert_eq!(asked, vec![1, 2, 3]);
+        assert_eq!(most, 1);
+    }
+
+    #[tokio::test]
+    async fn an_estimate_too_high_stops_at_the_short_page_and_keeps_the_order() {
+        // 7 items claimed as 20: pages 2-5 asked together, page 3 is short, 4 and 5 (empty)
+        // were asked for in vain and add nothing.
+        let (all, asked, _) = Pages::new(7, Some(20)).read().await;
+        assert_eq!(all, (0..7).collect::<Vec<_>>());
+        assert_eq!(asked, vec![1, 2, 3, 4, 5]);
+    }
+
+    #[tokio::test]
+    async fn an_estimate_too_low_stops_where_reading_one_page_at_a_time_would() {
+        // 12 items claimed as 5: pages 1 and 2 hold 6 ≥ 5, so the list stops there, as it
+        // did before pages were read together (Atlas's count is what the list goes by).
+        let (all, asked, _) = Pages::new(12, Some(5)).read().await;
+        assert_eq!(all, (0..6).collect::<Vec<_>>());
+        assert_eq!(asked, vec![1, 2]);
     }
 }

@@ -4,6 +4,11 @@
 //! because a page half in English is a defect (docs/i18n.md).
 
 fn main() {
+    // Without a rerun-if-changed line, cargo runs a build script again (and rebuilds the
+    // crate after it) whenever any file of the package changes. The browser's build generates
+    // nothing here, so it names this file only: a change in server-only code then leaves the
+    // WASM as it is (src/pages/mod.rs).
+    println!("cargo::rerun-if-changed=build.rs");
     #[cfg(feature = "ssr")]
     locales::generate();
 }

@@ -20,6 +20,8 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+// The route tree and the document: the server's alone (the browser hydrates islands only).
+#[cfg(feature = "ssr")]
 pub mod app;
 pub mod error;
 pub mod fleet_run;

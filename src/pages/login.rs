@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::server_check::ServerCheck;
 use crate::api::session::{AuthMethod, Login};
-use crate::api::system::ServerInfo;
 use crate::error::AppError;
-use crate::i18n::{error_message, server_version, t, Key};
+use crate::i18n::{error_message, t, Key};
 use crate::pages::layout::outcome;
 
 #[component]
@@ -80,31 +80,5 @@ fn CredentialForm(
                 {move || if login.pending().get() { t(Key::SigningIn) } else { t(Key::SignIn) }}
             </button>
         </ActionForm>
-    }
-}
-
-/// What [`ServerCheck`]'s browser code shows (`i18n::page_texts`).
-#[cfg(feature = "ssr")]
-static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
-    crate::i18n::page_texts::IslandTexts::new(&[include_str!("login.rs")], false);
-
-/// Asks the server for its version and backend: a public server-function round trip that
-/// also tells the user where the dashboard points. An island: it needs the browser.
-#[island]
-fn ServerCheck() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::i18n::page_texts::uses(&ISLAND_TEXTS);
-    let check = ServerAction::<ServerInfo>::new();
-    view! {
-        <footer class="server-check">
-            <button type="button" on:click=move |_| { check.dispatch(ServerInfo {}); }>{t(Key::CheckServer)}</button>
-            <p role="status">
-                {move || match check.value().get() {
-                    None => String::new(),
-                    Some(Ok(info)) => server_version(&info.version, &info.backend),
-                    Some(Err(e)) => error_message(&e),
-                }}
-            </p>
-        </footer>
     }
 }

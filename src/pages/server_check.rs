@@ -1,0 +1,34 @@
+//! The login page's [`ServerCheck`] island, in a file of its own: the page around it is
+//! compiled for the server only (`pages`), so a change to the page's markup does not rebuild
+//! the browser's WASM.
+
+use leptos::prelude::*;
+
+use crate::api::system::ServerInfo;
+use crate::i18n::{error_message, server_version, t, Key};
+
+/// What [`ServerCheck`]'s browser code shows (`i18n::page_texts`).
+#[cfg(feature = "ssr")]
+static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
+    crate::i18n::page_texts::IslandTexts::new(&[include_str!("server_check.rs")], false);
+
+/// Asks the server for its version and backend: a public server-function round trip that
+/// also tells the user where the dashboard points. An island: it needs the browser.
+#[island]
+pub fn ServerCheck() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::i18n::page_texts::uses(&ISLAND_TEXTS);
+    let check = ServerAction::<ServerInfo>::new();
+    view! {
+        <footer class="server-check">
+            <button type="button" on:click=move |_| { check.dispatch(ServerInfo {}); }>{t(Key::CheckServer)}</button>
+            <p role="status">
+                {move || match check.value().get() {
+                    None => String::new(),
+                    Some(Ok(info)) => server_version(&info.version, &info.backend),
+                    Some(Err(e)) => error_message(&e),
+                }}
+            </p>
+        </footer>
+    }
+}

@@ -137,16 +137,17 @@ impl AtlasClient {
     }
 }
 
-/// Every item of a paginated list, `per_page` at a time, each page's body from `page(n)`.
-/// Stops at the first short page, or once `totalCount` items are in (it is an estimate, so a
-/// full page alone does not stop it).
+/// Every item of a paginated list, `per_page` at a time, each page's body from `page(n)`,
+/// to the first short page. `totalCount` does not end the list: the spec calls it "an
+/// estimate" that "may not be exact", and a low one would leave projects out of the fleet
+/// silently. It costs one empty page when the list is a whole number of pages.
 ///
-/// Once a page has said how many items there are, the pages that count still needs are
-/// asked for [`PAGES_AT_ONCE`] at a time rather than one after another: at 1,005 projects the
-/// list takes two round trips instead of three. The items come out in page order and the
-/// stops are those of one page at a time: an overstated count costs at most the pages of one
-/// batch asked for in vain after a short page, an understated one stops where one page at a
-/// time would.
+/// The count decides how many pages to ask for at once: once a page has said how many items
+/// there are, the pages that count still needs are asked for [`PAGES_AT_ONCE`] at a time
+/// rather than one after another (at 1,005 projects the list takes two round trips instead of
+/// three), then one at a time. The items come out in page order. A count too high costs at
+/// most the rest of one batch asked for in vain after a short page; one too low, a page at a
+/// time past it.
 async fn read_all<T, F, Fut>(
     page: F,
     per_page: u32,
@@ -171,8 +172,7 @@ where
             let n = page.results.len();
             all.extend(page.results);
             total = page.total_count.or(total);
-            let complete = page.total_count.is_some_and(|t| all.len() as u64 >= t);
-            if n < per_page as usize || complete {
+            if n < per_page as usize {
                 return Ok(all);
             }
         }
@@ -457,20 +457,24 @@ mod tests {
 
     #[tokio::test]
     async fn pages_after_the_first_are_asked_for_together_once_the_count_is_known() {
-        // 14 items, 3 a page: pages 2-5 (4 at once), then none: the count is reached.
+        // 14 items, 3 a page: pages 2-5 (4 at once); page 5 is short.
         let (all, asked, most) = Pages::new(14, Some(14)).read().await;
-        assert_eq!(
-            all,
-            (0..14).collect::<Vec<_>>(),
-            "every item, in page order"
-        );
+        assert_eq!(all, (0..14).collect::<Vec<_>>(), "in page order");
         assert_eq!(asked, vec![1, 2, 3, 4, 5]);
         assert_eq!(most, 4, "pages 2 to 5 at once");
-        // 30 items: pages 2-5, then 6-9, then 10.
-        let (all, asked, most) = Pages::new(30, Some(30)).read().await;
-        assert_eq!(all, (0..30).collect::<Vec<_>>());
+        // 29 items: pages 2-5, then 6-9, then 10 (short).
+        let (all, asked, most) = Pages::new(29, Some(29)).read().await;
+        assert_eq!(all, (0..29).collect::<Vec<_>>());
         assert_eq!(asked, (1..=10).collect::<Vec<_>>());
         assert_eq!(most, usize::from(PAGES_AT_ONCE));
+    }
+
+    #[tokio::test]
+    async fn a_list_of_whole_pages_ends_at_an_empty_one() {
+        // 12 items, 4 full pages: the count is reached, but only a short page ends the list.
+        let (all, asked, _) = Pages::new(12, Some(12)).read().await;
+        assert_eq!(all, (0..12).collect::<Vec<_>>());
+        assert_eq!(asked, vec![1, 2, 3, 4, 5]);
     }
 
     #[tokio::test]
@@ -491,11 +495,12 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_estimate_too_low_stops_where_reading_one_page_at_a_time_would() {
-        // 12 items claimed as 5: pages 1 and 2 hold 6 ≥ 5, so the list stops there, as it
-        // did before pages were read together (Atlas's count is what the list goes by).
-        let (all, asked, _) = Pages::new(12, Some(5)).read().await;
-        assert_eq!(all, (0..6).collect::<Vec<_>>());
-        assert_eq!(asked, vec![1, 2]);
+    async fn an_estimate_too_low_leaves_nothing_out() {
+        // 13 items claimed as 5: page 2 is all the count asks for; past it, a page at a time
+        // to the short page 5. Every item is in.
+        let (all, asked, most) = Pages::new(13, Some(5)).read().await;
+        assert_eq!(all, (0..13).collect::<Vec<_>>());
+        assert_eq!(asked, vec![1, 2, 3, 4, 5]);
+        assert_eq!(most, 1);
     }
 }

@@ -401,18 +401,25 @@ mod tests {
     use std::sync::Mutex;
 
     /// A list of `actual` items whose pages all claim `claimed` as their `totalCount`
-    /// (Atlas's estimate), `per_page` a page. Records the pages asked for and the most asked
-    /// for at once.
+    /// (Atlas's estimate), `per_page` a page.
     struct Pages {
         actual: u64,
         claimed: Option<u64>,
         per_page: u64,
-        seen: Mutex<(Vec<u32>, usize, usize)>,
+        seen: Mutex<Seen>,
+    }
+
+    /// The pages asked for, how many are being answered now, and the most at once.
+    #[derive(Default)]
+    struct Seen {
+        asked: Vec<u32>,
+        now: usize,
+        most: usize,
     }
 
     impl Pages {
         fn new(actual: u64, claimed: Option<u64>) -> Self {
-            let seen = Mutex::new((Vec::new(), 0, 0));
+            let seen = Mutex::default();
             Pages {
                 actual,
                 claimed,
@@ -424,16 +431,18 @@ mod tests {
         async fn page(&self, n: u32) -> Result<Bytes, AtlasError> {
             {
                 let mut s = self.seen.lock().unwrap();
-                s.0.push(n);
-                s.1 += 1;
-                s.2 = s.2.max(s.1);
+                s.asked.push(n);
+                s.now += 1;
+                s.most = s.most.max(s.now);
             }
             // Lets the other pages of a batch start before this one answers.
             tokio::task::yield_now().await;
-            self.seen.lock().unwrap().1 -= 1;
+            self.seen.lock().unwrap().now -= 1;
             let first = (u64::from(n) - 1) * self.per_page;
-            let ids: Vec<u64> = (first..(first + self.per_page).min(self.actual)).collect();
-            let mut body = serde_json::json!({ "results": ids.iter().map(|id| serde_json::json!({ "id": id })).collect::<Vec<_>>() });
+            let items: Vec<serde_json::Value> = (first..(first + self.per_page).min(self.actual))
+                .map(|id| serde_json::json!({ "id": id }))
+                .collect();
+            let mut body = serde_json::json!({ "results": items });
             if let Some(c) = self.claimed {
                 body["totalCount"] = c.into();
             }
@@ -449,9 +458,9 @@ mod tests {
             .await
             .unwrap();
             let s = self.seen.lock().unwrap();
-            let mut asked = s.0.clone();
+            let mut asked = s.asked.clone();
             asked.sort();
-            (all, asked, s.2)
+            (all, asked, s.most)
         }
     }
 

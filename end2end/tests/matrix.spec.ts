@@ -66,10 +66,11 @@ test.describe("over the demo projects", () => {
     const fits = () => box.evaluate((el) => el.scrollWidth <= el.clientWidth);
     expect(await fits(), "nothing to scroll sideways").toBe(true);
     // No column's name is cut: each header's text fits its cell.
-    const cut = await page.locator("table.matrix thead th").evaluateAll((ths) =>
-      ths.filter((th) => th.scrollWidth > th.clientWidth).map((th) => th.textContent),
-    );
-    expect(cut).toEqual([]);
+    const cut = () =>
+      page.locator("table.matrix thead th").evaluateAll((ths) =>
+        ths.filter((th) => th.scrollWidth > th.clientWidth).map((th) => th.textContent),
+      );
+    expect(await cut()).toEqual([]);
     // Every row's cells line up under their column's header.
     const lefts = await page.locator("table.matrix tr").evaluateAll((trs) =>
       trs.map((tr) => [...tr.children].map((c) => Math.round(c.getBoundingClientRect().left)).join(",")),
@@ -78,6 +79,7 @@ test.describe("over the demo projects", () => {
 
     await page.setViewportSize({ width: 390, height: 800 });
     expect(await fits(), "the box scrolls sideways").toBe(false);
+    expect(await cut(), "at the columns' least width too").toEqual([]);
     const name = rows(page).first().locator("th");
     const before = await name.boundingBox();
     await box.evaluate((el) => el.scrollBy(300, 0));

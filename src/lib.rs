@@ -6,9 +6,10 @@
 //!
 //! - `web` (server): the axum router and its layers, serving;
 //! - `app`, `pages`: the HTML, rendered on the server; only the `#[island]` components (the
-//!   integration form, the matrix's loader, a run's progress) are hydrated in the browser. A
-//!   server function that answers with drawn HTML lives here, beside the view it draws
-//!   (`pages::fleet::rows_html`, `pages::fleet_run`'s progress);
+//!   integration form, the matrix's loader, a run's progress, the apply page's name filter,
+//!   the login page's server check) are hydrated in the browser, and only their modules are
+//!   compiled for it. A server function that answers with drawn HTML lives here, beside the
+//!   island that asks for it (`pages::matrix_loader::rows_html`, `pages::run_progress`);
 //! - `api`: the server functions, the only door from the browser to Atlas;
 //! - `server` (server): state, session, the signed-in user's handle on Atlas;
 //! - `error`, `links`, `i18n`, `write_record`: what every layer shares;

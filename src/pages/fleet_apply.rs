@@ -9,6 +9,7 @@ use leptos_router::hooks::use_query_map;
 use super::fleet_run::RunFormShell;
 use super::form::FieldControls;
 use super::layout::{async_view, outcome};
+use super::name_filter::{matches, search_text, NameFilter};
 use crate::api::fleet_apply::{fleet_projects, PreviewApply, ProjectChoice};
 use crate::error::AppError;
 use crate::fleet_run::{pick_control, split_ids, ApplyMode};
@@ -133,90 +134,4 @@ fn ApplyForm(
             </div>
         </form>
     }
-}
-
-/// What the name filter looks in: the project's name and id, in lower case.
-fn search_text(name: &str, id: &str) -> String {
-    format!("{} {id}", name.to_lowercase())
-}
-
-/// Whether a row's [`search_text`] matches what was typed (blank matches all).
-fn matches(search: &str, typed: &str) -> bool {
-    search.contains(typed.trim().to_lowercase().as_str())
-}
-
-/// What [`NameFilter`]'s browser code shows (`i18n::page_texts`).
-#[cfg(feature = "ssr")]
-static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
-    crate::i18n::page_texts::IslandTexts::new(&[include_str!("fleet_apply.rs")], false);
-
-/// The name filter in the browser: typing (or "Filter") hides the projects whose name and id
-/// do not match, in place, so nothing ticked or typed in the form below is lost, as it was
-/// when the filter loaded the page again; a ticked project always stays in view. Without
-/// JavaScript the filter is the plain GET form it wraps. Rows are found by their
-/// `data-search`, which [`ApplyForm`] writes from [`search_text`].
-#[island]
-fn NameFilter(children: Children) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::i18n::page_texts::uses(&ISLAND_TEXTS);
-    let root = NodeRef::<leptos::html::Div>::new();
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        use leptos::wasm_bindgen::{closure::Closure, JsCast};
-        let Some(root) = root.get() else { return };
-        let root: web_sys::Element = root.unchecked_into();
-        let apply = {
-            let root = root.clone();
-            move || {
-                let typed = root
-                    .query_selector("input[type=search]")
-                    .ok()
-                    .flatten()
-                    .and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok())
-                    .map(|i| i.value())
-                    .unwrap_or_default();
-                let Ok(rows) = root.query_selector_all("tr[data-search]") else {
-                    return;
-                };
-                for i in 0..rows.length() {
-                    let Some(row) = rows
-                        .item(i)
-                        .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-                    else {
-                        continue;
-                    };
-                    let ticked = row
-                        .query_selector("input[type=checkbox]")
-                        .ok()
-                        .flatten()
-                        .and_then(|c| c.dyn_into::<web_sys::HtmlInputElement>().ok())
-                        .is_some_and(|c| c.checked());
-                    let search = row.get_attribute("data-search").unwrap_or_default();
-                    let _ = row.toggle_attribute_with_force(
-                        "hidden",
-                        !ticked && !matches(&search, &typed),
-                    );
-                }
-            }
-        };
-        let on_event = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
-            let from_filter = event
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|t| t.closest("form.search").ok().flatten().is_some());
-            if !from_filter {
-                return;
-            }
-            if event.type_() == "submit" {
-                event.prevent_default();
-            }
-            apply();
-        });
-        for kind in ["input", "submit"] {
-            let _ = root.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
-        }
-        // The listener lives as long as the page.
-        on_event.forget();
-    });
-    view! { <div class="name-filter" node_ref=root>{children()}</div> }
 }

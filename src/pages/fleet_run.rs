@@ -7,9 +7,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::layout::{async_view, outcome, Breadcrumbs, ErrorAlert, Header};
+use super::run_progress::RunProgress;
+use super::run_table::{run_status, RunTable};
 use crate::api::fleet_run::{fleet_run, CancelFleetRun, RetryFleetRun, StartFleetRun};
 use crate::error::AppError;
-use crate::fleet_run::{Operation, Phase, Plan, RunView};
+use crate::fleet_run::{Operation, Phase, RunView};
 use crate::i18n::{self, t, Key};
 use crate::links;
 
@@ -116,141 +118,5 @@ fn RunBody(
     view! {
         <h1>{title}</h1>
         {body}
-    }
-}
-
-/// The status line of a run under way or ended, with its tally.
-fn run_status(run: &RunView) -> String {
-    let phase = match (run.phase, run.stop) {
-        (Phase::Finished, Some(_)) => t(Key::RunStopped),
-        (Phase::Finished, None) => t(Key::RunFinished),
-        (_, Some(_)) => t(Key::RunCancelling),
-        _ => t(Key::RunRunning),
-    };
-    format!("{phase} {}", i18n::fleet::tally(run.tally()))
-}
-
-/// A run's progress as its page shows it, drawn on the server: the status line and the
-/// table's HTML. The progress island puts them in place as they are, so the browser needs no
-/// code of its own to draw a run (the WASM stays small).
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct RunProgressHtml {
-    pub status: String,
-    pub table: String,
-    pub finished: bool,
-}
-
-/// The run's progress for the [`RunProgress`] island, drawn by this page's own views.
-#[server(prefix = "/api", endpoint = "fleet/progress")]
-pub async fn fleet_run_progress(run_id: String) -> Result<RunProgressHtml, AppError> {
-    let run = fleet_run(run_id).await?;
-    let finished = run.phase == Phase::Finished;
-    Ok(RunProgressHtml {
-        status: run_status(&run),
-        table: view! { <RunTable run/> }.to_html(),
-        finished,
-    })
-}
-
-/// What [`RunProgress`]'s browser code shows (`i18n::page_texts`).
-#[cfg(feature = "ssr")]
-static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
-    crate::i18n::page_texts::IslandTexts::new(
-        &[
-            include_str!("fleet_run.rs"),
-            include_str!("../i18n/fleet.rs"),
-        ],
-        false,
-    );
-
-/// The run's progress. An island: while the run goes on it asks the server for the run's
-/// status line and table (`fleet_run_progress`, drawn on the server like the first ones, which
-/// are its children) every second and puts them in place; when the run ends it reloads the
-/// page, which then offers the retry.
-#[island]
-pub fn RunProgress(
-    run_id: String,
-    running: bool,
-    status: String,
-    children: Children,
-) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::i18n::page_texts::uses(&ISLAND_TEXTS);
-    let status = RwSignal::new(status);
-    let table = NodeRef::<leptos::html::Div>::new();
-    #[cfg(feature = "hydrate")]
-    if running {
-        use leptos::task::spawn_local;
-        let handle = set_interval_with_handle(
-            move || {
-                let id = run_id.clone();
-                spawn_local(async move {
-                    let Ok(progress) = fleet_run_progress(id).await else {
-                        return;
-                    };
-                    status.set(progress.status);
-                    if let Some(element) = table.get_untracked() {
-                        element.set_inner_html(&progress.table);
-                    }
-                    if progress.finished {
-                        if let Some(window) = web_sys::window() {
-                            let _ = window.location().reload();
-                        }
-                    }
-                });
-            },
-            std::time::Duration::from_secs(1),
-        );
-        on_cleanup(move || {
-            if let Ok(handle) = handle {
-                handle.clear();
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (run_id, running);
-    view! {
-        <p class="run-status" role="status" aria-live="polite">{move || status.get()}</p>
-        <div class="run-table" node_ref=table>{children()}</div>
-    }
-}
-
-/// One row per project: what the preview found, where its write stands.
-#[component]
-fn RunTable(run: RunView) -> impl IntoView {
-    let previewed = run.phase == Phase::Previewed;
-    // Name order, as every other list of projects in the dashboard.
-    let mut items = run.items;
-    items.sort_by_cached_key(|item| (item.name.to_lowercase(), item.group_id.clone()));
-    let rows = items
-        .into_iter()
-        .map(|item| {
-            let class = match &item.plan {
-                Plan::Create(_) => "create",
-                Plan::Update(_) => "update",
-                Plan::Unchanged => "unchanged",
-                Plan::Cannot(_) => "cannot",
-            };
-            let status = (!previewed).then(|| view! { <td class="progress">{i18n::fleet::progress(&item.progress)}</td> });
-            view! {
-                <tr class=class data-project=item.group_id.clone()>
-                    <th scope="row"><a href=links::project(&item.group_id)>{if item.name.is_empty() { item.group_id.clone() } else { item.name }}</a></th>
-                    <td class="plan">{i18n::fleet::plan(&item.plan)}</td>
-                    {status}
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <table class="project-list fleet-run">
-            <thead>
-                <tr>
-                    <th scope="col">{t(Key::ProjectName)}</th>
-                    <th scope="col">{t(Key::WhatChanges)}</th>
-                    {(!previewed).then(|| view! { <th scope="col">{t(Key::Status)}</th> })}
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
     }
 }

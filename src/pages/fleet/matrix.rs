@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use super::loader::{part, MatrixLoad, MatrixLoader};
 use super::row::MatrixRow;
-use super::rows_html::RowRequest;
 use crate::api::fleet::{FleetPage, RowState};
 use crate::i18n::{self, t, Key};
 use crate::links;
+use crate::pages::matrix_loader::rows_html::RowRequest;
+use crate::pages::matrix_loader::{part, MatrixLoad, MatrixLoader};
 use atlas_registry::IntegrationKind;
 
 /// The matrix: drawn on the server with one page of rows (all a browser without JavaScript

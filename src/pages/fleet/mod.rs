@@ -1,21 +1,17 @@
 //! The fleet matrix page: one row per project, one column per integration type. The filter
 //! lives in the URL (`/fleet?q=&has=&lacks=&region=&page=`), so it can be shared and
 //! bookmarked. The server renders one page of rows (every flow works without JavaScript);
-//! the [`MatrixLoader`](loader::MatrixLoader) island then loads the whole filtered fleet in
-//! chunks, rows drawn by the server (`rows_html`), showing its progress, and retries a failed
-//! row on its own.
+//! the [`MatrixLoader`](super::matrix_loader::MatrixLoader) island then loads the whole
+//! filtered fleet in chunks, rows drawn by the server (`matrix_loader::rows_html`), showing its
+//! progress, and retries a failed row on its own.
 //!
 //! - `filter`: the filter form (a plain GET form over the URL's parameters);
 //! - `matrix`: the table with its first page of rows, inside the island;
-//! - `row`: one project's row and its cells;
-//! - `rows_html`: the server function that draws rows for the island;
-//! - `loader`: the island.
+//! - `row`: one project's row and its cells (also drawn for the island by `rows_html`).
 
 mod filter;
-mod loader;
 mod matrix;
-mod row;
-mod rows_html;
+pub(crate) mod row;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

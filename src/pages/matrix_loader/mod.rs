@@ -1,10 +1,15 @@
 //! The [`MatrixLoader`] island: loads the rest of the filtered fleet in the browser, on the
-//! server's HTML.
+//! server's HTML (the matrix page, `pages::fleet`). Apart from the page, which is the server's
+//! alone: a change to the page's markup does not rebuild the WASM.
+//!
+//! - `rows_html`: the server function that draws rows for the island.
+
+pub mod rows_html;
 
 use leptos::prelude::*;
 
-use super::rows_html::RowRequest;
 use crate::api::fleet::FleetFilter;
+use rows_html::RowRequest;
 
 /// Projects per `fleet/rows-html` request while the island loads the fleet: the server looks
 /// up a request's projects `LOOKUPS_IN_FLIGHT` at a time, so a whole multiple of it keeps
@@ -59,7 +64,7 @@ pub struct MatrixLoad {
 #[cfg(feature = "ssr")]
 static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
     crate::i18n::page_texts::IslandTexts::new(
-        &[include_str!("loader.rs"), include_str!("mod.rs")],
+        &[include_str!("mod.rs"), include_str!("../fleet/mod.rs")],
         false,
     );
 
@@ -98,8 +103,8 @@ mod live {
     use leptos::wasm_bindgen::{closure::Closure, JsCast};
     use web_sys::Element;
 
-    use super::super::rows_html::{load_fleet_rows_html, RowHtml, RowRequest};
     use super::part;
+    use super::rows_html::{load_fleet_rows_html, RowHtml, RowRequest};
     use super::MatrixLoad;
     use crate::error::AppError;
     use crate::i18n;

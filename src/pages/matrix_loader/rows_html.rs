@@ -3,7 +3,7 @@
 //! function beside its component: the browser then needs no code of its own to draw a row
 //! (the WASM stays small), and `api` never reaches up into `pages`.
 //!
-//! [`MatrixLoader`]: super::loader::MatrixLoader
+//! [`MatrixLoader`]: super::MatrixLoader
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -78,32 +78,38 @@ dep_info_files() {
     "$ROOT"/target/front/wasm32-unknown-unknown/wasm-release/*.d 2>/dev/null
 }
 
+# What a compile read, as a record to compare: the tools, the environment variables that change
+# a build, and the hash of every project file the dep-info files DFILE… name (crates from the
+# registry are pinned by Cargo.lock) with the files a build reads besides Rust sources. Used
+# for the whole release build here and for each WASM bundle by scripts/build-site.
+compile_inputs() { # DFILE...
+  echo "tools:"
+  rustc -vV
+  wasm-bindgen --version
+  wasm-opt --version 2>/dev/null || echo "no wasm-opt"
+  esbuild --version 2>/dev/null || echo "no esbuild"
+  lightningcss --version 2>/dev/null || echo "no lightningcss"
+  echo "environment:"
+  # (`|| true`: none of them set is the usual case, and grep then exits 1.)
+  { env | grep -E '^(RUSTFLAGS|RUSTC[A-Z_]*|CARGO_[A-Z_]+|LEPTOS_(OUTPUT_NAME|SITE_PKG_DIR|HASH_FILES|BIN_TARGET)[A-Z_]*)=' || true; } | sort
+  echo "inputs:"
+  {
+    sed -e 's/^[^:]*://' -e 's/\\ /\x01/g' "$@" | tr ' ' '\n' | tr '\001' ' ' | grep "^$ROOT/"
+    printf '%s\n' "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/.cargo/config.toml" "$ROOT"/crates/*/Cargo.toml \
+      "$ROOT/scripts/build-site"
+    [ -f "$ROOT/rust-toolchain.toml" ] && echo "$ROOT/rust-toolchain.toml"
+    echo "$ROOT/build.rs"
+    find "$ROOT/style" "$ROOT/public" "$ROOT/locales" -type f
+  } | sort -u | tr '\n' '\0' | xargs -0 sha256sum
+}
+
 build_fingerprint() {
   local dfiles
   dfiles=$(dep_info_files) || return 1
   [ "$(echo "$dfiles" | wc -l)" -ge 2 ] || return 1
   {
-    echo "tools:"
-    rustc -vV
-    wasm-bindgen --version
-    wasm-opt --version 2>/dev/null || echo "no wasm-opt"
-    esbuild --version 2>/dev/null || echo "no esbuild"
-    lightningcss --version 2>/dev/null || echo "no lightningcss"
-    echo "environment:"
-    # (`|| true`: none of them set is the usual case, and grep then exits 1.)
-    { env | grep -E '^(RUSTFLAGS|RUSTC[A-Z_]*|CARGO_[A-Z_]+|LEPTOS_(OUTPUT_NAME|SITE_PKG_DIR|HASH_FILES|BIN_TARGET)[A-Z_]*)=' || true; } | sort
-    echo "inputs:"
-    # Every path in the dep-info files that lies inside the project (crates from the registry
-    # are pinned by Cargo.lock), plus what the build reads besides Rust sources.
-    {
-      # shellcheck disable=SC2086
-      sed -e 's/^[^:]*://' -e 's/\\ /\x01/g' $dfiles | tr ' ' '\n' | tr '\001' ' ' | grep "^$ROOT/"
-      printf '%s\n' "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/.cargo/config.toml" "$ROOT"/crates/*/Cargo.toml \
-        "$ROOT/scripts/build-site"
-      [ -f "$ROOT/rust-toolchain.toml" ] && echo "$ROOT/rust-toolchain.toml"
-      echo "$ROOT/build.rs"
-      find "$ROOT/style" "$ROOT/public" "$ROOT/locales" -type f
-    } | sort -u | tr '\n' '\0' | xargs -0 sha256sum
+    # shellcheck disable=SC2086
+    compile_inputs $dfiles
     echo "outputs:"
     stat -c '%n %s %Y' "$SERVER_BIN" "$ROOT"/target/site/pkg/* $dfiles
   } | sha256sum | cut -d' ' -f1

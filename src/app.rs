@@ -79,6 +79,10 @@ fn island_scripts(options: LeptosOptions, lang: Lang) -> impl IntoView {
     let page = expect_context::<PageTexts>();
     Suspend::new(async move {
         after_what_precedes().await;
+        let options = match page.bundle() {
+            Some(bundle) => island_bundle(options, bundle),
+            None => options,
+        };
         page.script_json(lang).map(|texts| {
             view! {
                 <script type="application/json" id=crate::i18n::ELEMENT_ID inner_html=texts></script>
@@ -86,6 +90,18 @@ fn island_scripts(options: LeptosOptions, lang: Lang) -> impl IntoView {
             }
         })
     })
+}
+
+/// The options naming the bundle that holds `bundle`'s island: `{output-name}-{bundle}` when
+/// scripts/build-site built one bundle per island (it says so to this build through
+/// `ATLAS_BUNDLE_PER_ISLAND`); otherwise the one bundle with every island that cargo-leptos
+/// builds.
+#[cfg(feature = "ssr")]
+fn island_bundle(mut options: LeptosOptions, bundle: &str) -> LeptosOptions {
+    if option_env!("ATLAS_BUNDLE_PER_ISLAND").is_some() {
+        options.output_name = format!("{}-{bundle}", options.output_name).into();
+    }
+    options
 }
 
 #[component]

@@ -1,8 +1,10 @@
 //! What a page sends to the browser: the messages its islands can show there, and the
-//! hydration scripts, only when it has an island.
+//! hydration scripts of its islands' bundle, only when it has an island.
 //!
-//! Only islands run in the browser. Each island names the source files its browser code runs
-//! (`IslandTexts`); the messages named there (`Key::…`, the whole files scanned: a superset),
+//! Only islands run in the browser, each from a bundle of its own (Cargo.toml's `island-*`
+//! features, built by scripts/build-site), so a page downloads its island's code and no
+//! other's. Each island names its bundle and the source files its browser code runs
+//! (`IslandNeeds`); the messages named there (`Key::…`, the whole files scanned: a superset),
 //! those of the helpers every island shares (`HELPERS`), the types' names, and the fields'
 //! labels when it asks for them are what the page carries. An island registers itself while
 //! the server renders it (`uses`), and the shell writes the page's messages and the scripts
@@ -26,21 +28,29 @@ const HELPERS: &[&str] = &[
     include_str!("../pages/layout.rs"),
 ];
 
-/// One island's needs in the browser: the sources its code runs there (`include_str!` of
-/// its module and what it calls outside `HELPERS`), and whether it shows field labels.
-pub struct IslandTexts {
+/// One island's needs in the browser: its bundle (the `island-{bundle}` feature, built as
+/// `pkg/{output-name}-{bundle}.js` and `.wasm`), the sources its code runs there
+/// (`include_str!` of its module and what it calls outside `HELPERS`), and whether it shows
+/// field labels.
+pub struct IslandNeeds {
+    bundle: &'static str,
     sources: &'static [&'static str],
     fields: bool,
     keys: OnceLock<Vec<Key>>,
 }
 
-impl IslandTexts {
-    pub const fn new(sources: &'static [&'static str], fields: bool) -> Self {
-        IslandTexts {
+impl IslandNeeds {
+    pub const fn new(bundle: &'static str, sources: &'static [&'static str], fields: bool) -> Self {
+        IslandNeeds {
+            bundle,
             sources,
             fields,
             keys: OnceLock::new(),
         }
+    }
+
+    pub fn bundle(&self) -> &'static str {
+        self.bundle
     }
 
     /// Every message named in the island's sources and the helpers, scanned once.
@@ -78,7 +88,7 @@ pub struct PageTexts(Arc<Mutex<Needs>>);
 
 #[derive(Default)]
 struct Needs {
-    islands: bool,
+    bundles: BTreeSet<&'static str>,
     keys: BTreeSet<u16>,
     fields: bool,
 }
@@ -92,11 +102,23 @@ impl PageTexts {
     /// early), or `None` for a page without islands.
     pub fn script_json(&self, lang: Lang) -> Option<String> {
         let needs = self.needs();
-        needs.islands.then(|| {
+        (!needs.bundles.is_empty()).then(|| {
             Texts::of(lang)
                 .subset(&needs.keys, needs.fields)
                 .to_script_json()
         })
+    }
+
+    /// The bundle whose hydration scripts the page loads: its islands', or `None` without
+    /// islands. A page loads one bundle, so every island on it must be of one kind (each
+    /// page has one today): built one bundle per island, a page with two kinds would hydrate
+    /// the first kind only, which the log then says.
+    pub fn bundle(&self) -> Option<&'static str> {
+        let needs = self.needs();
+        if needs.bundles.len() > 1 {
+            tracing::error!(bundles = ?needs.bundles, "a page with islands of two bundles: only the first one's islands hydrate");
+        }
+        needs.bundles.first().copied()
     }
 }
 
@@ -109,12 +131,12 @@ pub async fn after_what_precedes() {
 }
 
 /// Called by an island as the server renders it: the page will carry what it needs.
-pub fn uses(island: &'static IslandTexts) {
+pub fn uses(island: &'static IslandNeeds) {
     let Some(page) = leptos::prelude::use_context::<PageTexts>() else {
         return;
     };
     let mut needs = page.needs();
-    needs.islands = true;
+    needs.bundles.insert(island.bundle);
     needs.fields |= island.fields;
     needs.keys.extend(island.keys().iter().map(|k| *k as u16));
 }
@@ -123,7 +145,8 @@ pub fn uses(island: &'static IslandTexts) {
 mod tests {
     use super::*;
 
-    static SAMPLE: IslandTexts = IslandTexts::new(&["t(Key::SignIn); t(Key::CheckServer)"], false);
+    static SAMPLE: IslandNeeds =
+        IslandNeeds::new("sample", &["t(Key::SignIn); t(Key::CheckServer)"], false);
 
     #[test]
     fn keys_are_those_named_in_the_sources_and_the_helpers() {

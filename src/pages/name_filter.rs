@@ -14,10 +14,12 @@ pub fn matches(search: &str, typed: &str) -> bool {
     search.contains(typed.trim().to_lowercase().as_str())
 }
 
-/// What [`NameFilter`]'s browser code shows (`i18n::page_texts`).
+/// What [`NameFilter`] needs from its page: its bundle (`island-…` feature), and
+/// the messages its browser code shows (`i18n::page_texts`).
 #[cfg(feature = "ssr")]
-static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
-    crate::i18n::page_texts::IslandTexts::new(
+pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
+    crate::i18n::page_texts::IslandNeeds::new(
+        "name-filter",
         &[
             include_str!("name_filter.rs"),
             include_str!("fleet_apply.rs"),
@@ -33,7 +35,7 @@ static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
 #[island]
 pub fn NameFilter(children: Children) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::i18n::page_texts::uses(&ISLAND_TEXTS);
+    crate::i18n::page_texts::uses(&ISLAND_NEEDS);
     let root = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {

@@ -32,10 +32,12 @@ pub async fn fleet_run_progress(run_id: String) -> Result<RunProgressHtml, AppEr
     })
 }
 
-/// What [`RunProgress`]'s browser code shows (`i18n::page_texts`).
+/// What [`RunProgress`] needs from its page: its bundle (`island-…` feature), and
+/// the messages its browser code shows (`i18n::page_texts`).
 #[cfg(feature = "ssr")]
-static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
-    crate::i18n::page_texts::IslandTexts::new(
+pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
+    crate::i18n::page_texts::IslandNeeds::new(
+        "run-progress",
         &[
             include_str!("run_progress.rs"),
             include_str!("fleet_run.rs"),
@@ -56,7 +58,7 @@ pub fn RunProgress(
     children: Children,
 ) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::i18n::page_texts::uses(&ISLAND_TEXTS);
+    crate::i18n::page_texts::uses(&ISLAND_NEEDS);
     let status = RwSignal::new(status);
     let table = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]

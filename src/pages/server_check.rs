@@ -7,17 +7,22 @@ use leptos::prelude::*;
 use crate::api::system::ServerInfo;
 use crate::i18n::{error_message, server_version, t, Key};
 
-/// What [`ServerCheck`]'s browser code shows (`i18n::page_texts`).
+/// What [`ServerCheck`] needs from its page: its bundle (`island-…` feature), and
+/// the messages its browser code shows (`i18n::page_texts`).
 #[cfg(feature = "ssr")]
-static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
-    crate::i18n::page_texts::IslandTexts::new(&[include_str!("server_check.rs")], false);
+pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
+    crate::i18n::page_texts::IslandNeeds::new(
+        "server-check",
+        &[include_str!("server_check.rs")],
+        false,
+    );
 
 /// Asks the server for its version and backend: a public server-function round trip that
 /// also tells the user where the dashboard points. An island: it needs the browser.
 #[island]
 pub fn ServerCheck() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::i18n::page_texts::uses(&ISLAND_TEXTS);
+    crate::i18n::page_texts::uses(&ISLAND_NEEDS);
     let check = ServerAction::<ServerInfo>::new();
     view! {
         <footer class="server-check">

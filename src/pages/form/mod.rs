@@ -31,10 +31,12 @@ use fields::Field;
 pub use fields::FieldControls;
 use prometheus::PrometheusDone;
 
-/// What [`IntegrationForm`]'s browser code shows (`i18n::page_texts`).
+/// What [`IntegrationForm`] needs from its page: its bundle (`island-…` feature), and
+/// the messages its browser code shows (`i18n::page_texts`).
 #[cfg(feature = "ssr")]
-static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
-    crate::i18n::page_texts::IslandTexts::new(
+pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
+    crate::i18n::page_texts::IslandNeeds::new(
+        "form",
         &[
             include_str!("mod.rs"),
             include_str!("fields.rs"),
@@ -53,7 +55,7 @@ pub fn IntegrationForm(
     current: Option<IntegrationView>,
 ) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::i18n::page_texts::uses(&ISLAND_TEXTS);
+    crate::i18n::page_texts::uses(&ISLAND_NEEDS);
     let mode = if current.is_some() {
         WriteMode::Update
     } else {

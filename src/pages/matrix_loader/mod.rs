@@ -60,10 +60,12 @@ pub struct MatrixLoad {
     pub counts: Vec<usize>,
 }
 
-/// What [`MatrixLoader`]'s browser code shows (`i18n::page_texts`).
+/// What [`MatrixLoader`] needs from its page: its bundle (`island-…` feature), and
+/// the messages its browser code shows (`i18n::page_texts`).
 #[cfg(feature = "ssr")]
-static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
-    crate::i18n::page_texts::IslandTexts::new(
+pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
+    crate::i18n::page_texts::IslandNeeds::new(
+        "matrix-loader",
         &[include_str!("mod.rs"), include_str!("../fleet/mod.rs")],
         false,
     );
@@ -75,7 +77,7 @@ static ISLAND_TEXTS: crate::i18n::page_texts::IslandTexts =
 #[island]
 pub fn MatrixLoader(load: MatrixLoad, children: Children) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::i18n::page_texts::uses(&ISLAND_TEXTS);
+    crate::i18n::page_texts::uses(&ISLAND_NEEDS);
     let root = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     {

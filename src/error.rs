@@ -2,7 +2,6 @@
 //! page can react to each case: send the user to login, put problems on their fields, offer
 //! to edit on a conflict, say when to retry. It never carries a credential or a secret.
 
-use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -115,7 +114,8 @@ pub enum AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    // JSON, read in the browser without serde_json (`wire_json`).
+    type Encoder = crate::wire_json::Encoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         AppError::ServerFn(value)
@@ -268,6 +268,63 @@ impl From<&atlas_client::ApiErrorInfo> for AtlasProblem {
                 .iter()
                 .map(|f| (f.field.clone(), f.description.clone()))
                 .collect(),
+        }
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use atlas_registry::{FieldError, FieldProblem, IntegrationKind};
+    use leptos::server_fn::error::ServerFnErrorErr;
+
+    use super::*;
+    use crate::wire_json::tests::reads_back;
+
+    /// The browser reads every error as the server wrote it (`wire_json`, not serde_json).
+    #[test]
+    fn every_error_the_server_sends_reads_back() {
+        let errors = [
+            AppError::NotSignedIn,
+            AppError::LoginRefused(LoginRefusal::AccessList),
+            AppError::LoginRefused(LoginRefusal::Other("Atlas says \"no\"".into())),
+            AppError::CrossSite,
+            AppError::Invalid(vec![
+                FieldError {
+                    field: "url".into(),
+                    problem: FieldProblem::NotHttpUrl,
+                },
+                FieldError {
+                    field: "apiKey".into(),
+                    problem: FieldProblem::TooShort { min: 32 },
+                },
+            ]),
+            AppError::BadRequest("bad kind".into()),
+            AppError::AlreadyConfigured(IntegrationKind::PagerDuty),
+            AppError::SecretsRequired(vec!["apiKey".into(), "secret".into()]),
+            AppError::NotFound(String::new()),
+            AppError::TooManySignIns {
+                retry_after_secs: 900,
+            },
+            AppError::RateLimited {
+                retry_after_secs: None,
+            },
+            AppError::RateLimited {
+                retry_after_secs: Some(u64::MAX),
+            },
+            AppError::Atlas(AtlasProblem {
+                status: 400,
+                error_code: "INVALID_ATTRIBUTE".into(),
+                detail: "Invalid attribute url specified.".into(),
+                fields: vec![("url".into(), "must be https".into())],
+            }),
+            AppError::Unavailable(Unreachable::TimedOut),
+            AppError::Unconfirmed,
+            AppError::TooLarge { limit_bytes: 65536 },
+            AppError::ServerFn(ServerFnErrorErr::Deserialization("x".into())),
+            AppError::ServerFn(ServerFnErrorErr::Request("é ✓ 😀".into())),
+        ];
+        for error in errors {
+            reads_back(error);
         }
     }
 }

@@ -12,7 +12,8 @@
 //!   island that asks for it (`pages::matrix_loader::rows_html`, `pages::run_progress`);
 //! - `api`: the server functions, the only door from the browser to Atlas;
 //! - `server` (server): state, session, the signed-in user's handle on Atlas;
-//! - `error`, `links`, `i18n`, `write_record`: what every layer shares;
+//! - `error`, `links`, `i18n`, `write_record`, `wire_json` (the browser's JSON decoder and the
+//!   server functions' codec): what every layer shares;
 //! - and the crates under `crates/`: the registry (both targets), the Atlas client and the
 //!   emulator (server).
 
@@ -29,6 +30,7 @@ pub mod fleet_run;
 pub mod i18n;
 pub mod links;
 pub mod pages;
+pub mod wire_json;
 pub mod write_record;
 
 #[cfg(feature = "ssr")]

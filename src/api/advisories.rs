@@ -30,7 +30,7 @@ pub struct Advisories {
     pub alerts_unreadable: Vec<ProjectRef>,
 }
 
-#[server(prefix = "/api", endpoint = "fleet/advisories")]
+#[server(prefix = "/api", endpoint = "fleet/advisories", output = crate::wire_json::Post)]
 pub async fn load_advisories() -> Result<Advisories, AppError> {
     crate::server::respond(ssr::advisories().await)
 }

@@ -22,7 +22,7 @@ pub struct ProjectChoice {
 }
 
 /// Every project the credential sees, by name (one paged listing, no per-project read).
-#[server(prefix = "/api", endpoint = "fleet/projects")]
+#[server(prefix = "/api", endpoint = "fleet/projects", output = crate::wire_json::Post)]
 pub async fn fleet_projects() -> Result<Vec<ProjectChoice>, AppError> {
     respond(ssr::projects().await)
 }
@@ -30,7 +30,7 @@ pub async fn fleet_projects() -> Result<Vec<ProjectChoice>, AppError> {
 /// Previews writing `values` (the type's form, as the single-project form posts it) to the
 /// ticked `projects` (`fleet::pick_control`). Nothing is written: the run waits for
 /// [`super::fleet::start_fleet_run`].
-#[server(prefix = "/api", endpoint = "fleet/apply/preview")]
+#[server(prefix = "/api", endpoint = "fleet/apply/preview", output = crate::wire_json::Post)]
 pub async fn preview_apply(
     kind: String,
     mode: String,

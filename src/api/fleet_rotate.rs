@@ -45,7 +45,7 @@ pub struct HintMatches {
 
 /// Reads every project's configuration of `kind` and groups the hints of `field`; with a
 /// `hint` (typed or picked), lists the projects that show it. Only reads.
-#[server(prefix = "/api", endpoint = "fleet/rotate/candidates")]
+#[server(prefix = "/api", endpoint = "fleet/rotate/candidates", output = crate::wire_json::Post)]
 pub async fn rotate_candidates(
     kind: String,
     field: String,
@@ -59,7 +59,7 @@ pub async fn rotate_candidates(
 /// Atlas that replaces the whole configuration on update; plain values are each project's
 /// own and are kept. Nothing is written: the run waits for
 /// [`super::fleet::start_fleet_run`].
-#[server(prefix = "/api", endpoint = "fleet/rotate/preview")]
+#[server(prefix = "/api", endpoint = "fleet/rotate/preview", output = crate::wire_json::Post)]
 pub async fn preview_rotate(
     kind: String,
     field: String,

@@ -11,26 +11,26 @@ use crate::fleet_run::RunView;
 use crate::server::respond;
 
 /// The run as it stands: the preview, the progress, the report.
-#[server(prefix = "/api", endpoint = "fleet/run")]
+#[server(prefix = "/api", endpoint = "fleet/run", output = crate::wire_json::Post)]
 pub async fn fleet_run(run_id: String) -> Result<RunView, AppError> {
     respond(ssr::view(&run_id).await)
 }
 
 /// Confirms a previewed run: its writes start. Confirming again (a second click, a reload
 /// that posts again) sends nothing more.
-#[server(prefix = "/api", endpoint = "fleet/start")]
+#[server(prefix = "/api", endpoint = "fleet/start", output = crate::wire_json::Post)]
 pub async fn start_fleet_run(run_id: String) -> Result<RunView, AppError> {
     respond(ssr::act(&run_id, ssr::Act::Start).await)
 }
 
 /// Writes again the projects whose write failed, and only those.
-#[server(prefix = "/api", endpoint = "fleet/retry")]
+#[server(prefix = "/api", endpoint = "fleet/retry", output = crate::wire_json::Post)]
 pub async fn retry_fleet_run(run_id: String) -> Result<RunView, AppError> {
     respond(ssr::act(&run_id, ssr::Act::Retry).await)
 }
 
 /// Stops a running run: what was sent stays sent, the rest is reported "cancelled".
-#[server(prefix = "/api", endpoint = "fleet/cancel")]
+#[server(prefix = "/api", endpoint = "fleet/cancel", output = crate::wire_json::Post)]
 pub async fn cancel_fleet_run(run_id: String) -> Result<RunView, AppError> {
     respond(ssr::act(&run_id, ssr::Act::Cancel).await)
 }

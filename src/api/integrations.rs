@@ -25,14 +25,14 @@ impl ProjectIntegrations {
     }
 }
 
-#[server(prefix = "/api", endpoint = "integrations/list")]
+#[server(prefix = "/api", endpoint = "integrations/list", output = crate::wire_json::Post)]
 pub async fn list_integrations(group_id: String) -> Result<ProjectIntegrations, AppError> {
     respond(ssr::list(group_id).await)
 }
 
 /// POST: every required field, secrets included. A type already configured comes back as
 /// [`AppError::AlreadyConfigured`] so the page can offer to edit it. Never retried.
-#[server(prefix = "/api", endpoint = "integrations/create")]
+#[server(prefix = "/api", endpoint = "integrations/create", output = crate::wire_json::Post)]
 pub async fn create_integration(
     group_id: String,
     kind: String,
@@ -45,7 +45,7 @@ pub async fn create_integration(
 
 /// PUT: a secret left blank is left out of the request, so Atlas keeps it; a field ticked
 /// "remove" is sent as `null`.
-#[server(prefix = "/api", endpoint = "integrations/update")]
+#[server(prefix = "/api", endpoint = "integrations/update", output = crate::wire_json::Post)]
 pub async fn update_integration(
     group_id: String,
     kind: String,
@@ -56,7 +56,7 @@ pub async fn update_integration(
     respond(ssr::write(group_id, kind, values, remove, WriteMode::Update).await)
 }
 
-#[server(prefix = "/api", endpoint = "integrations/delete")]
+#[server(prefix = "/api", endpoint = "integrations/delete", output = crate::wire_json::Post)]
 pub async fn delete_integration(group_id: String, kind: String) -> Result<(), AppError> {
     respond(ssr::delete(group_id, kind).await)
 }

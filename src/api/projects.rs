@@ -30,7 +30,7 @@ pub struct ProjectsPage {
 pub const MAX_PER_PAGE: u32 = 100;
 
 /// Projects whose name or id contains `filter` (case-insensitive), one page of them (1-based).
-#[server(prefix = "/api", endpoint = "projects/list")]
+#[server(prefix = "/api", endpoint = "projects/list", output = crate::wire_json::Post)]
 pub async fn list_projects(
     #[server(default)] filter: String,
     #[server(default)] page: u32,

@@ -47,7 +47,7 @@ pub fn is_local_path(path: &str) -> bool {
 
 /// Checks the credential with a real call to Atlas (the first page of projects) and only
 /// then creates the session, under a new id. Redirects to `next` on success.
-#[server(prefix = "/api", endpoint = "session/login")]
+#[server(prefix = "/api", endpoint = "session/login", output = crate::wire_json::Post)]
 pub async fn login(
     method: AuthMethod,
     public_id: String,
@@ -61,7 +61,7 @@ pub async fn login(
 }
 
 /// Revokes what Atlas issued for the session (a service account's token) and ends it.
-#[server(prefix = "/api", endpoint = "session/logout")]
+#[server(prefix = "/api", endpoint = "session/logout", output = crate::wire_json::Post)]
 pub async fn logout() -> Result<(), AppError> {
     respond(ssr::sign_out().await)?;
     leptos_axum::redirect(crate::links::LOGIN);

@@ -12,7 +12,7 @@ pub struct ServerDescription {
     pub backend: String,
 }
 
-#[server(prefix = "/api", endpoint = "system/info")]
+#[server(prefix = "/api", endpoint = "system/info", output = crate::wire_json::Post)]
 pub async fn server_info() -> Result<ServerDescription, AppError> {
     crate::server::respond(crate::server::app_state().map(|state| ServerDescription {
         version: env!("CARGO_PKG_VERSION").to_string(),

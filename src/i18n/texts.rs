@@ -101,9 +101,7 @@ impl Texts {
     /// `Texts` as the shell writes it: JSON that cannot end its `<script>` early.
     #[cfg(feature = "ssr")]
     pub fn to_script_json(&self) -> String {
-        serde_json::to_string(self)
-            .unwrap_or_default()
-            .replace('<', "\\u003c")
+        crate::wire_json::to_script(self)
     }
 
     #[cfg(feature = "ssr")]
@@ -207,7 +205,7 @@ pub fn current() -> &'static Texts {
                 .and_then(|w| w.document())
                 .and_then(|d| d.get_element_by_id(ELEMENT_ID))
                 .and_then(|e| e.text_content())
-                .and_then(|json| serde_json::from_str(&json).ok())
+                .and_then(|json| crate::wire_json::from_str(&json).ok())
                 .unwrap_or_default()
         }
         #[cfg(not(feature = "hydrate"))]

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::layout::{async_view, outcome, Breadcrumbs, ErrorAlert, Header};
-use super::run_progress::RunProgress;
+use super::run_progress::{run_progress, RunData};
 use super::run_table::{run_status, RunTable};
 use crate::api::fleet_run::{fleet_run, CancelFleetRun, RetryFleetRun, StartFleetRun};
 use crate::error::AppError;
@@ -95,9 +95,10 @@ fn RunBody(
                 // Without JavaScript the page reloads itself; the island stops it otherwise.
                 <noscript><meta http-equiv="refresh" content="2"/></noscript>
             })}
-            <RunProgress run_id=id.clone() running status>
-                <RunTable run=run.clone()/>
-            </RunProgress>
+            {run_progress(
+                RunData { run_id: id.clone(), running, status },
+                view! { <RunTable run=run.clone()/> },
+            )}
             {(running && !stopping).then(|| { let id = id.clone(); view! {
                 <p class="notice caution" role="note">{t(Key::RunSignOutNote)}</p>
                 <ActionForm action=cancel attr:class="confirm cancel-run">

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::alerts::{alerts_resource, when_read, DeleteWarning, UsedBy};
-use super::form::IntegrationForm;
+use super::form::{integration_form, FormData};
 use super::layout::{async_view, outcome, Breadcrumbs, ErrorAlert, Header};
 use super::project::Values;
 use crate::api::alerts::ProjectAlerts;
@@ -79,10 +79,12 @@ fn IntegrationEditor(
                     <a class="button secondary" href=project.atlas_ui_url.clone() target="_blank" rel="noopener noreferrer">{t(Key::OpenAtlasUi)}</a>
                 })}
             </div>
-            <IntegrationForm group_id=project.group_id.clone() kind current/>
+            {integration_form(FormData { group_id: project.group_id.clone(), kind, current })}
         }
         .into_any(),
-        (current, Availability::Creatable) => view! { <IntegrationForm group_id=project.group_id.clone() kind current/> }.into_any(),
+        (current, Availability::Creatable) => {
+            integration_form(FormData { group_id: project.group_id.clone(), kind, current }).into_any()
+        }
     };
     view! {
         <Breadcrumbs project=crumbs here=Some(i18n::kind_label(kind).to_string())/>

@@ -7,6 +7,7 @@
 // when a file it read changed, and a module left out by `cfg` is never read).
 #[cfg(any(feature = "ssr", feature = "island-form"))]
 pub mod form;
+pub mod island_data;
 pub mod layout;
 #[cfg(any(feature = "ssr", feature = "island-matrix-loader"))]
 pub mod matrix_loader;

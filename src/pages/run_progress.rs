@@ -6,6 +6,24 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
+/// The id of the `<script>` that carries the [`RunData`] to the browser.
+const DATA_ID: &str = "run-data";
+
+/// The run [`RunProgress`] follows: its id, whether it still runs, its status line as drawn.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct RunData {
+    pub run_id: String,
+    pub running: bool,
+    pub status: String,
+}
+
+/// The progress island around the run's table as first drawn (`children`).
+#[cfg(feature = "ssr")]
+pub fn run_progress(data: RunData, children: impl IntoView + 'static) -> impl IntoView {
+    let script = super::island_data::write(DATA_ID, data);
+    view! { {script} <RunProgress>{children}</RunProgress> }
+}
+
 /// A run's progress as its page shows it, drawn on the server: the status line and the
 /// table's HTML. The progress island puts them in place as they are, so the browser needs no
 /// code of its own to draw a run (the WASM stays small).
@@ -17,7 +35,7 @@ pub struct RunProgressHtml {
 }
 
 /// The run's progress for the [`RunProgress`] island, drawn as the run's page draws it.
-#[server(prefix = "/api", endpoint = "fleet/progress")]
+#[server(prefix = "/api", endpoint = "fleet/progress", output = crate::wire_json::Post)]
 pub async fn fleet_run_progress(run_id: String) -> Result<RunProgressHtml, AppError> {
     use crate::api::fleet_run::fleet_run;
     use crate::fleet_run::Phase;
@@ -50,15 +68,18 @@ pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
 /// status line and table (`fleet_run_progress`, drawn on the server like the first ones, which
 /// are its children) every second and puts them in place; when the run ends it reloads the
 /// page, which then offers the retry.
+///
+/// What it follows comes from the page ([`RunData`], `island_data`): the island has no props
+/// for Leptos to decode with serde_json.
 #[island]
-pub fn RunProgress(
-    run_id: String,
-    running: bool,
-    status: String,
-    children: Children,
-) -> impl IntoView {
+pub fn RunProgress(children: Children) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::i18n::page_texts::uses(&ISLAND_NEEDS);
+    let RunData {
+        run_id,
+        running,
+        status,
+    } = super::island_data::take::<RunData>(DATA_ID).unwrap_or_default();
     let status = RwSignal::new(status);
     let table = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]

@@ -182,7 +182,7 @@ pub const ALERT_PREFIX: &str = "a-";
 /// Switches the ticked alerts' notifications that carry their own copy of the old secret
 /// (`hint`) to the project's integration (`integrationId`), each re-read first; a plain form
 /// is sent to the report (`links::alert_switch` with each outcome).
-#[server(prefix = "/api", endpoint = "alerts/switch")]
+#[server(prefix = "/api", endpoint = "alerts/switch", output = crate::wire_json::Post)]
 pub async fn switch_alerts(
     kind: String,
     field: String,
@@ -192,7 +192,7 @@ pub async fn switch_alerts(
     respond(switch::switch(kind, field, hint, alerts).await)
 }
 
-#[server(prefix = "/api", endpoint = "alerts/usage")]
+#[server(prefix = "/api", endpoint = "alerts/usage", output = crate::wire_json::Post)]
 pub async fn alert_usage(group_id: String) -> Result<ProjectAlerts, AppError> {
     respond(ssr::usage(group_id).await)
 }

@@ -77,7 +77,7 @@ impl FleetPage {
 
 /// The filtered fleet and one page of its rows (1-based), loaded with bounded concurrency.
 /// With a filter on cells, projects are looked up in name order until the page is full.
-#[server(prefix = "/api", endpoint = "fleet/page")]
+#[server(prefix = "/api", endpoint = "fleet/page", output = crate::wire_json::Post)]
 pub async fn load_fleet_page(
     #[server(default)] filter: FleetFilter,
     #[server(default)] page: u32,
@@ -86,7 +86,7 @@ pub async fn load_fleet_page(
 }
 
 /// The rows of these projects (at most [`MAX_IDS_PER_REQUEST`] ids), in the order given.
-#[server(prefix = "/api", endpoint = "fleet/rows")]
+#[server(prefix = "/api", endpoint = "fleet/rows", output = crate::wire_json::Post)]
 pub async fn load_fleet_rows(
     #[server(default)] ids: Vec<String>,
     /// Count each integration's alerts (one more paginated call per project).

@@ -146,7 +146,7 @@ pub const MATCH_WINDOW_SECS: i64 = 10;
 /// One page of history (1-based): one project's when `group_id` is set, else the fleet's.
 /// `kind` is an integration type (`SLACK`) and `action` `configured` or `removed`; empty
 /// means any. An unknown one is a 400 that says so; nothing is sent to Atlas.
-#[server(prefix = "/api", endpoint = "history/list")]
+#[server(prefix = "/api", endpoint = "history/list", output = crate::wire_json::Post)]
 pub async fn list_history(
     #[server(default)] group_id: String,
     #[server(default)] page: u32,

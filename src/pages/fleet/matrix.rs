@@ -10,7 +10,7 @@ use crate::api::fleet::{FleetPage, RowState};
 use crate::i18n::{self, t, Key};
 use crate::links;
 use crate::pages::matrix_loader::rows_html::RowRequest;
-use crate::pages::matrix_loader::{part, MatrixLoad, MatrixLoader};
+use crate::pages::matrix_loader::{matrix_loader, part, MatrixLoad};
 use atlas_registry::IntegrationKind;
 
 /// The matrix: drawn on the server with one page of rows (all a browser without JavaScript
@@ -93,26 +93,25 @@ pub fn FleetMatrix(fleet: FleetPage, shown: Vec<IntegrationKind>) -> impl IntoVi
         .into_iter()
         .map(|k| view! { <td class="column-count" data-part=part::COLUMN_COUNT data-type=k.as_wire()>{counts[k as usize]}</td> })
         .collect_view();
-    view! {
-        <MatrixLoader load>
-            <p class="count" data-part=part::COUNT role="status" aria-live="polite" data-loaded=loaded data-total=total>
-                {i18n::fleet_page_count(page, shown, total)}
-            </p>
-            <div class="matrix-scroll">
-                <table class=table_class>
-                    <thead>
-                        <tr><th scope="col">{t(Key::ProjectName)}</th>{headers}</tr>
-                        <tr class="counts"><th scope="row">{t(Key::ColumnCounts)}</th>{count_cells}</tr>
-                    </thead>
-                    <tbody data-part=part::ROWS>{body}</tbody>
-                </table>
-            </div>
-            <p class="empty" data-part=part::EMPTY hidden=shown != 0>{t(Key::NoFleetRows)}</p>
-            <nav class="pager" data-part=part::PAGER aria-label=t(Key::PagerLabel)>
-                <span class="muted">{t(Key::FleetWithoutScript)}</span>
-                {prev.map(|href| view! { <a href=href rel="prev">{t(Key::PreviousPage)}</a> })}
-                {following.map(|href| view! { <a href=href rel="next">{t(Key::NextPage)}</a> })}
-            </nav>
-        </MatrixLoader>
-    }
+    let matrix = view! {
+        <p class="count" data-part=part::COUNT role="status" aria-live="polite" data-loaded=loaded data-total=total>
+            {i18n::fleet_page_count(page, shown, total)}
+        </p>
+        <div class="matrix-scroll">
+            <table class=table_class>
+                <thead>
+                    <tr><th scope="col">{t(Key::ProjectName)}</th>{headers}</tr>
+                    <tr class="counts"><th scope="row">{t(Key::ColumnCounts)}</th>{count_cells}</tr>
+                </thead>
+                <tbody data-part=part::ROWS>{body}</tbody>
+            </table>
+        </div>
+        <p class="empty" data-part=part::EMPTY hidden=shown != 0>{t(Key::NoFleetRows)}</p>
+        <nav class="pager" data-part=part::PAGER aria-label=t(Key::PagerLabel)>
+            <span class="muted">{t(Key::FleetWithoutScript)}</span>
+            {prev.map(|href| view! { <a href=href rel="prev">{t(Key::PreviousPage)}</a> })}
+            {following.map(|href| view! { <a href=href rel="next">{t(Key::NextPage)}</a> })}
+        </nav>
+    };
+    matrix_loader(load, matrix)
 }

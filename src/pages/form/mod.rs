@@ -46,16 +46,38 @@ pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
         true,
     );
 
+/// The id of the `<script>` that carries the form's data to the browser.
+const DATA_ID: &str = "form-data";
+
+/// What the form shows: the project, the type, and the integration as configured (masked),
+/// if it is. It travels in the page as JSON (`island_data`), so it holds only what the page
+/// may show.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct FormData {
+    pub group_id: String,
+    pub kind: IntegrationKind,
+    pub current: Option<IntegrationView>,
+}
+
+/// The form with its data: the script that carries the data, then the island.
+#[cfg(feature = "ssr")]
+pub fn integration_form(data: FormData) -> impl IntoView {
+    let script = super::island_data::write(DATA_ID, data);
+    view! { {script} <IntegrationForm/> }
+}
+
 /// An island: the browser hydrates it (live checks, secret controls, the save without a page
-/// load); its props travel in the page as JSON, so they hold only what the page may show.
+/// load). It has no props: it reads its [`FormData`] from the page (`island_data`).
 #[island]
-pub fn IntegrationForm(
-    group_id: String,
-    kind: IntegrationKind,
-    current: Option<IntegrationView>,
-) -> impl IntoView {
+pub fn IntegrationForm() -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::i18n::page_texts::uses(&ISLAND_NEEDS);
+    let FormData {
+        group_id,
+        kind,
+        current,
+    } = super::island_data::take::<FormData>(DATA_ID)
+        .expect("the page writes the form's data before the form");
     let mode = if current.is_some() {
         WriteMode::Update
     } else {

@@ -74,13 +74,15 @@ pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
 /// and puts each matching row in its place by name; keeps the column counts and the progress
 /// line; retries a failed row alone. The rows come drawn by the server (`fleet/rows-html`), so
 /// this island holds no code to draw one. Its children are the server's matrix.
+/// Its [`MatrixLoad`] comes from the page (`island_data`, written by [`matrix_loader`]): the
+/// island has no props for Leptos to decode with serde_json.
 #[island]
-pub fn MatrixLoader(load: MatrixLoad, children: Children) -> impl IntoView {
+pub fn MatrixLoader(children: Children) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::i18n::page_texts::uses(&ISLAND_NEEDS);
     let root = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
-    {
+    if let Some(load) = super::island_data::take::<MatrixLoad>(DATA_ID) {
         let load = StoredValue::new(load);
         Effect::new(move |_| {
             if let Some(root) = root.get() {
@@ -89,9 +91,17 @@ pub fn MatrixLoader(load: MatrixLoad, children: Children) -> impl IntoView {
             }
         });
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = load;
     view! { <div class="matrix-live" node_ref=root>{children()}</div> }
+}
+
+/// The id of the `<script>` that carries the [`MatrixLoad`] to the browser.
+const DATA_ID: &str = "matrix-load";
+
+/// The loader around the server's matrix (`children`), with what it is to load.
+#[cfg(feature = "ssr")]
+pub fn matrix_loader(load: MatrixLoad, children: impl IntoView + 'static) -> impl IntoView {
+    let script = super::island_data::write(DATA_ID, load);
+    view! { {script} <MatrixLoader>{children}</MatrixLoader> }
 }
 
 /// The island's work in the browser, on the server's HTML.

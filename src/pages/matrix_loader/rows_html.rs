@@ -34,7 +34,7 @@ pub struct RowHtml {
 /// [`MAX_IDS_PER_REQUEST`](crate::api::fleet::MAX_IDS_PER_REQUEST)), in the order asked,
 /// filtered as `filter` says. Each name shown is the one Atlas gives the credential, looked up
 /// here: the browser sends ids, never what a row says.
-#[server(prefix = "/api", endpoint = "fleet/rows-html")]
+#[server(prefix = "/api", endpoint = "fleet/rows-html", output = crate::wire_json::Post)]
 pub async fn load_fleet_rows_html(
     #[server(default)] filter: FleetFilter,
     #[server(default)] rows: Vec<RowRequest>,

@@ -299,9 +299,10 @@ impl<'a> Reader<'a> {
             return self.fail("a number that is not whole");
         }
         if negative {
-            match i64::try_from(value) {
-                Ok(v) => visitor.visit_i64(-v),
-                Err(_) => self.fail("a number too large"),
+            // Down to i64::MIN, whose magnitude is one more than i64::MAX.
+            match 0i64.checked_sub_unsigned(value) {
+                Some(v) => visitor.visit_i64(v),
+                None => self.fail("a number too large"),
             }
         } else {
             visitor.visit_u64(value)
@@ -585,6 +586,8 @@ pub(crate) mod tests {
         }
         reads_back(None::<IntegrationView>);
         reads_back(vec![(7u16, "a".to_string()), (65535, "</script>".into())]);
+        reads_back([i64::MIN, -1, 0, i64::MAX]);
+        reads_back(u64::MAX);
     }
 
     #[test]
@@ -655,6 +658,7 @@ pub(crate) mod tests {
             ("1.5", "a number that is not whole"),
             ("1e3", "a number that is not whole"),
             ("18446744073709551616", "a number too large"),
+            ("-9223372036854775809", "a number too large"),
             ("-", "a number without digits"),
             ("\"abc", "an unfinished string"),
             ("\"a\u{1}b\"", "a control character in a string"),

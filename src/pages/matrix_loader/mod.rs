@@ -74,6 +74,7 @@ pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
 /// and puts each matching row in its place by name; keeps the column counts and the progress
 /// line; retries a failed row alone. The rows come drawn by the server (`fleet/rows-html`), so
 /// this island holds no code to draw one. Its children are the server's matrix.
+///
 /// Its [`MatrixLoad`] comes from the page (`island_data`, written by [`matrix_loader`]): the
 /// island has no props for Leptos to decode with serde_json.
 #[island]

@@ -80,8 +80,9 @@ dep_info_files() {
 
 # What a compile read, as a record to compare: the tools, the environment variables that change
 # a build, and the hash of every project file the dep-info files DFILE… name (crates from the
-# registry are pinned by Cargo.lock) with the files a build reads besides Rust sources. Used
-# for the whole release build here and for each WASM bundle by scripts/build-site.
+# registry are pinned by Cargo.lock) with the manifests and the build script. Used for the
+# whole release build here (with the site's own files beside it) and for each WASM bundle by
+# scripts/build-site.
 compile_inputs() { # DFILE...
   echo "tools:"
   rustc -vV
@@ -99,7 +100,6 @@ compile_inputs() { # DFILE...
       "$ROOT/scripts/build-site"
     [ -f "$ROOT/rust-toolchain.toml" ] && echo "$ROOT/rust-toolchain.toml"
     echo "$ROOT/build.rs"
-    find "$ROOT/style" "$ROOT/public" "$ROOT/locales" -type f
   } | sort -u | tr '\n' '\0' | xargs -0 sha256sum
 }
 
@@ -110,6 +110,9 @@ build_fingerprint() {
   {
     # shellcheck disable=SC2086
     compile_inputs $dfiles
+    # What the build reads besides Rust sources: the stylesheet, the assets, the messages
+    # (build.rs reads them; dep-info does not list them).
+    find "$ROOT/style" "$ROOT/public" "$ROOT/locales" -type f -print0 | sort -z | xargs -0 sha256sum
     echo "outputs:"
     stat -c '%n %s %Y' "$SERVER_BIN" "$ROOT"/target/site/pkg/* $dfiles
   } | sha256sum | cut -d' ' -f1

@@ -59,6 +59,15 @@ pub fn to_script<T: serde::Serialize>(value: &T) -> String {
         .replace('<', "\\u003c")
 }
 
+/// In the browser: the JSON of the page's element `id` (a script the server wrote with
+/// [`to_script`]) read as a `T`, or `None` when the page has no such element or it cannot be
+/// read.
+#[cfg(feature = "hydrate")]
+pub fn read_script<T: DeserializeOwned>(id: &str) -> Option<T> {
+    let element = web_sys::window()?.document()?.get_element_by_id(id)?;
+    from_str(&element.text_content()?).ok()
+}
+
 /// Why a text could not be read: a fixed message (formatting serde's own would bring back the
 /// float formatting) and the byte offset where reading stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]

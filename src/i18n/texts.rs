@@ -201,12 +201,7 @@ pub fn current() -> &'static Texts {
     PAGE.get_or_init(|| {
         #[cfg(feature = "hydrate")]
         {
-            web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id(ELEMENT_ID))
-                .and_then(|e| e.text_content())
-                .and_then(|json| crate::wire_json::from_str(&json).ok())
-                .unwrap_or_default()
+            crate::wire_json::read_script(ELEMENT_ID).unwrap_or_default()
         }
         #[cfg(not(feature = "hydrate"))]
         {

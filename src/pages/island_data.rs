@@ -37,11 +37,7 @@ where
     {
         #[cfg(feature = "hydrate")]
         {
-            web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id(id))
-                .and_then(|e| e.text_content())
-                .and_then(|json| crate::wire_json::from_str(&json).ok())
+            crate::wire_json::read_script(id)
         }
         #[cfg(not(feature = "hydrate"))]
         {

@@ -10,6 +10,7 @@ the bench stops at the first failure, so no figure is ever printed from a failed
   bench-helper.py login BASE KIND PUBLIC SECRET          -> "name=value" session cookie
   bench-helper.py logins BASE N CONC KEY_ID KEY SA_ID SA [--logout]
   bench-helper.py calls BASE COOKIE GROUP N CONC
+  bench-helper.py direct EMULATOR_URL TOKEN GROUP N CONC  (the same read straight to the emulator)
   bench-helper.py token EMULATOR_URL CLIENT_ID SECRET    -> bearer token
   bench-helper.py wrk OUTPUT_FILE                        -> the run's JSON, checked
   bench-helper.py upstream BEFORE.json AFTER.json CALLS  -> per-call JSON
@@ -161,6 +162,24 @@ def cmd_calls(base, cookie, group_id, count, concurrency):
             fail(f"/api/integrations/list answered {response.status}: {data[:200]!r}")
         if group_id.encode() not in data:
             fail(f"/api/integrations/list answer does not name the project: {data[:200]!r}")
+
+    in_threads(count, concurrency, one)
+    print(count)
+
+
+def cmd_direct(emulator, token, group_id, count, concurrency):
+    """`count` reads of the project's integrations straight from the emulator, with a bearer
+    token: what `calls` asks of the dashboard, without it."""
+    count, concurrency = int(count), int(concurrency)
+    conns = [connection(emulator) for _ in range(concurrency)]
+    headers = {"Authorization": f"Bearer {token}",
+               "Accept": "application/vnd.atlas.2023-01-01+json"}
+
+    def one(index, _n):
+        response, data = request(
+            conns[index], "GET", f"/api/atlas/v2/groups/{group_id}/integrations", None, headers)
+        if response.status != 200 or b'"results"' not in data:
+            fail(f"the emulator's integrations list answered {response.status}: {data[:200]!r}")
 
     in_threads(count, concurrency, one)
     print(count)
@@ -350,7 +369,7 @@ def cmd_table(work):
 
 COMMANDS = {
     "port": cmd_port, "demo": cmd_demo, "login": cmd_login, "logins": cmd_logins,
-    "calls": cmd_calls, "token": cmd_token, "wrk": cmd_wrk, "upstream": cmd_upstream,
+    "calls": cmd_calls, "direct": cmd_direct, "token": cmd_token, "wrk": cmd_wrk, "upstream": cmd_upstream,
     "page": cmd_page, "table": cmd_table,
 }
 

@@ -45,7 +45,15 @@ fn on_response<B>(response: &Response<B>, latency: Duration, span: &Span) {
 /// What is still queued for stderr is written when this is dropped: keep it until exit.
 pub type LogGuard = tracing_appender::non_blocking::WorkerGuard;
 
-/// Logs to stderr, as text or JSON lines; `RUST_LOG` filters (default: info).
+/// What is logged when `RUST_LOG` does not say: info, but tower-sessions at warn. It opens an
+/// info span for each session read and each request (`#[tracing::instrument]`'s default
+/// level) that no line of ours uses; they were about 2 % of a server-function call
+/// (docs/benchmarks.md, issue #28). Its warnings and errors (a malformed session id, a
+/// failed save) are still logged.
+pub const DEFAULT_FILTER: &str = "info,tower_sessions=warn,tower_sessions_core=warn";
+
+/// Logs to stderr, as text or JSON lines; `RUST_LOG` filters (default: [`DEFAULT_FILTER`]).
+/// Text is coloured only on a terminal: a log file or journal gets no escape codes.
 ///
 /// A thread of its own writes the lines, in batches (`tracing_appender::non_blocking` over a
 /// buffered stderr, flushed whenever the queue runs empty): a request formats its line and
@@ -69,10 +77,13 @@ fn subscriber<W>(format: LogFormat, writer: W) -> Box<dyn tracing::Subscriber + 
 where
     W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
 {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(writer);
     match format {
         LogFormat::Text => Box::new(builder.finish()),
@@ -97,6 +108,26 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    /// The default filter parses (`EnvFilter::new` would drop a bad directive silently), keeps
+    /// our info lines and tower-sessions' warnings, and leaves out its info spans.
+    #[test]
+    fn the_default_filter_leaves_out_tower_sessions_spans_only() {
+        use tracing::Level;
+        let filter = tracing_subscriber::EnvFilter::try_new(DEFAULT_FILTER).expect("parses");
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::sink)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            assert!(tracing::enabled!(target: "atlas_integrations::web", Level::INFO));
+            assert!(tracing::enabled!(target: "atlas_client::client", Level::INFO));
+            assert!(!tracing::enabled!(target: "tower_sessions_core::session", Level::INFO));
+            assert!(!tracing::enabled!(target: "tower_sessions::service", Level::INFO));
+            assert!(tracing::enabled!(target: "tower_sessions::service", Level::WARN));
+            assert!(tracing::enabled!(target: "tower_sessions_core::session", Level::ERROR));
+        });
     }
 
     #[test]

@@ -78,7 +78,34 @@ pub fn router_with_store(mut state: AppState, store: DashboardStore) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
     let context_state = state.clone();
-    let sessions = sessions::layer(&state, store.clone());
+    // What every route passes through, outermost first: metrics, the request log, security
+    // headers, the cross-site refusal, server functions' error answers, the session, its
+    // keep-alive, the login guard for pages, the page's language.
+    //
+    // One stack, applied with one `Router::layer`, rather than a `layer` call each: axum
+    // wraps each `layer` call's service in a boxed `Route`, and a `Route` clones its boxed
+    // service (and so every box inside it) for each request: ten nested calls cloned about
+    // fifty boxes per request (docs/benchmarks.md, issue #28). Still applied per route, so
+    // the logging and metrics layers see the matched route.
+    let layers = {
+        use axum::middleware::{from_fn, from_fn_with_state};
+        tower::ServiceBuilder::new()
+            .layer(from_fn(metrics::count_requests))
+            .layer(logging::layer())
+            .layer(from_fn_with_state(state.clone(), security::headers))
+            .layer(from_fn_with_state(
+                state.clone(),
+                security::refuse_cross_site,
+            ))
+            .layer(from_fn(answers::server_functions))
+            .layer(sessions::layer(&state, store.clone()))
+            .layer(from_fn_with_state(state.clone(), sessions::keep_alive))
+            .layer(from_fn_with_state(
+                state.clone(),
+                guard::require_login_for_pages,
+            ))
+            .layer(from_fn(language::detect))
+    };
     Router::new()
         .leptos_routes_with_context(
             &state,
@@ -92,27 +119,7 @@ pub fn router_with_store(mut state: AppState, store: DashboardStore) -> Router {
             axum::routing::get(export::download),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(language::detect))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            guard::require_login_for_pages,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            sessions::keep_alive,
-        ))
-        .layer(sessions)
-        .layer(axum::middleware::from_fn(answers::server_functions))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            security::refuse_cross_site,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            security::headers,
-        ))
-        .layer(logging::layer())
-        .layer(axum::middleware::from_fn(metrics::count_requests))
+        .layer(layers)
         .with_state(state)
         // After the layers, so none of them applies: probes make no session and no log line.
         .merge(health::router(store))

@@ -144,7 +144,7 @@ impl AtlasClient {
         let request = self
             .inner
             .http
-            .post(format!("{}{path}", self.inner.base_url))
+            .post(self.url(path))
             .header(ACCEPT, "application/json")
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(AUTHORIZATION, auth)
@@ -154,6 +154,22 @@ impl AtlasClient {
             .map_err(|f| f.error)
     }
 
+    /// The base URL with `path_and_query` after its own path: the same URL as the two strings
+    /// joined, without parsing the scheme and host again.
+    pub(super) fn url(&self, path_and_query: &str) -> reqwest::Url {
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (path_and_query, None),
+        };
+        let mut url = self.inner.base.clone();
+        // The base has no trailing slash (`new` trims it) unless its path is just "/".
+        let base_path = url.path().trim_end_matches('/');
+        let full = format!("{base_path}{path}");
+        url.set_path(&full);
+        url.set_query(query);
+        url
+    }
+
     /// One HTTP exchange of an API call.
     pub(super) async fn send(
         &self,
@@ -161,7 +177,7 @@ impl AtlasClient {
         authorization: Option<&str>,
         attempt: u32,
     ) -> Result<Answer, Failed> {
-        let url = format!("{}{}", self.inner.base_url, call.path_and_query);
+        let url = self.url(&call.path_and_query);
         let mut request = self
             .inner
             .http

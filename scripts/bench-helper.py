@@ -369,8 +369,8 @@ def cmd_table(work):
 
 COMMANDS = {
     "port": cmd_port, "demo": cmd_demo, "login": cmd_login, "logins": cmd_logins,
-    "calls": cmd_calls, "direct": cmd_direct, "token": cmd_token, "wrk": cmd_wrk, "upstream": cmd_upstream,
-    "page": cmd_page, "table": cmd_table,
+    "calls": cmd_calls, "direct": cmd_direct, "token": cmd_token, "wrk": cmd_wrk,
+    "upstream": cmd_upstream, "page": cmd_page, "table": cmd_table,
 }
 
 if __name__ == "__main__":

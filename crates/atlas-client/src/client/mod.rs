@@ -54,8 +54,8 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     /// The same, parsed once: each call's URL is this with its path and query set, rather
-    /// than a string parsed again per call (scheme and host parsing were 3 % of a call's CPU,
-    /// docs/benchmarks.md).
+    /// than the joined string parsed again (reqwest still parses each URL itself, twice;
+    /// docs/benchmarks.md, "Instructions per call").
     base: reqwest::Url,
     retry: RetryPolicy,
     call_deadline: std::time::Duration,

@@ -65,7 +65,7 @@ as_root() {
 # seconds a warm start need not spend. "Inputs" are read from the build's
 # own record, never guessed: cargo's dep-info files (`*.d`) list every source file that went
 # into the server binary and into the WASM, and to those come the manifests, `style/`,
-# `public/`, `locales/` and `build.rs` (read by the build script, which dep-info does not
+# `public/`, `locales/` (read by crates/dashboard-core/build.rs, which dep-info does not
 # list), the build script itself, the tool versions and the environment variables that change
 # a build. The
 # outputs' size and mtime are part of the record too, so a build by other means (another
@@ -99,7 +99,7 @@ compile_inputs() { # DFILE...
     printf '%s\n' "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/.cargo/config.toml" "$ROOT"/crates/*/Cargo.toml \
       "$ROOT/scripts/build-site"
     [ -f "$ROOT/rust-toolchain.toml" ] && echo "$ROOT/rust-toolchain.toml"
-    echo "$ROOT/build.rs"
+    echo "$ROOT/crates/dashboard-core/build.rs"
   } | sort -u | tr '\n' '\0' | xargs -0 sha256sum
 }
 
@@ -111,7 +111,7 @@ build_fingerprint() {
     # shellcheck disable=SC2086
     compile_inputs $dfiles
     # What the build reads besides Rust sources: the stylesheet, the assets, the messages
-    # (build.rs reads them; dep-info does not list them).
+    # (the core crate's build.rs reads them; dep-info does not list them).
     find "$ROOT/style" "$ROOT/public" "$ROOT/locales" -type f -print0 | sort -z | xargs -0 sha256sum
     echo "outputs:"
     stat -c '%n %s %Y' "$SERVER_BIN" "$ROOT"/target/site/pkg/* $dfiles

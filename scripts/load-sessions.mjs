@@ -45,7 +45,7 @@ const HOOK_TOKEN = process.env.EMULATOR_HOOK_TOKEN ?? "";
 // not. The second wave may add at most SECOND_WAVE_MARGIN_MIB. Figures in docs/proofs.md.
 const RSS_MARGIN_MIB = 64;
 const SECOND_WAVE_MARGIN_MIB = 8;
-// Long enough for the dashboard to give freed memory back (src/web/memory.rs: every 10 s
+// Long enough for the dashboard to give freed memory back (crates/dashboard-core/src/web/memory.rs: every 10 s
 // after sessions ended); the smoke in scripts/test shortens it.
 const SETTLE_MS = Number(process.env.LOAD_SETTLE_MS ?? 12000);
 

@@ -30,9 +30,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::i18n::provide_lang(lang);
     // What the page's islands register as they render: their messages, and that the page
-    // needs the hydration scripts at all (`i18n::page_texts`).
+    // needs the hydration scripts at all (`page_texts`).
     #[cfg(feature = "ssr")]
-    provide_context(crate::i18n::page_texts::PageTexts::default());
+    provide_context(crate::page_texts::PageTexts::default());
     // `HydrationScripts` turns hydration markers off for what is not an island before the
     // body renders; it now comes after the body (`island_scripts`), so that is done here.
     if let Some(context) = Owner::current_shared_context() {
@@ -71,11 +71,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// After the body: the page's messages and the hydration scripts, on a page with islands only
-/// (`i18n::page_texts`); a page without them downloads no JS and no WASM. The stream renders
+/// (`page_texts`); a page without them downloads no JS and no WASM. The stream renders
 /// this when its turn comes, after everything above it, so every island has registered.
 #[cfg(feature = "ssr")]
 fn island_scripts(options: LeptosOptions, lang: Lang) -> impl IntoView {
-    use crate::i18n::page_texts::{after_what_precedes, PageTexts};
+    use crate::page_texts::{after_what_precedes, PageTexts};
     let page = expect_context::<PageTexts>();
     Suspend::new(async move {
         after_what_precedes().await;

@@ -49,7 +49,7 @@ export { expect };
 
 /**
  * Waits until the WASM bundle has hydrated the page (the app sets this marker). A page without
- * islands loads no WASM (src/i18n/page_texts.rs): there is nothing to wait for.
+ * islands loads no WASM (src/page_texts.rs): there is nothing to wait for.
  */
 export async function waitForHydration(page: Page): Promise<void> {
   if ((await page.locator("leptos-island").count()) === 0) return;

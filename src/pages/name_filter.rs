@@ -15,10 +15,10 @@ pub fn matches(search: &str, typed: &str) -> bool {
 }
 
 /// What [`NameFilter`] needs from its page: its bundle (`island-…` feature), and
-/// the messages its browser code shows (`i18n::page_texts`).
+/// the messages its browser code shows (`page_texts`).
 #[cfg(feature = "ssr")]
-pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
-    crate::i18n::page_texts::IslandNeeds::new(
+pub(crate) static ISLAND_NEEDS: crate::page_texts::IslandNeeds =
+    crate::page_texts::IslandNeeds::new(
         "name-filter",
         &[
             include_str!("name_filter.rs"),
@@ -35,7 +35,7 @@ pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
 #[island]
 pub fn NameFilter(children: Children) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::i18n::page_texts::uses(&ISLAND_NEEDS);
+    crate::page_texts::uses(&ISLAND_NEEDS);
     let root = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {

@@ -51,15 +51,15 @@ pub async fn fleet_run_progress(run_id: String) -> Result<RunProgressHtml, AppEr
 }
 
 /// What [`RunProgress`] needs from its page: its bundle (`island-…` feature), and
-/// the messages its browser code shows (`i18n::page_texts`).
+/// the messages its browser code shows (`page_texts`).
 #[cfg(feature = "ssr")]
-pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
-    crate::i18n::page_texts::IslandNeeds::new(
+pub(crate) static ISLAND_NEEDS: crate::page_texts::IslandNeeds =
+    crate::page_texts::IslandNeeds::new(
         "run-progress",
         &[
             include_str!("run_progress.rs"),
             include_str!("fleet_run.rs"),
-            include_str!("../i18n/fleet.rs"),
+            include_str!("../../crates/dashboard-core/src/i18n/fleet.rs"),
         ],
         false,
     );
@@ -74,7 +74,7 @@ pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
 #[island]
 pub fn RunProgress(children: Children) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::i18n::page_texts::uses(&ISLAND_NEEDS);
+    crate::page_texts::uses(&ISLAND_NEEDS);
     let RunData {
         run_id,
         running,

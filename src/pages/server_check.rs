@@ -8,21 +8,17 @@ use crate::api::system::ServerInfo;
 use crate::i18n::{error_message, server_version, t, Key};
 
 /// What [`ServerCheck`] needs from its page: its bundle (`island-…` feature), and
-/// the messages its browser code shows (`i18n::page_texts`).
+/// the messages its browser code shows (`page_texts`).
 #[cfg(feature = "ssr")]
-pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
-    crate::i18n::page_texts::IslandNeeds::new(
-        "server-check",
-        &[include_str!("server_check.rs")],
-        false,
-    );
+pub(crate) static ISLAND_NEEDS: crate::page_texts::IslandNeeds =
+    crate::page_texts::IslandNeeds::new("server-check", &[include_str!("server_check.rs")], false);
 
 /// Asks the server for its version and backend: a public server-function round trip that
 /// also tells the user where the dashboard points. An island: it needs the browser.
 #[island]
 pub fn ServerCheck() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::i18n::page_texts::uses(&ISLAND_NEEDS);
+    crate::page_texts::uses(&ISLAND_NEEDS);
     let check = ServerAction::<ServerInfo>::new();
     view! {
         <footer class="server-check">

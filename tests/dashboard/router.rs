@@ -292,7 +292,7 @@ async fn pages_carry_security_headers_and_a_nonce_policy() {
 }
 
 /// Only a page with islands loads the bundle, and it carries only its islands' messages
-/// (`i18n::page_texts`).
+/// (`page_texts`).
 #[tokio::test]
 async fn only_pages_with_islands_load_the_bundle() {
     let mut app = TestApp::start().await;

@@ -32,10 +32,10 @@ pub use fields::FieldControls;
 use prometheus::PrometheusDone;
 
 /// What [`IntegrationForm`] needs from its page: its bundle (`island-…` feature), and
-/// the messages its browser code shows (`i18n::page_texts`).
+/// the messages its browser code shows (`page_texts`).
 #[cfg(feature = "ssr")]
-pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
-    crate::i18n::page_texts::IslandNeeds::new(
+pub(crate) static ISLAND_NEEDS: crate::page_texts::IslandNeeds =
+    crate::page_texts::IslandNeeds::new(
         "form",
         &[
             include_str!("mod.rs"),
@@ -71,7 +71,7 @@ pub fn integration_form(data: FormData) -> impl IntoView {
 #[island]
 pub fn IntegrationForm() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::i18n::page_texts::uses(&ISLAND_NEEDS);
+    crate::page_texts::uses(&ISLAND_NEEDS);
     let FormData {
         group_id,
         kind,

@@ -61,10 +61,10 @@ pub struct MatrixLoad {
 }
 
 /// What [`MatrixLoader`] needs from its page: its bundle (`island-…` feature), and
-/// the messages its browser code shows (`i18n::page_texts`).
+/// the messages its browser code shows (`page_texts`).
 #[cfg(feature = "ssr")]
-pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
-    crate::i18n::page_texts::IslandNeeds::new(
+pub(crate) static ISLAND_NEEDS: crate::page_texts::IslandNeeds =
+    crate::page_texts::IslandNeeds::new(
         "matrix-loader",
         &[include_str!("mod.rs"), include_str!("../fleet/mod.rs")],
         false,
@@ -80,7 +80,7 @@ pub(crate) static ISLAND_NEEDS: crate::i18n::page_texts::IslandNeeds =
 #[island]
 pub fn MatrixLoader(children: Children) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::i18n::page_texts::uses(&ISLAND_NEEDS);
+    crate::page_texts::uses(&ISLAND_NEEDS);
     let root = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     if let Some(load) = super::island_data::take::<MatrixLoad>(DATA_ID) {

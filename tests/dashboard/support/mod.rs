@@ -329,7 +329,7 @@ impl TestApp {
     }
 }
 
-/// A page without the messages the shell writes for its islands (`i18n::page_texts`): they
+/// A page without the messages the shell writes for its islands (`page_texts`): they
 /// are every message the islands' files name, so a test looking for a sentence on the page
 /// could find it there rather than in what the page shows. The element stays, emptied.
 fn without_texts(html: String) -> String {

@@ -19,10 +19,12 @@ pub const REAL_ATLAS: &str = "https://cloud.mongodb.com";
 pub const EMBEDDED_BACKEND: &str = "embedded emulator";
 
 #[derive(Debug, Parser)]
+// The name and the one-line description are the binary's (the root package's), not this
+// crate's; the version is the workspace's.
 #[command(
     name = "atlas-integrations",
     version,
-    about,
+    about = "Web admin dashboard for MongoDB Atlas third-party service integrations",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {

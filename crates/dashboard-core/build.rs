@@ -24,6 +24,9 @@ mod locales {
 
     /// English first: it is the default and the reference the others are checked against.
     const LOCALES: [&str; 4] = ["en", "ko", "ja", "zh"];
+    /// The messages live at the repository's top (translators find them there), two folders
+    /// up from this crate; a build script runs in its crate's folder.
+    const LOCALES_DIR: &str = "../../locales";
 
     pub fn generate() {
         let english = read("en");
@@ -42,7 +45,9 @@ mod locales {
             config = config.add_locale(locale).expect("locale name");
         }
         // Interpolated strings as plain strings (td_string!), not only as views.
-        let config = config.parse_options(ParseOptions::default().interpolate_display(true));
+        let config = config
+            .locales_path(LOCALES_DIR)
+            .parse_options(ParseOptions::default().interpolate_display(true));
         // leptos_i18n's parser and code generator, as its `load_locales!` macro and its
         // leptos_i18n_build crate call them. Not leptos_i18n_build itself: it also exports
         // ICU data (which this project does not use) and so brings in most of ICU4X, zip, tar
@@ -67,7 +72,7 @@ mod locales {
     }
 
     fn read(locale: &str) -> BTreeMap<String, String> {
-        let path = format!("locales/{locale}.json");
+        let path = format!("{LOCALES_DIR}/{locale}.json");
         println!("cargo::rerun-if-changed={path}");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));

@@ -156,7 +156,7 @@ fn missing(key: Key) -> &'static str {
     // The key's number, not its name: `Debug` of `Key` would put every name into the WASM.
     #[cfg(feature = "hydrate")]
     leptos::logging::error!(
-        "atlas-integrations: this page carries no text for message {} (src/i18n/keys.rs)",
+        "atlas-integrations: this page carries no text for message {} (crates/dashboard-core/src/i18n/keys.rs)",
         key as u16
     );
     let _ = key;

@@ -4,7 +4,6 @@
 //!   lacks a key or a placeholder of English);
 //! - `keys`: the messages the code names (`Key`), checked by leptos_i18n at compile time;
 //! - `texts`: one language's messages, and where `t` finds the current page's;
-//! - `page_texts`: which of them a page sends to the browser (its islands');
 //! - `lang`: the languages, and which one a request gets;
 //! - `format`: numbers and dates for the language;
 //! - `errors`: one sentence per error; `fleet`: the fleet pages' sentences; `history`: the
@@ -22,8 +21,6 @@ mod keys;
 mod lang;
 #[cfg(feature = "ssr")]
 mod locales;
-#[cfg(feature = "ssr")]
-pub mod page_texts;
 #[cfg(feature = "ssr")]
 mod registry_texts;
 mod texts;

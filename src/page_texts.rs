@@ -17,15 +17,15 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::{Key, Lang, Texts};
+use crate::i18n::{Key, Lang, Texts};
 
 /// The files whose `Key::…` every island may reach in the browser: the sentences built from
 /// messages (`i18n`), the errors' sentences, and the layout's helpers islands call.
 const HELPERS: &[&str] = &[
-    include_str!("mod.rs"),
-    include_str!("errors.rs"),
-    include_str!("format.rs"),
-    include_str!("../pages/layout.rs"),
+    include_str!("../crates/dashboard-core/src/i18n/mod.rs"),
+    include_str!("../crates/dashboard-core/src/i18n/errors.rs"),
+    include_str!("../crates/dashboard-core/src/i18n/format.rs"),
+    include_str!("pages/layout.rs"),
 ];
 
 /// One island's needs in the browser: its bundle (the `island-{bundle}` feature, built as

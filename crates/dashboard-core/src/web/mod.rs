@@ -1,6 +1,7 @@
 //! The dashboard's HTTP plumbing: the router (pages, server functions, site files) with its
 //! layers (sessions, login guard, cross-site refusal, security headers, request logging),
-//! the health probes, and serving it. Tests drive `router` without a socket.
+//! the health probes, and serving it. The pages are the root package's: it hands them in as
+//! [`Pages`] (its `web::router` does). Tests drive the router without a socket.
 
 mod answers;
 mod export;
@@ -26,21 +27,19 @@ pub use logging::init_tracing;
 pub use sessions::{COOKIE_NAME, SECURE_COOKIE_NAME};
 pub use stores::DashboardStore;
 
-use crate::app::{shell, App};
 use crate::links;
 use crate::server::AppState;
 
-/// Leptos's options, from one source: scripts/build-site (and cargo-leptos) pass the bundle's
-/// name and folder (from Cargo.toml's `[package.metadata.leptos]`) to the build as `LEPTOS_OUTPUT_NAME` and
-/// `LEPTOS_SITE_PKG_DIR`; a plain `cargo build` (tests) falls back to the package name, which
-/// is what that metadata names too.
-pub fn leptos_options(site_root: &str, listen: SocketAddr) -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or(env!("CARGO_PKG_NAME")))
-        .site_pkg_dir(option_env!("LEPTOS_SITE_PKG_DIR").unwrap_or("pkg"))
-        .site_root(site_root)
-        .site_addr(listen)
-        .build()
+/// What the router serves, from the crate above: the app's route tree and the HTML document
+/// around a page. Plain function pointers, so the router's generic code (leptos_axum's
+/// handlers, the layers) is compiled here once and not again with each change to a page
+/// (issue #28).
+#[derive(Clone, Copy)]
+pub struct Pages {
+    /// The app: its `<Routes>`.
+    pub app: fn() -> AnyView,
+    /// The document a page is rendered into.
+    pub shell: fn(LeptosOptions) -> AnyView,
 }
 
 /// The app's routes, generated once per process. Generating renders the app with resource
@@ -49,15 +48,15 @@ pub fn leptos_options(site_root: &str, listen: SocketAddr) -> LeptosOptions {
 /// (leptos-rs/leptos#4773). The dashboard builds one router before it serves, but tests build
 /// many side by side: one router's generation hung another test's page render (3 hangs in 17
 /// runs of tests/router.rs; none in 80 since).
-fn route_list() -> Vec<AxumRouteListing> {
+fn route_list(app: fn() -> AnyView) -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+    ROUTES.get_or_init(|| generate_route_list(app)).clone()
 }
 
 /// The whole dashboard as a router, with sessions in this process's memory.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, pages: Pages) -> Router {
     let store = memory_store(&state);
-    router_with_store(state, store)
+    router_with_store(state, store, pages)
 }
 
 /// The in-memory session store: expired sessions swept, and what Atlas issued for them
@@ -68,14 +67,15 @@ pub fn memory_store(state: &AppState) -> DashboardStore {
 
 /// The whole dashboard as a router over the session store given: Redis, or one in-memory
 /// store that several routers share (tests of replicas).
-pub fn router_with_store(mut state: AppState, store: DashboardStore) -> Router {
+pub fn router_with_store(mut state: AppState, store: DashboardStore, pages: Pages) -> Router {
     // Fleet runs are kept where the sessions are, and check their session before each write.
     state.sessions = Some(std::sync::Arc::new(store.clone()));
     if let Some(runs) = store.runs(state.session_keys.clone()) {
         state.runs = runs;
     }
     crate::server::runs::spawn_runner(state.clone());
-    let routes = route_list();
+    let routes = route_list(pages.app);
+    let shell = pages.shell;
     let options = state.leptos_options.clone();
     let context_state = state.clone();
     // What every route passes through, outermost first: metrics, the request log, security

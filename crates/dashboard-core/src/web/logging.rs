@@ -121,7 +121,7 @@ mod tests {
             .with_writer(std::io::sink)
             .finish();
         tracing::subscriber::with_default(subscriber, || {
-            assert!(tracing::enabled!(target: "atlas_integrations::web", Level::INFO));
+            assert!(tracing::enabled!(target: "dashboard_core::web", Level::INFO));
             assert!(tracing::enabled!(target: "atlas_client::client", Level::INFO));
             assert!(!tracing::enabled!(target: "tower_sessions_core::session", Level::INFO));
             assert!(!tracing::enabled!(target: "tower_sessions::service", Level::INFO));

@@ -37,7 +37,9 @@ export class Emulator {
     return (await this.ok(this.request.get(`${EMULATOR_URL}/_emulator/demo`, { headers: HOOK_HEADERS }))).json();
   }
 
-  async counters(): Promise<{ total: number; byRoute: Record<string, number> }> {
+  /** Requests "Atlas" received since its reset: in all, by route, and by how they authenticated
+   * (`digestChallenge`: answered 401 with a Digest challenge, counted under its route too). */
+  async counters(): Promise<{ total: number; byRoute: Record<string, number>; byAuth: Record<string, number> }> {
     return (await this.ok(this.request.get(`${EMULATOR_URL}/_emulator/counters`, { headers: HOOK_HEADERS }))).json();
   }
 

@@ -408,7 +408,7 @@ def check_metric_labels(rig, mode):
     requests must still be counted (as `other`), or the check would pass without them."""
     count = 3000 if mode == "full" else 300
     name = f"3 metric labels after {count:,} requests with invented methods"
-    expected = "at most 8 distinct method labels, the invented ones counted"
+    expected = "at most 8 distinct method labels, every answered invented one counted"
     metrics_port = free_port()
     _, port = rig.dashboard("dashboard-3-metrics", "--metrics-listen", f"127.0.0.1:{metrics_port}")
     answered = [0] * 8
@@ -446,7 +446,9 @@ def check_metric_labels(rig, mode):
     measured = (f"{len(methods)} distinct method labels ({', '.join(sorted(methods)[:10])}"
                 f"{', …' if len(methods) > 10 else ''}); {sum(answered):,} answered, "
                 f"{invented:,} counted under non-standard labels")
-    ok = len(methods) <= 8 and invented >= 0.9 * count
+    # Every answered request counted: the recorder is installed before the server answers
+    # anything (a CI run once found 32 of the first requests counted nowhere).
+    ok = len(methods) <= 8 and invented >= sum(answered) > 0
     return [(ok, name, measured, expected)]
 
 

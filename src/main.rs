@@ -77,10 +77,6 @@ async fn serve(args: atlas_integrations::config::ServeArgs) -> anyhow::Result<()
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| anyhow::anyhow!("--metrics-listen {addr}: {e}"))?;
-        // The recorder before the first request: installed only by the spawned task, the
-        // requests answered before that task first ran were counted nowhere (the security
-        // check's metric-label count came up 32 short in a CI run, issue #28).
-        web::metrics::install();
         tokio::spawn(web::metrics::serve(listener, store.clone()));
     }
     let listener = tokio::net::TcpListener::bind(args.listen).await?;

@@ -135,3 +135,65 @@ release_build() {
   step "release build (scripts/build-site)" scripts/build-site
   build_fingerprint >"$BUILD_STAMP"
 }
+
+# --- The measured server: scripts/bench, scripts/bench-instructions, scripts/profile-call ---
+# One dashboard with its embedded emulator, started the same way for every measurement, so
+# their figures are of the same configuration.
+
+# Starts "$BIN" serving target/site-like SITE_ROOT with PROJECTS generated projects, its log
+# in LOG, under WRAPPER when given (valgrind, say). Sets SERVER (the pid: the caller stops it),
+# PORT, EMU_PORT, BASE, EMU, EMULATOR_HOOK_TOKEN and HOOK_HEADER (for the emulator's hooks).
+#
+# Settings from the caller's environment must not change what is measured: ATLAS_BASE_URL
+# would send the calls to real Atlas, EMULATOR_LATENCY_MS etc. would change the emulator.
+# The rate limit (default 1200 per bucket, 1200/s) would throttle 64 connections with 429s,
+# so it is raised out of reach; everything else is the default configuration, logging at
+# info included (RUST_LOG is passed through).
+measured_server_start() { # LOG PROJECTS [WRAPPER...]
+  local log_file=$1 projects=$2 var helper=(python3 "$ROOT/scripts/bench-helper.py")
+  shift 2
+  for var in $(compgen -e | grep -E '^(ATLAS_|EMULATOR_|SESSION_|COOKIE_)' || true); do
+    unset "$var"
+  done
+  EMULATOR_HOOK_TOKEN=$(new_hook_token)
+  export EMULATOR_HOOK_TOKEN
+  HOOK_HEADER="x-emulator-token: $EMULATOR_HOOK_TOKEN"
+  PORT=$("${helper[@]}" port)
+  EMU_PORT=$("${helper[@]}" port)
+  while [ "$EMU_PORT" = "$PORT" ]; do EMU_PORT=$("${helper[@]}" port); done
+  BASE="http://127.0.0.1:$PORT"
+  EMU="http://127.0.0.1:$EMU_PORT"
+  "$@" "$BIN" serve --listen "127.0.0.1:$PORT" --site-root "$SITE_ROOT" \
+    --emulator-listen "127.0.0.1:$EMU_PORT" --test-hooks --projects "$projects" \
+    --rate-limit-capacity 1000000000 --rate-limit-refill-per-sec 1000000000 \
+    >"$log_file" 2>&1 &
+  SERVER=$!
+}
+
+# Waits until both the dashboard and the emulator's hooks answer, for at most SECONDS.
+measured_server_wait() { # SECONDS
+  local tries=$(($1 * 10)) i
+  for i in $(seq 1 "$tries"); do
+    kill -0 "$SERVER" 2>/dev/null || die "the server exited during start-up"
+    if curl -fsS -o /dev/null "$BASE/login" 2>/dev/null &&
+      curl -fsS -o /dev/null -H "$HOOK_HEADER" "$EMU/_emulator/counters" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  die "the server did not answer within $1 s"
+}
+
+# The emulator's demo credentials and project: KEY_ID, KEY_SECRET, SA_ID, SA_SECRET, GROUP_ID.
+measured_server_demo() {
+  eval "$(python3 "$ROOT/scripts/bench-helper.py" demo "$EMU")"
+}
+
+# After measured_server_demo: a bearer token for requests straight to the emulator (TOKEN),
+# and a dashboard session signed in with each credential (COOKIE_SA, COOKIE_KEY).
+measured_server_sign_in() {
+  local helper=(python3 "$ROOT/scripts/bench-helper.py")
+  TOKEN=$("${helper[@]}" token "$EMU" "$SA_ID" "$SA_SECRET")
+  COOKIE_SA=$("${helper[@]}" login "$BASE" service_account "$SA_ID" "$SA_SECRET")
+  COOKIE_KEY=$("${helper[@]}" login "$BASE" api_key "$KEY_ID" "$KEY_SECRET")
+}

@@ -140,8 +140,8 @@ release_build() {
 # One dashboard with its embedded emulator, started the same way for every measurement, so
 # their figures are of the same configuration.
 
-# Starts "$BIN" serving target/site-like SITE_ROOT with PROJECTS generated projects, its log
-# in LOG, under WRAPPER when given (valgrind, say). Sets SERVER (the pid: the caller stops it),
+# Starts the caller's BIN on its SITE_ROOT, with PROJECTS generated projects and its log in
+# LOG, under WRAPPER when given (valgrind, say). Sets SERVER (the pid: the caller stops it),
 # PORT, EMU_PORT, BASE, EMU, EMULATOR_HOOK_TOKEN and HOOK_HEADER (for the emulator's hooks).
 #
 # Settings from the caller's environment must not change what is measured: ATLAS_BASE_URL
